@@ -1,0 +1,19 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/** Typed documents for tests and clients, from the committed SDL and schema/operations/*.graphql. */
+const config: CodegenConfig = {
+  schema: 'schema/schema.graphql',
+  documents: ['schema/operations/*.graphql'],
+  ignoreNoDocuments: false,
+  generates: {
+    'test/generated/': {
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: 'string', Upload: 'File' } },
+    },
+  },
+  hooks: {},
+  emitLegacyCommonJSImports: false,
+};
+
+export default config;

@@ -1,0 +1,3 @@
+import { Initial1795922192201 } from './1795922192201-Initial.ts';
+/** Migrations in the order they run. Add new ones at the end (`npm run migration:generate -- Name`). */
+export const MIGRATIONS: (new () => object)[] = [Initial1795922192201];

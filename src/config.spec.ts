@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('applies the contract defaults', () => {
+    const c = loadConfig({});
+    expect(c.http).toMatchObject({ host: '127.0.0.1', port: 3000, publicBaseUrl: 'http://127.0.0.1:3000', cdnBaseUrl: 'http://127.0.0.1:3000/cdn', corsOrigins: [], secureCookies: false });
+    expect(c.database.url).toBeUndefined();
+    expect(c.storage.driver).toBe('local');
+    expect(c.plans).toEqual({ free: 500, pro: 5000, business: 25000 });
+    expect(c.limits).toMatchObject({ maxUploadBytes: 52428800, maxInputPixels: 100000000 });
+    expect(c.processing.enabled).toBe(true);
+    expect(c.processing.threads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('derives the CDN URL and Secure cookies from PUBLIC_BASE_URL', () => {
+    const c = loadConfig({ PUBLIC_BASE_URL: 'https://img.example.com/' });
+    expect(c.http.cdnBaseUrl).toBe('https://img.example.com/cdn');
+    expect(c.http.secureCookies).toBe(true);
+    expect(loadConfig({ CDN_BASE_URL: 'https://cdn.example.com' }).http.cdnBaseUrl).toBe('https://cdn.example.com');
+  });
+
+  it('parses plan limits, CORS origins and S3 settings', () => {
+    const c = loadConfig({
+      PLAN_LIMITS: 'free=5, business=7',
+      CORS_ORIGINS: 'https://a.example.com, http://localhost:5173',
+      STORAGE: 's3',
+      S3_BUCKET: 'images',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_FORCE_PATH_STYLE: 'true',
+      PROCESSING: 'off',
+    });
+    expect(c.plans).toEqual({ free: 5, pro: 5000, business: 7 });
+    expect(c.http.corsOrigins).toEqual(['https://a.example.com', 'http://localhost:5173']);
+    expect(c.storage).toMatchObject({ driver: 's3', bucket: 'images', forcePathStyle: true, endpoint: 'http://127.0.0.1:9000' });
+    expect(c.processing.enabled).toBe(false);
+  });
+
+  it('reports every bad variable at once, each line naming it', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', PLAN_LIMITS: 'gold=1', MAX_UPLOAD_BYTES: '-1', PROCESSING: 'maybe' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const lines = (error as Error).message.split('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'PLAN_LIMITS', 'MAX_UPLOAD_BYTES', 'PROCESSING']) {
+      expect(lines.some((l) => l.startsWith(`${name}:`)), name).toBe(true);
+    }
+  });
+
+  it('requires the S3 settings when STORAGE=s3 and valid CORS origins', () => {
+    expect(() => loadConfig({ STORAGE: 's3' })).toThrow(/S3_BUCKET: required when STORAGE=s3/);
+    expect(() => loadConfig({ STORAGE: 'ftp' })).toThrow(/^STORAGE:/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://ok.example.com,not a url' })).toThrow(/CORS_ORIGINS/);
+  });
+});

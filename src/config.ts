@@ -1,0 +1,155 @@
+/**
+ * Environment → typed, nested Config. The only reader of process.env. Every problem is reported at
+ * once, one line per variable, so an operator fixes a bad deployment in one go.
+ */
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export type PlanName = 'free' | 'pro' | 'business';
+export const PLAN_NAMES: readonly PlanName[] = ['free', 'pro', 'business'];
+
+export interface Config {
+  http: { host: string; port: number; publicBaseUrl: string; cdnBaseUrl: string; corsOrigins: string[]; secureCookies: boolean };
+  dataDir: string;
+  database: { url: string | undefined };
+  storage:
+    | { driver: 'local'; rootDir: string }
+    | {
+        driver: 's3';
+        endpoint: string | undefined;
+        region: string;
+        bucket: string;
+        originalsBucket: string | undefined;
+        accessKeyId: string;
+        secretAccessKey: string;
+        forcePathStyle: boolean;
+      };
+  plans: Record<PlanName, number>;
+  limits: { maxUploadBytes: number; maxInputPixels: number; maxFrames: number; maxJsonBytes: number; jobTimeoutMs: number };
+  processing: { enabled: boolean; threads: number };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+const intIn = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
+const planLimits = z.string().transform((text, ctx) => {
+  const limits: Record<string, number> = { free: 500, pro: 5000, business: 25000 };
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(free|pro|business)=(\d+)$/.exec(part);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not plan=number (plans: ${PLAN_NAMES.join(', ')})` });
+      return z.NEVER;
+    }
+    limits[m[1]!] = Number(m[2]);
+  }
+  return limits as Record<PlanName, number>;
+});
+
+const schema = z.object({
+  PORT: intIn(0, 65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  STORAGE: z.enum(['local', 's3'], { error: 'must be local or s3' }).default('local'),
+  S3_ENDPOINT: url.optional(),
+  S3_REGION: z.string().min(1).default('auto'),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ORIGINALS_BUCKET: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  PUBLIC_BASE_URL: url.optional(),
+  CDN_BASE_URL: url.optional(),
+  PLAN_LIMITS: planLimits.default({ free: 500, pro: 5000, business: 25000 }),
+  MAX_UPLOAD_BYTES: intIn(1, 2 ** 40).default(52428800),
+  MAX_INPUT_PIXELS: intIn(1, 2 ** 40).default(100000000),
+  MAX_FRAMES: intIn(1, 100000).default(1000),
+  JOB_TIMEOUT_MS: intIn(1000, 3600000).default(120000),
+  CORS_ORIGINS: z.string().default(''),
+  PROCESSING: bool.default(true),
+  WORKER_THREADS: intIn(1, 256).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Parses an environment (process.env by default) into a Config, or throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems.join('\n'));
+  }
+  const e = parsed.data;
+  if (e.STORAGE === 's3') {
+    for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (!e[name]) problems.push(`${name}: required when STORAGE=s3`);
+    }
+  }
+  const corsOrigins = e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin like https://app.example.com`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+
+  const dataDir = resolve(e.DATA_DIR);
+  const urlHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
+  const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${e.PORT}`;
+  return {
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicBaseUrl,
+      cdnBaseUrl: e.CDN_BASE_URL ?? `${publicBaseUrl}/cdn`,
+      corsOrigins,
+      secureCookies: publicBaseUrl.startsWith('https://'),
+    },
+    dataDir,
+    database: { url: e.DATABASE_URL },
+    storage:
+      e.STORAGE === 's3'
+        ? {
+            driver: 's3',
+            endpoint: e.S3_ENDPOINT,
+            region: e.S3_REGION,
+            bucket: e.S3_BUCKET!,
+            originalsBucket: e.S3_ORIGINALS_BUCKET,
+            accessKeyId: e.S3_ACCESS_KEY_ID!,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          }
+        : { driver: 'local', rootDir: resolve(dataDir, 'storage') },
+    plans: e.PLAN_LIMITS,
+    limits: {
+      maxUploadBytes: e.MAX_UPLOAD_BYTES,
+      maxInputPixels: e.MAX_INPUT_PIXELS,
+      maxFrames: e.MAX_FRAMES,
+      maxJsonBytes: 1024 * 1024,
+      jobTimeoutMs: e.JOB_TIMEOUT_MS,
+    },
+    processing: { enabled: e.PROCESSING, threads: e.WORKER_THREADS ?? Math.max(1, cpus().length) },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The process environment over the given defaults (a command's own defaults, e.g. quieter logs). */
+export function loadConfigFromProcess(defaults: Record<string, string> = {}): Config {
+  return loadConfig({ ...defaults, ...process.env });
+}

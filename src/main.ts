@@ -1,0 +1,54 @@
+/** CLI entry: serve | worker | migrate | users … — the only place that turns signals into shutdown. */
+import { createApp, type App } from './app.ts';
+import { ConfigError, loadConfigFromProcess, type Config } from './config.ts';
+import { runUsersCommand } from './cli/users.ts';
+
+function readConfig(defaults: Record<string, string> = {}): Config {
+  try {
+    return loadConfigFromProcess(defaults);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const line of err.message.split('\n')) console.error(`optimage: configuration error: ${line}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+function stopOnSignals(app: App): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    void app.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+const [command = 'serve', ...args] = process.argv.slice(2);
+switch (command) {
+  case 'serve': {
+    const app = await createApp(readConfig());
+    stopOnSignals(app);
+    break;
+  }
+  case 'migrate': {
+    const app = await createApp(readConfig(), { http: false });
+    await app.close();
+    break;
+  }
+  case 'users': {
+    const app = await createApp(readConfig({ LOG_LEVEL: 'warn' }), { http: false });
+    const code = await runUsersCommand(app, args);
+    await app.close();
+    process.exit(code);
+    break;
+  }
+  default:
+    console.error(`usage: optimage serve | worker | migrate | users list | users set-plan <email> <plan>`);
+    process.exit(2);
+}

@@ -1,0 +1,42 @@
+/** REST: /api/v1/collections (contract §3). */
+import type { Route } from '../../http/rest.ts';
+import type { Collection } from './collection.entity.ts';
+import type { CollectionsService } from './collections.service.ts';
+
+export const collectionJson = (c: Collection) => ({ id: c.id, name: c.name, createdAt: c.createdAt.toISOString() });
+
+export function collectionsRoutes(collections: CollectionsService): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/v1/collections',
+      handler: async (req) => ({ status: 200, body: (await collections.list(req.viewer!.user.id)).map(collectionJson) }),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/collections',
+      handler: async (req) => ({ status: 201, body: collectionJson(await collections.create(req.viewer!.user.id, (await req.json()).name)) }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/collections/:id',
+      handler: async (req) => ({ status: 200, body: collectionJson(await collections.get(req.viewer!.user.id, req.params.id!)) }),
+    },
+    {
+      method: 'PATCH',
+      path: '/api/v1/collections/:id',
+      handler: async (req) => ({
+        status: 200,
+        body: collectionJson(await collections.rename(req.viewer!.user.id, req.params.id!, (await req.json()).name)),
+      }),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/v1/collections/:id',
+      handler: async (req) => {
+        await collections.delete(req.viewer!.user.id, req.params.id!);
+        return { status: 204 };
+      },
+    },
+  ];
+}

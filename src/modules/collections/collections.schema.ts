@@ -1,0 +1,56 @@
+import { builder } from '../../graphql/builder.ts';
+import { DeletedRef } from '../../graphql/error-types.ts';
+import type { Collection } from './collection.entity.ts';
+
+export const CollectionRef = builder.objectRef<Collection>('Collection').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  collections: t.field({
+    type: [CollectionRef],
+    authScopes: { loggedIn: true },
+    description: "The viewer's collections, newest first.",
+    resolve: (_root, _args, ctx) => ctx.services.collections.list(ctx.viewer!.user.id),
+  }),
+  collection: t.field({
+    type: CollectionRef,
+    nullable: true,
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id() },
+    description: 'One of the viewer\'s collections, or null (also for other users\' collections).',
+    resolve: (_root, args, ctx) =>
+      ctx.services.collections.get(ctx.viewer!.user.id, String(args.id)).catch(() => null),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createCollection: t.field({
+    type: CollectionRef,
+    errors: {},
+    authScopes: { loggedIn: true },
+    args: { name: t.arg.string() },
+    resolve: (_root, args, ctx) => ctx.services.collections.create(ctx.viewer!.user.id, args.name),
+  }),
+  renameCollection: t.field({
+    type: CollectionRef,
+    errors: {},
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id(), name: t.arg.string() },
+    resolve: (_root, args, ctx) => ctx.services.collections.rename(ctx.viewer!.user.id, String(args.id), args.name),
+  }),
+  deleteCollection: t.field({
+    type: DeletedRef,
+    errors: {},
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id() },
+    resolve: async (_root, args, ctx) => {
+      await ctx.services.collections.delete(ctx.viewer!.user.id, String(args.id));
+      return { id: String(args.id) };
+    },
+  }),
+}));

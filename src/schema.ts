@@ -1,0 +1,18 @@
+/** Assembles the GraphQL schema from the modules' *.schema.ts files. No side effects beyond the builder. */
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './graphql/builder.ts';
+import './graphql/error-types.ts';
+import './modules/accounts/accounts.schema.ts';
+import './modules/collections/collections.schema.ts';
+
+let schema: GraphQLSchema | undefined;
+
+export function getSchema(): GraphQLSchema {
+  schema ??= builder.toSchema();
+  return schema;
+}
+
+/** The SDL committed as schema/schema.graphql (sorted, so diffs are stable). */
+export function printSortedSchema(): string {
+  return printSchema(lexicographicSortSchema(getSchema())) + '\n';
+}

@@ -1,0 +1,43 @@
+/** A real app per test file: its own database on the run's PostgreSQL, its own data dir, port 0. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createApp, type App, type AppOptions } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+
+export interface TestApp extends App {
+  databaseUrl: string;
+  dataDir: string;
+}
+
+/** Creates a fresh database on the run's cluster and returns its URL. */
+export async function createTestDatabase(): Promise<string> {
+  const admin = inject('adminDatabaseUrl');
+  const name = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
+  const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
+  const dataDir = await mkdtemp(join(tmpdir(), 'optimage-test-'));
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, WORKER_THREADS: '2', ...env });
+  const app = await createApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
+  return {
+    ...app,
+    databaseUrl,
+    dataDir,
+    close: async () => {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
