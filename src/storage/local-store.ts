@@ -1,0 +1,240 @@
+/**
+ * Objects as plain files under a root directory (so the tree can be served or synced to a bucket as
+ * is), each with a small hidden sidecar `.<name>.meta.json` holding its content type, cache-control
+ * and ETag. Key segments never start with `.`, so sidecars and temp files cannot collide with keys.
+ */
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream, type BigIntStats } from 'node:fs';
+import { copyFile, mkdir, open, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { NotFoundError } from '../errors.ts';
+import { assertValidKey, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
+
+interface Sidecar {
+  etag: string;
+  contentType: string;
+  cacheControl?: string;
+  size: number;
+  /** Inode of the data file this sidecar describes; a mismatch means the sidecar is stale. */
+  ino: string;
+}
+
+const FALLBACK_CONTENT_TYPE = 'application/octet-stream';
+
+export class LocalStore implements ObjectStore {
+  readonly kind = 'local';
+  readonly rootDir: string;
+
+  constructor(rootDir: string) {
+    this.rootDir = resolve(rootDir);
+  }
+
+  async check(): Promise<void> {
+    try {
+      await mkdir(this.rootDir, { recursive: true });
+      const probe = join(this.rootDir, `.probe-${randomBytes(6).toString('hex')}`);
+      await writeFile(probe, 'ok', { flag: 'wx' });
+      await unlink(probe);
+    } catch (err) {
+      throw new Error(`Storage directory ${this.rootDir} is not usable (${errorText(err)})`, { cause: err });
+    }
+  }
+
+  async put(key: string, body: Uint8Array, opts: PutOptions): Promise<void> {
+    const md5 = createHash('md5').update(body).digest('hex');
+    await this.commit(key, opts, async (tmp) => {
+      const fh = await open(tmp, 'wx');
+      try {
+        await fh.writeFile(body);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      return md5;
+    });
+  }
+
+  async putFile(key: string, path: string, opts: PutOptions): Promise<void> {
+    await this.commit(key, opts, async (tmp) => {
+      const hash = createHash('md5');
+      // `flush` fsyncs before close, so the rename below never exposes unwritten blocks after a crash.
+      await pipeline(createReadStream(path), hashing(hash), createWriteStream(tmp, { flags: 'wx', flush: true }));
+      return hash.digest('hex');
+    });
+  }
+
+  async get(key: string): Promise<StoredObject | null> {
+    const path = this.pathOf(key);
+    // One open handle for metadata and body, so a concurrent replace cannot mix old and new.
+    const fh = await open(path, 'r').catch(nullIfMissing);
+    if (!fh) return null;
+    try {
+      const st = await fh.stat({ bigint: true });
+      if (!st.isFile()) {
+        await fh.close();
+        return null;
+      }
+      const info = await this.describe(path, st, () => fh.createReadStream({ start: 0, autoClose: false }));
+      return { ...info, body: fh.createReadStream({ start: 0 }) };
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | null> {
+    const path = this.pathOf(key);
+    const st = await stat(path, { bigint: true }).catch(nullIfMissing);
+    if (!st?.isFile()) return null;
+    return this.describe(path, st, () => createReadStream(path));
+  }
+
+  async getFile(key: string, destPath: string): Promise<void> {
+    const path = this.pathOf(key);
+    try {
+      await copyFile(path, destPath);
+    } catch (err) {
+      await rm(destPath, { force: true });
+      if (isMissing(err) || code(err) === 'EISDIR') throw new NotFoundError(`Object ${key} not found`, 'OBJECT_NOT_FOUND');
+      throw err;
+    }
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    const paths = keys.map((key) => this.pathOf(key));
+    await Promise.all(
+      paths.map(async (path) => {
+        await unlink(path).catch(ignoreCodes('ENOENT', 'ENOTDIR', 'EISDIR'));
+        await unlink(sidecarPath(path)).catch(ignoreCodes('ENOENT', 'ENOTDIR'));
+        await this.pruneEmptyDirs(dirname(path));
+      }),
+    );
+  }
+
+  async close(): Promise<void> {}
+
+  private pathOf(key: string): string {
+    assertValidKey(key);
+    return join(this.rootDir, ...key.split('/'));
+  }
+
+  /** Writes a temp file in the target directory, then renames data and sidecar into place. */
+  private async commit(key: string, opts: PutOptions, writeTemp: (tmp: string) => Promise<string>): Promise<void> {
+    const path = this.pathOf(key);
+    const dir = dirname(path);
+    const tmp = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
+    const metaTmp = `${tmp}.meta`;
+    try {
+      const md5 = await this.inFreshDir(dir, tmp, () => writeTemp(tmp));
+      const { ino, size } = await stat(tmp, { bigint: true });
+      const sidecar: Sidecar = { etag: `"${md5}"`, contentType: opts.contentType, size: Number(size), ino: ino.toString() };
+      if (opts.cacheControl !== undefined) sidecar.cacheControl = opts.cacheControl;
+      await writeFile(metaTmp, JSON.stringify(sidecar), { flag: 'wx' });
+      // The data rename is the commit point; a crash before the sidecar's rename leaves a stale
+      // sidecar that describe() detects by inode and recomputes around.
+      await rename(tmp, path);
+      await rename(metaTmp, sidecarPath(path));
+      await fsyncDir(dir);
+    } finally {
+      await Promise.all([rm(tmp, { force: true }), rm(metaTmp, { force: true })]);
+    }
+  }
+
+  /** Creates `dir` and runs `write`, again if a concurrent delete pruned the directory in between. */
+  private async inFreshDir<T>(dir: string, tmp: string, write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      await mkdir(dir, { recursive: true });
+      try {
+        return await write();
+      } catch (err) {
+        const prunedUnderUs = code(err) === 'ENOENT' && (err as NodeJS.ErrnoException).path === tmp;
+        if (!prunedUnderUs || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private async describe(path: string, st: BigIntStats, readAll: () => Readable): Promise<ObjectInfo> {
+    const sidecar = await readSidecar(path);
+    const size = Number(st.size);
+    const base = { size, lastModified: st.mtime };
+    if (sidecar && sidecar.ino === st.ino.toString() && sidecar.size === size) {
+      return { ...base, etag: sidecar.etag, contentType: sidecar.contentType, ...cacheControlOf(sidecar) };
+    }
+    // Stale or missing sidecar (crash between the two renames, or two writers racing): the bytes are
+    // still right, so derive the ETag from them; the type is whatever this key's sidecar last said.
+    const hash = createHash('md5');
+    for await (const chunk of readAll()) hash.update(chunk as Buffer);
+    return { ...base, etag: `"${hash.digest('hex')}"`, contentType: sidecar?.contentType ?? FALLBACK_CONTENT_TYPE, ...cacheControlOf(sidecar) };
+  }
+
+  private async pruneEmptyDirs(dir: string): Promise<void> {
+    for (let current = dir; current !== this.rootDir && current.startsWith(this.rootDir); current = dirname(current)) {
+      try {
+        await rmdir(current);
+      } catch {
+        return; // not empty, already gone, or not ours to remove: stop climbing
+      }
+    }
+  }
+}
+
+function sidecarPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.meta.json`);
+}
+
+async function readSidecar(path: string): Promise<Sidecar | null> {
+  try {
+    const parsed = JSON.parse(await readFile(sidecarPath(path), 'utf8')) as Partial<Sidecar>;
+    const valid = typeof parsed.etag === 'string' && typeof parsed.contentType === 'string' && typeof parsed.ino === 'string' && typeof parsed.size === 'number';
+    return valid ? (parsed as Sidecar) : null;
+  } catch {
+    return null; // missing or torn by a crash: treated like a stale sidecar
+  }
+}
+
+function cacheControlOf(sidecar: Sidecar | null): { cacheControl?: string } {
+  return sidecar?.cacheControl !== undefined ? { cacheControl: sidecar.cacheControl } : {};
+}
+
+function hashing(hash: Hash) {
+  return async function* (source: AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  };
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+function code(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function isMissing(err: unknown): boolean {
+  return code(err) === 'ENOENT' || code(err) === 'ENOTDIR';
+}
+
+function nullIfMissing(err: unknown): null {
+  if (isMissing(err)) return null;
+  throw err;
+}
+
+function ignoreCodes(...codes: string[]) {
+  return (err: unknown): void => {
+    if (!codes.includes(code(err) ?? '')) throw err;
+  };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,71 @@
+/**
+ * The object store behind variants and originals: one interface, a local-disk driver (the embedded
+ * default, served by /cdn) and an S3 driver (S3, R2, MinIO). Keys are relative, `/`-separated paths
+ * such as `col_abc/320/beach-sunset.webp` or `_originals/img_123`.
+ */
+import type { Readable } from 'node:stream';
+
+export interface PutOptions {
+  contentType: string;
+  /** Stored with the object and served back (variants: `public, max-age=31536000, immutable`). */
+  cacheControl?: string;
+}
+
+export interface ObjectInfo {
+  size: number;
+  /** A quoted strong ETag, ready for an HTTP header: the content's MD5 for single-part uploads on both drivers. */
+  etag: string;
+  contentType: string;
+  cacheControl?: string;
+  lastModified: Date;
+}
+
+export interface StoredObject extends ObjectInfo {
+  body: Readable;
+}
+
+export interface ObjectStore {
+  readonly kind: 'local' | 's3';
+  /** Checks the store is usable (directory or bucket exists and is writable); throws an Error saying what is wrong. */
+  check(): Promise<void>;
+  /** Stores a small buffer (a variant), replacing any object at `key` atomically. */
+  put(key: string, body: Uint8Array, opts: PutOptions): Promise<void>;
+  /** Stores a file (an original) streamed from disk, never read whole into memory. */
+  putFile(key: string, path: string, opts: PutOptions): Promise<void>;
+  /** The object with a streamed body, or null when there is none. */
+  get(key: string): Promise<StoredObject | null>;
+  head(key: string): Promise<ObjectInfo | null>;
+  /** Downloads an object to `destPath`; throws NotFoundError (code OBJECT_NOT_FOUND) when it is missing. */
+  getFile(key: string, destPath: string): Promise<void>;
+  /** Deletes the objects; keys that do not exist are fine. */
+  delete(keys: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Keys are limited to what S3 accepts (1024 UTF-8 bytes) and what can safely become a relative path. */
+const MAX_KEY_BYTES = 1024;
+
+/**
+ * Throws unless `key` is a relative path of non-empty segments, none starting with `.` (which rules
+ * out `.` and `..` and leaves dot-names free for the local driver's temp and metadata files), with
+ * no backslash and no control character. Defence in depth: keys are built by services, never taken
+ * verbatim from a request.
+ */
+export function assertValidKey(key: string): void {
+  const problem = keyProblem(key);
+  if (problem) throw new Error(`Invalid object key ${JSON.stringify(key)}: ${problem}`);
+}
+
+function keyProblem(key: string): string | null {
+  if (key.length === 0) return 'empty';
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) return `longer than ${MAX_KEY_BYTES} bytes`;
+  if (key.startsWith('/')) return 'absolute';
+  if (key.includes('\\')) return 'contains a backslash';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(key)) return 'contains a control character';
+  for (const segment of key.split('/')) {
+    if (segment === '') return 'has an empty path segment';
+    if (segment.startsWith('.')) return 'has a path segment starting with "."';
+  }
+  return null;
+}

@@ -1,0 +1,200 @@
+/**
+ * A real S3 endpoint for tests: s3rver on a free loopback port with its files in a temp directory,
+ * and a fault-injecting HTTP proxy to put in front of it when a test needs 5xx or dropped connections.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { request as httpRequest, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** s3rver ships no types; this is the part of its API the helper uses. */
+interface S3rverInstance {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+type S3rverConstructor = new (options: {
+  address: string;
+  port: number;
+  silent: boolean;
+  directory: string;
+  configureBuckets: { name: string }[];
+}) => S3rverInstance;
+
+const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+
+export interface TestS3 {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  /** Extra buckets created at start (e.g. an originals bucket), by the names asked for. */
+  buckets: string[];
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Options for `new S3Store(...)` / `createObjectStore({ driver: 's3', ... })` against this server. */
+  storeOptions(overrides?: { endpoint?: string; bucket?: string; originalsBucket?: string }): {
+    endpoint: string;
+    region: string;
+    bucket: string;
+    originalsBucket: string | undefined;
+    accessKeyId: string;
+    secretAccessKey: string;
+    forcePathStyle: true;
+  };
+  close(): Promise<void>;
+}
+
+/** Starts s3rver on 127.0.0.1 (port 0) in a fresh temp directory, with `bucket` and `extraBuckets` created. */
+export async function startS3(options: { bucket?: string; extraBuckets?: string[] } = {}): Promise<TestS3> {
+  const bucket = options.bucket ?? 'optimage-test';
+  const extra = options.extraBuckets ?? [];
+  const directory = await mkdtemp(join(tmpdir(), 'optimage-s3rver-'));
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [bucket, ...extra].map((name) => ({ name })),
+  });
+  const address = await server.run();
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  // s3rver's built-in account; it checks SigV4 signatures against these.
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  return {
+    endpoint,
+    region: 'us-east-1',
+    bucket,
+    buckets: extra,
+    ...credentials,
+    storeOptions: (overrides = {}) => ({
+      endpoint: overrides.endpoint ?? endpoint,
+      region: 'us-east-1',
+      bucket: overrides.bucket ?? bucket,
+      originalsBucket: overrides.originalsBucket,
+      ...credentials,
+      forcePathStyle: true,
+    }),
+    close: async () => {
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface FaultRules {
+  /** Fail the first N attempts of every SDK invocation (grouped by the `amz-sdk-invocation-id` header). */
+  failFirstAttempts?: number;
+  /** Fail this fraction (0..1) of requests at random, on top of `failFirstAttempts`. */
+  failFraction?: number;
+  /** Only requests this predicate accepts are considered for failure (default: all). */
+  match?: (req: IncomingMessage) => boolean;
+  /** How to fail: answer with this status (500/503, S3 error XML) or drop the connection. Default 503. */
+  failWith?: 500 | 503 | 'drop';
+}
+
+export interface ProxiedRequest {
+  method: string;
+  url: string;
+  invocationId: string | undefined;
+  /** What the proxy did with it. */
+  outcome: 'forwarded' | 500 | 503 | 'drop';
+  headers: IncomingMessage['headers'];
+  /** Hex SHA-256 of the body as received, for forwarded requests once complete (compare with x-amz-content-sha256). */
+  bodySha256?: string;
+}
+
+export interface FaultProxy {
+  endpoint: string;
+  /** Replace the rules; takes effect for the next request. */
+  setRules(rules: FaultRules): void;
+  /** Every request seen, in order. */
+  readonly requests: ProxiedRequest[];
+  /** Requests seen per SDK invocation id (attempt counts). */
+  attemptsByInvocation(): Map<string, number>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** An HTTP proxy on 127.0.0.1 that forwards to `target` (an http:// origin) except where `rules` say to fail. */
+export async function startFaultProxy(target: string, rules: FaultRules = {}): Promise<FaultProxy> {
+  const targetUrl = new URL(target);
+  let current = rules;
+  const requests: ProxiedRequest[] = [];
+  const seenAttempts = new Map<string, number>();
+  const sockets = new Set<Socket>();
+
+  const decide = (req: IncomingMessage, invocationId: string | undefined): ProxiedRequest['outcome'] => {
+    if (current.match && !current.match(req)) return 'forwarded';
+    // Without an invocation id every request counts as a first attempt.
+    const attempt = invocationId ? (seenAttempts.get(invocationId) ?? 1) : 1;
+    const failing = attempt <= (current.failFirstAttempts ?? 0) || Math.random() < (current.failFraction ?? 0);
+    return failing ? (current.failWith ?? 503) : 'forwarded';
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const invocationId = header(req, 'amz-sdk-invocation-id');
+    if (invocationId) seenAttempts.set(invocationId, (seenAttempts.get(invocationId) ?? 0) + 1);
+    const outcome = decide(req, invocationId);
+    const seen: ProxiedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', invocationId, outcome, headers: req.headers };
+    requests.push(seen);
+    if (outcome === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (outcome !== 'forwarded') {
+      // Read the whole body first so the client sees the status, not a reset mid-upload.
+      req.resume();
+      req.on('end', () => {
+        const code = outcome === 503 ? 'ServiceUnavailable' : 'InternalError';
+        res.writeHead(outcome, { 'content-type': 'application/xml' });
+        res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>injected by test proxy</Message></Error>`);
+      });
+      return;
+    }
+    // The Host header is forwarded unchanged: it is part of the SigV4 signature.
+    const upstream = httpRequest(
+      { hostname: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      },
+    );
+    upstream.on('error', () => req.socket.destroy());
+    const bodyHash = createHash('sha256');
+    req.on('data', (chunk: Buffer) => bodyHash.update(chunk));
+    req.on('end', () => (seen.bodySha256 = bodyHash.digest('hex')));
+    req.pipe(upstream);
+  };
+
+  const server: Server = createServer(handle);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    setRules: (next) => {
+      current = next;
+    },
+    requests,
+    attemptsByInvocation: () => new Map(seenAttempts),
+    reset: () => {
+      requests.length = 0;
+      seenAttempts.clear();
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
