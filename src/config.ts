@@ -10,7 +10,16 @@ export type PlanName = 'free' | 'pro' | 'business';
 export const PLAN_NAMES: readonly PlanName[] = ['free', 'pro', 'business'];
 
 export interface Config {
-  http: { host: string; port: number; publicBaseUrl: string; cdnBaseUrl: string; corsOrigins: string[]; secureCookies: boolean };
+  http: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    cdnBaseUrl: string;
+    corsOrigins: string[];
+    secureCookies: boolean;
+    /** Which URLs were derived from HOST:PORT (and so follow the real port when PORT=0). */
+    derived: { publicBaseUrl: boolean; cdnBaseUrl: boolean };
+  };
   dataDir: string;
   database: { url: string | undefined };
   storage:
@@ -120,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cdnBaseUrl: e.CDN_BASE_URL ?? `${publicBaseUrl}/cdn`,
       corsOrigins,
       secureCookies: publicBaseUrl.startsWith('https://'),
+      derived: { publicBaseUrl: !e.PUBLIC_BASE_URL, cdnBaseUrl: !e.CDN_BASE_URL },
     },
     dataDir,
     database: { url: e.DATABASE_URL },
@@ -152,4 +162,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The process environment over the given defaults (a command's own defaults, e.g. quieter logs). */
 export function loadConfigFromProcess(defaults: Record<string, string> = {}): Config {
   return loadConfig({ ...defaults, ...process.env });
+}
+
+/** The config once the server listens: URLs derived from HOST:PORT use the address actually bound (PORT=0). */
+export function withListenUrl(config: Config, url: string): Config {
+  const publicBaseUrl = config.http.derived.publicBaseUrl ? url : config.http.publicBaseUrl;
+  const cdnBaseUrl = config.http.derived.cdnBaseUrl ? `${publicBaseUrl}/cdn` : config.http.cdnBaseUrl;
+  return { ...config, http: { ...config.http, publicBaseUrl, cdnBaseUrl } };
 }

@@ -36,13 +36,18 @@ switch (command) {
     stopOnSignals(app);
     break;
   }
+  case 'worker': {
+    const app = await createApp(readConfig(), { role: 'worker' });
+    stopOnSignals(app);
+    break;
+  }
   case 'migrate': {
-    const app = await createApp(readConfig(), { http: false });
+    const app = await createApp(readConfig(), { role: 'migrate' });
     await app.close();
     break;
   }
   case 'users': {
-    const app = await createApp(readConfig({ LOG_LEVEL: 'warn' }), { http: false });
+    const app = await createApp(readConfig({ LOG_LEVEL: 'warn' }), { role: 'migrate' });
     const code = await runUsersCommand(app, args);
     await app.close();
     process.exit(code);

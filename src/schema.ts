@@ -4,6 +4,9 @@ import { builder } from './graphql/builder.ts';
 import './graphql/error-types.ts';
 import './modules/accounts/accounts.schema.ts';
 import './modules/collections/collections.schema.ts';
+import './modules/images/images.schema.ts';
+import './modules/quota/quota.schema.ts';
+import './modules/status/status.schema.ts';
 
 let schema: GraphQLSchema | undefined;
 

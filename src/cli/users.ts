@@ -7,7 +7,11 @@ export async function runUsersCommand(app: App, args: string[]): Promise<number>
   try {
     if (sub === 'list') {
       const users = await app.services.accounts.listUsers();
-      for (const u of users) console.log(`${u.email}\t${u.plan}\t${u.id}\t${u.createdAt.toISOString()}`);
+      console.log('email\tplan\tused this month\tlimit\tid');
+      for (const u of users) {
+        const q = await app.services.quota.status(u);
+        console.log(`${u.email}\t${u.plan}\t${q.used}\t${q.limit}\t${u.id}`);
+      }
       return 0;
     }
     if (sub === 'set-plan' && rest.length === 2) {

@@ -15,6 +15,7 @@ import type { Logger } from '../logger.ts';
 import type { Viewer } from '../modules/accounts/accounts.service.ts';
 import { getSchema } from '../schema.ts';
 import type { Services } from '../services.ts';
+import { sendJson } from './rest.ts';
 
 /** What the HTTP layer hands Yoga for each request. */
 export interface GraphQLServerContext {
@@ -91,17 +92,13 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
     if (req.method === 'POST' && /^multipart\/form-data/i.test(type)) {
       // Yoga's CSRF rule, checked before a byte of the body is read.
       if (!CSRF_HEADERS.some((h) => req.headers[h] !== undefined)) {
-        res.writeHead(400, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ message: `Multipart requests need one of the headers ${CSRF_HEADERS.join(', ')}`, extensions: { code: 'CSRF_HEADER_REQUIRED' } }] }));
-        return;
+        return sendJson(res, 400, { errors: [{ message: `Multipart requests need one of the headers ${CSRF_HEADERS.join(', ')}`, extensions: { code: 'CSRF_HEADER_REQUIRED' } }] });
       }
-      ctx.preParsed = await processRequest(req, res, { maxFileSize: config.limits.maxUploadBytes, maxFiles: 1, maxFieldSize: 1_000_000 });
+      ctx.preParsed = await processRequest(req, res, { maxFileSize: config.limits.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 });
     } else {
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > config.limits.maxJsonBytes) {
-        res.writeHead(413, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ message: 'Request body too large', extensions: { code: 'BODY_TOO_LARGE' } }] }));
-        return;
+        return sendJson(res, 413, { errors: [{ message: 'Request body too large', extensions: { code: 'BODY_TOO_LARGE' } }] });
       }
     }
     await yoga.handle(req, res, ctx);

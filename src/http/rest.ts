@@ -100,6 +100,9 @@ export function errorResponse(err: AppError): RestResponse {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  // Answering before the request body was read (a rejected upload): drain it, so the client can
+  // finish sending and read this answer, and the keep-alive socket stays usable.
+  if (!res.req.complete) res.req.resume();
   if (body === undefined) {
     res.writeHead(status).end();
     return;

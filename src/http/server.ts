@@ -77,7 +77,7 @@ export function createHttpHandler(deps: HttpDeps) {
     sendJson(res, 404, { message: 'Not found', code: 'NOT_FOUND' });
   }
 
-  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || randomUUID();
     res.setHeader('X-Request-Id', requestId);
     const started = performance.now();
@@ -102,7 +102,9 @@ export function createHttpHandler(deps: HttpDeps) {
       // Stop reading an upload we rejected part-way, without leaving the client hanging.
       if (!req.complete) req.resume();
     }
-  };
+  }
+
+  return { handle, yoga: graphql.yoga, policy };
 }
 
 /** Listens, and on close stops accepting, lets in-flight requests finish, then drops idle sockets. */
@@ -115,14 +117,15 @@ export async function listen(handler: (req: IncomingMessage, res: ServerResponse
   });
   const address = server.address() as { port: number };
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | null = null;
   return {
     server,
     url: `http://${urlHost}:${address.port}`,
     close: () =>
-      new Promise<void>((resolve) => {
+      (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
-      }),
+      })),
   };
 }

@@ -3,9 +3,12 @@ import type { Route } from '../../http/rest.ts';
 import type { Collection } from './collection.entity.ts';
 import type { CollectionsService } from './collections.service.ts';
 
+/** Deleting a collection removes its images and their files too (images service). */
+type DeleteCollection = (userId: string, collectionId: string) => Promise<void>;
+
 export const collectionJson = (c: Collection) => ({ id: c.id, name: c.name, createdAt: c.createdAt.toISOString() });
 
-export function collectionsRoutes(collections: CollectionsService): Route[] {
+export function collectionsRoutes(collections: CollectionsService, deleteCollection: DeleteCollection): Route[] {
   return [
     {
       method: 'GET',
@@ -34,7 +37,7 @@ export function collectionsRoutes(collections: CollectionsService): Route[] {
       method: 'DELETE',
       path: '/api/v1/collections/:id',
       handler: async (req) => {
-        await collections.delete(req.viewer!.user.id, req.params.id!);
+        await deleteCollection(req.viewer!.user.id, req.params.id!);
         return { status: 204 };
       },
     },

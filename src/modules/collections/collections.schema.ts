@@ -46,10 +46,11 @@ builder.mutationFields((t) => ({
   deleteCollection: t.field({
     type: DeletedRef,
     errors: {},
+    description: 'Deletes the collection with all its images and their stored files.',
     authScopes: { loggedIn: true },
     args: { id: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      await ctx.services.collections.delete(ctx.viewer!.user.id, String(args.id));
+      await ctx.services.images.deleteCollection(ctx.viewer!.user.id, String(args.id));
       return { id: String(args.id) };
     },
   }),

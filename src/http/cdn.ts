@@ -1,0 +1,53 @@
+/**
+ * GET/HEAD /cdn/{collectionId}/{size}/{slug}.webp for the local storage driver: only ready images,
+ * strong ETags with 304, immutable caching, nosniff. Anything else — unknown, not ready, a path
+ * that tries to escape — is a 404.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { ImagesService } from '../modules/images/images.service.ts';
+import { parseCdnPath, variantKey } from '../modules/images/variant-urls.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+
+export function createCdnHandler(images: ImagesService, store: ObjectStore) {
+  return async function serveCdn(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+    if (!path.startsWith('/cdn/')) return false;
+    const notFound = () => {
+      res.writeHead(404, { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ message: 'Not found', code: 'NOT_FOUND' }));
+      return true;
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return true;
+    }
+    // Match the raw path: `%2F`, `..` and friends never reach the store.
+    const rawPath = (req.url ?? '').split('?')[0]!;
+    const target = parseCdnPath(rawPath);
+    if (!target || !(await images.isServable(target.collectionId, target.slug))) return notFound();
+    const object = await store.get(variantKey(target.collectionId, target.size, target.slug));
+    if (!object) return notFound();
+    const headers = {
+      'Content-Type': 'image/webp',
+      'Cache-Control': object.cacheControl ?? 'public, max-age=31536000, immutable',
+      ETag: object.etag,
+      'Last-Modified': object.lastModified.toUTCString(),
+      'X-Content-Type-Options': 'nosniff',
+      'Access-Control-Allow-Origin': '*',
+    };
+    const inm = req.headers['if-none-match'];
+    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === object.etag || t.trim() === '*')) {
+      object.body.destroy();
+      res.writeHead(304, headers).end();
+      return true;
+    }
+    res.writeHead(200, { ...headers, 'Content-Length': object.size });
+    if (req.method === 'HEAD') {
+      object.body.destroy();
+      res.end();
+      return true;
+    }
+    await pipeline(object.body, res).catch(() => res.destroy());
+    return true;
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The OpenAPI 3.1 description of the REST API, served at /api/v1/openapi.json. Written once here;
+ * test/openapi.test.ts validates real responses of every route against it, so it cannot drift.
+ */
+import { VARIANT_SIZES } from '../modules/processing/sizes.ts';
+
+const error = (description: string, code: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: { message: description, code } } },
+});
+const json = (schema: object, description: string, example?: unknown) => ({
+  description,
+  content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } },
+});
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const unauthorized = error('Not authenticated', 'UNAUTHENTICATED');
+const idParam = (name: string, example: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, example });
+
+const imageExample = {
+  id: 'img_k3j9x0q2m7a1b5c8d4e6',
+  slug: 'beach-sunset',
+  collectionId: 'col_abc123',
+  checksum: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
+  status: 'processing',
+  createdAt: '2025-12-04T10:30:00.000Z',
+  baseUrl: 'https://cdn.example.com',
+};
+
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'optimage REST API',
+      version: '1.0.0',
+      description:
+        'Wire-compatible with the OPTIMAGE Images API. Authenticate with the session cookie (browsers) or `Authorization: Bearer <API key>` (servers). Every error is JSON `{message, code}`.',
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ session: [] }, { apiKey: [] }],
+    paths: {
+      '/api/v1/auth/signup': {
+        post: {
+          summary: 'Create an account and start a session',
+          security: [],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Credentials') } } },
+          responses: { 201: json(ref('User'), 'Signed up; sets the session cookie'), 400: error('Invalid email or password too short', 'WEAK_PASSWORD'), 409: error('Email already registered', 'EMAIL_TAKEN') },
+        },
+      },
+      '/api/v1/auth/login': {
+        post: {
+          summary: 'Start a session',
+          security: [],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Credentials') } } },
+          responses: { 200: json(ref('User'), 'Logged in; sets a new session cookie'), 401: error('Invalid email or password', 'INVALID_CREDENTIALS'), 429: error('Too many failed logins', 'LOGIN_THROTTLED') },
+        },
+      },
+      '/api/v1/auth/logout': { post: { summary: 'Revoke the session', security: [], responses: { 204: { description: 'Logged out' } } } },
+      '/api/v1/auth/me': { get: { summary: 'The signed-in user', responses: { 200: json(ref('User'), 'The user'), 401: unauthorized } } },
+      '/api/v1/api-keys': {
+        get: { summary: 'List API keys (no secrets)', responses: { 200: json({ type: 'array', items: ref('ApiKey') }, 'Keys'), 401: unauthorized } },
+        post: {
+          summary: 'Create an API key; the secret is shown only in this response',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } } } } },
+          responses: { 201: json(ref('NewApiKey'), 'Created'), 400: error('Missing name', 'INVALID_NAME'), 401: unauthorized },
+        },
+      },
+      '/api/v1/api-keys/{id}': {
+        delete: { summary: 'Revoke an API key', parameters: [idParam('id', 'key_abc')], responses: { 204: { description: 'Revoked' }, 401: unauthorized, 404: error('No such key', 'API_KEY_NOT_FOUND') } },
+      },
+      '/api/v1/collections': {
+        get: { summary: 'List collections, newest first', responses: { 200: json({ type: 'array', items: ref('Collection') }, 'Collections'), 401: unauthorized } },
+        post: {
+          summary: 'Create a collection',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } } } } },
+          responses: { 201: json(ref('Collection'), 'Created'), 400: error('Missing or too long name', 'INVALID_NAME'), 401: unauthorized },
+        },
+      },
+      '/api/v1/collections/{id}': {
+        get: { summary: 'One collection', parameters: [idParam('id', 'col_abc123')], responses: { 200: json(ref('Collection'), 'The collection'), 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') } },
+        patch: {
+          summary: 'Rename a collection',
+          parameters: [idParam('id', 'col_abc123')],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } } },
+          responses: { 200: json(ref('Collection'), 'Renamed'), 400: error('Invalid name', 'INVALID_NAME'), 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') },
+        },
+        delete: { summary: 'Delete a collection with its images and files', parameters: [idParam('id', 'col_abc123')], responses: { 204: { description: 'Deleted' }, 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') } },
+      },
+      '/api/v1/images': {
+        get: { summary: 'List all images across all your collections, newest first', responses: { 200: json({ type: 'array', items: ref('Image') }, 'Images', [imageExample]), 401: unauthorized } },
+        post: {
+          summary: 'Upload an image; it is processed into 12 WebP sizes',
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['file', 'checksum', 'collection'],
+                  properties: {
+                    file: { type: 'string', format: 'binary', description: 'JPEG, PNG, WebP or GIF (decided from the bytes)' },
+                    checksum: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: 'SHA-256 of the file, hex' },
+                    collection: { type: 'string', description: 'Collection id (col_…)' },
+                    slug: { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', maxLength: 100 },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            201: { ...json(ref('Image'), 'Accepted; status is processing', imageExample), headers: rateLimitHeaders() },
+            400: error('Invalid file format, missing field, checksum mismatch or bad slug', 'CHECKSUM_MISMATCH'),
+            401: unauthorized,
+            403: error('Collection does not belong to user', 'COLLECTION_FORBIDDEN'),
+            409: error('Slug already used in this collection', 'SLUG_TAKEN'),
+            413: error('File too large', 'FILE_TOO_LARGE'),
+            429: { ...error('Monthly quota exceeded', 'QUOTA_EXCEEDED'), headers: { 'Retry-After': { schema: { type: 'integer' } }, ...rateLimitHeaders() } },
+          },
+        },
+      },
+      '/api/v1/images/{id}': {
+        get: { summary: 'One image with its current status', parameters: [idParam('id', 'img_abc')], responses: { 200: json(ref('Image'), 'The image'), 401: unauthorized, 404: error('Not found', 'IMAGE_NOT_FOUND') } },
+        delete: { summary: 'Delete an image and its stored files', parameters: [idParam('id', 'img_abc')], responses: { 204: { description: 'Deleted' }, 401: unauthorized, 404: error('Not found', 'IMAGE_NOT_FOUND') } },
+      },
+      '/api/v1/images/{id}/events': {
+        get: {
+          summary: 'Processing status as Server-Sent Events (`event: status`, data: StatusEvent), ending after ready or failed',
+          parameters: [idParam('id', 'img_abc')],
+          responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: ref('StatusEvent') } } }, 401: unauthorized, 404: error('Not found', 'IMAGE_NOT_FOUND') },
+        },
+      },
+      '/api/v1/config': { get: { summary: 'Plan, quota, sizes and limits', responses: { 200: json(ref('Config'), 'Configuration'), 401: unauthorized } } },
+    },
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'optimage_session' },
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (opt_live_…)' },
+      },
+      schemas: {
+        Error: { type: 'object', required: ['message', 'code'], properties: { message: { type: 'string' }, code: { type: 'string' } } },
+        Credentials: { type: 'object', required: ['email', 'password'], properties: { email: { type: 'string', format: 'email' }, password: { type: 'string', minLength: 8 } } },
+        User: { type: 'object', required: ['id', 'email', 'plan'], properties: { id: { type: 'string', pattern: '^usr_' }, email: { type: 'string' }, plan: { enum: ['free', 'pro', 'business'] } } },
+        ApiKey: {
+          type: 'object',
+          required: ['id', 'name', 'prefix', 'createdAt', 'lastUsedAt'],
+          properties: { id: { type: 'string', pattern: '^key_' }, name: { type: 'string' }, prefix: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, lastUsedAt: { type: ['string', 'null'], format: 'date-time' } },
+        },
+        NewApiKey: { allOf: [ref('ApiKey'), { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^opt_live_' } } }] },
+        Collection: { type: 'object', required: ['id', 'name', 'createdAt'], properties: { id: { type: 'string', pattern: '^col_' }, name: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } } },
+        Variant: {
+          type: 'object',
+          required: ['size', 'width', 'height', 'bytes', 'url'],
+          properties: { size: { enum: [...VARIANT_SIZES] }, width: { type: 'integer' }, height: { type: 'integer' }, bytes: { type: 'integer' }, url: { type: 'string', format: 'uri' } },
+        },
+        Image: {
+          type: 'object',
+          required: ['id', 'slug', 'collectionId', 'checksum', 'status', 'createdAt', 'baseUrl'],
+          properties: {
+            id: { type: 'string', pattern: '^img_' },
+            slug: { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$' },
+            collectionId: { type: 'string', pattern: '^col_' },
+            checksum: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+            status: { enum: ['processing', 'ready', 'failed'] },
+            createdAt: { type: 'string', format: 'date-time' },
+            baseUrl: { type: 'string' },
+            width: { type: 'integer' },
+            height: { type: 'integer' },
+            format: { enum: ['jpeg', 'png', 'webp', 'gif'] },
+            bytes: { type: 'integer' },
+            step: { enum: ['VALIDATE', 'CONVERT', 'RESIZE', 'OPTIMIZE', 'UPLOAD', 'ACTIVATE'] },
+            progress: { type: 'integer', minimum: 0, maximum: 100 },
+            error: { type: ['string', 'null'] },
+            variants: { type: 'array', items: ref('Variant') },
+          },
+        },
+        StatusEvent: {
+          type: 'object',
+          required: ['id', 'status', 'step', 'progress', 'error'],
+          properties: { id: { type: 'string' }, collectionId: { type: 'string' }, status: { enum: ['processing', 'ready', 'failed'] }, step: { type: 'string' }, progress: { type: 'integer' }, error: { type: ['string', 'null'] }, at: { type: 'string', format: 'date-time' } },
+        },
+        Config: {
+          type: 'object',
+          required: ['plan', 'quota', 'sizes', 'baseUrl', 'maxUploadBytes', 'formats'],
+          properties: {
+            plan: { enum: ['free', 'pro', 'business'] },
+            quota: {
+              type: 'object',
+              required: ['limit', 'used', 'remaining', 'resetsAt'],
+              properties: { limit: { type: 'integer' }, used: { type: 'integer' }, remaining: { type: 'integer' }, resetsAt: { type: 'string', format: 'date-time' } },
+            },
+            sizes: { type: 'array', items: { type: 'integer' } },
+            baseUrl: { type: 'string' },
+            maxUploadBytes: { type: 'integer' },
+            formats: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      },
+    },
+  };
+}
+
+function rateLimitHeaders() {
+  return {
+    'RateLimit-Limit': { schema: { type: 'integer' } },
+    'RateLimit-Remaining': { schema: { type: 'integer' } },
+    'RateLimit-Reset': { schema: { type: 'integer' }, description: 'Seconds until the quota resets' },
+  };
+}

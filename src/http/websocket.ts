@@ -1,0 +1,118 @@
+/**
+ * graphql-ws on the GraphQL path, through `yoga.getEnveloped` so WebSocket operations pass the
+ * same plugins (masking, CSRF-free but authenticated) as HTTP. Authentication happens at
+ * connection_init: an API key in `connectionParams.authorization`, else the session cookie — the
+ * cookie only when the upgrade came from our own or an allowed origin.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { GraphQLContext } from '../graphql/context.ts';
+import type { Logger } from '../logger.ts';
+import type { Viewer } from '../modules/accounts/accounts.service.ts';
+import type { Services } from '../services.ts';
+import type { OriginPolicy } from './cors.ts';
+import type { GraphQLServerContext } from './graphql.ts';
+import { readCredentials, resolveViewer } from './viewer.ts';
+
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
+
+type SocketExtra = {
+  viewer?: Viewer;
+  active?: Set<string>;
+};
+
+export function attachWebSockets(
+  server: Server,
+  yoga: YogaServerInstance<GraphQLServerContext, GraphQLContext>,
+  services: Services,
+  policy: OriginPolicy,
+  logger: Logger,
+): { close: () => Promise<void> } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const trusted = new WeakMap<IncomingMessage, boolean>();
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/graphql') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const origin = req.headers.origin;
+    trusted.set(req, origin === undefined || policy.isSameOrigin(origin, req) || policy.isAllowedCrossOrigin(origin));
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  useServer<Record<string, unknown> | undefined, SocketExtra>(
+    {
+      connectionInitWaitTimeout: 5_000,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const extra = ctx.extra as SocketExtra & { request: IncomingMessage };
+        const auth = typeof params.authorization === 'string' ? params.authorization : undefined;
+        let viewer: Viewer | null = null;
+        if (auth) {
+          viewer = await resolveViewer(services.accounts, readCredentials({ authorization: /^Bearer /i.test(auth) ? auth : `Bearer ${auth}` }));
+        } else if (trusted.get(extra.request)) {
+          viewer = await resolveViewer(services.accounts, readCredentials({ cookie: extra.request.headers.cookie }));
+        }
+        if (!viewer) return false; // closes with 4403 Forbidden
+        extra.viewer = viewer;
+        extra.active = new Set();
+        return true;
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const extra = ctx.extra as SocketExtra & { request: IncomingMessage };
+        if (extra.active!.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+        }
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          req: extra.request,
+          viewer: extra.viewer!,
+          sessionToken: null,
+          clientIp: extra.request.socket.remoteAddress,
+          responseCookies: [],
+        });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [err as GraphQLError];
+        }
+        const errors = validate(schema, document);
+        if (errors.length) return errors;
+        extra.active!.add(id);
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        return args;
+      },
+      onComplete: (ctx, id) => {
+        (ctx.extra as SocketExtra).active?.delete(id);
+      },
+      execute: (args: ExecutionArgs) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+    },
+    wss,
+  );
+  wss.on('error', (err) => logger.warn({ err }, 'websocket server error'));
+
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.close(1001, 'Server shutting down');
+        wss.close(() => resolve());
+        setTimeout(() => {
+          for (const ws of wss.clients) ws.terminate();
+        }, 2_000).unref();
+      }),
+  };
+}

@@ -1,0 +1,82 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, UpdateDateColumn, type Relation } from 'typeorm';
+import { User } from '../accounts/user.entity.ts';
+import { Collection } from '../collections/collection.entity.ts';
+import type { PipelineStep } from '../status/steps.ts';
+import { ImageVariant } from './image-variant.entity.ts';
+
+export type ImageStatus = 'processing' | 'ready' | 'failed';
+
+@Entity('images')
+@Index('images_collection_slug_key', ['collectionId', 'slug'], { unique: true })
+@Index('images_user_created_idx', ['userId', 'createdAt'])
+export class Image {
+  @PrimaryColumn({ type: 'text' })
+  id: string;
+
+  @Column({ name: 'user_id', type: 'text' })
+  userId: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'images_user_id_fkey' })
+  user?: Relation<User>;
+
+  @Index('images_collection_id_idx')
+  @Column({ name: 'collection_id', type: 'text' })
+  collectionId: string;
+
+  @ManyToOne(() => Collection, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'collection_id', foreignKeyConstraintName: 'images_collection_id_fkey' })
+  collection?: Relation<Collection>;
+
+  @Column({ type: 'text' })
+  slug: string;
+
+  /** SHA-256 of the uploaded bytes, lowercase hex. */
+  @Column({ type: 'text' })
+  checksum: string;
+
+  @Column({ type: 'text' })
+  status: ImageStatus;
+
+  /** The last pipeline step reached and its progress (0–100), for late subscribers. */
+  @Column({ type: 'text' })
+  step: PipelineStep;
+
+  @Column({ type: 'integer', default: 0 })
+  progress: number;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  /** Detected from the bytes: jpeg, png, webp or gif. */
+  @Column({ name: 'source_format', type: 'text' })
+  sourceFormat: string;
+
+  @Column({ name: 'source_bytes', type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  sourceBytes: number;
+
+  @Column({ name: 'original_filename', type: 'text', nullable: true })
+  originalFilename: string | null;
+
+  /** Geometry after EXIF orientation; set at upload from the header. */
+  @Column({ type: 'integer' })
+  width: number;
+
+  @Column({ type: 'integer' })
+  height: number;
+
+  @Column({ type: 'integer', default: 1 })
+  frames: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ name: 'ready_at', type: 'timestamptz', nullable: true })
+  readyAt: Date | null;
+
+  @OneToMany(() => ImageVariant, (v) => v.image)
+  variants?: Relation<ImageVariant>[];
+}

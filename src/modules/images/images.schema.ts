@@ -1,0 +1,109 @@
+import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import type { FileUpload } from 'graphql-upload-minimal';
+import { builder } from '../../graphql/builder.ts';
+import { DeletedRef } from '../../graphql/error-types.ts';
+import { VARIANT_SIZES } from '../processing/sizes.ts';
+import { PIPELINE_STEPS } from '../status/steps.ts';
+import type { ImageVariant } from './image-variant.entity.ts';
+import type { Image } from './image.entity.ts';
+import { spoolUpload } from './spool.ts';
+import { variantUrl } from './variant-urls.ts';
+
+export const ImageStatusEnum = builder.enumType('ImageStatus', { values: ['processing', 'ready', 'failed'] as const });
+export const PipelineStepEnum = builder.enumType('PipelineStep', { values: PIPELINE_STEPS });
+
+const VariantRef = builder.objectRef<ImageVariant & { collectionId: string; slug: string }>('ImageVariant').implement({
+  description: `One stored WebP. size is 0 (full size) or one of ${VARIANT_SIZES.slice(1).join(', ')}.`,
+  fields: (t) => ({
+    size: t.exposeInt('size'),
+    width: t.exposeInt('width'),
+    height: t.exposeInt('height'),
+    bytes: t.exposeInt('bytes'),
+    url: t.string({ resolve: (v, _a, ctx) => variantUrl(ctx.services.config.cdnBaseUrl, v.collectionId, v.size, v.slug) }),
+  }),
+});
+
+export const ImageRef = builder.objectRef<Image>('Image').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    slug: t.exposeString('slug'),
+    collectionId: t.exposeID('collectionId'),
+    checksum: t.exposeString('checksum', { description: 'SHA-256 of the uploaded bytes, lowercase hex.' }),
+    status: t.field({ type: ImageStatusEnum, resolve: (i) => i.status }),
+    step: t.field({ type: PipelineStepEnum, resolve: (i) => i.step }),
+    progress: t.int({ resolve: (i) => (i.status === 'processing' ? i.progress : 100) }),
+    error: t.exposeString('error', { nullable: true }),
+    width: t.exposeInt('width'),
+    height: t.exposeInt('height'),
+    format: t.exposeString('sourceFormat', { description: 'The uploaded format, detected from the bytes.' }),
+    bytes: t.exposeInt('sourceBytes', { description: 'Size of the uploaded file.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    baseUrl: t.string({ resolve: (_i, _a, ctx) => ctx.services.config.cdnBaseUrl }),
+    variants: t.field({
+      type: [VariantRef],
+      resolve: async (i, _a, ctx) =>
+        (i.variants ?? (await ctx.services.images.variants(i.id))).map((v) => ({ ...v, collectionId: i.collectionId, slug: i.slug })),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  images: t.connection({
+    type: ImageRef,
+    authScopes: { loggedIn: true },
+    description: "The viewer's images, newest first.",
+    args: {
+      collectionId: t.arg.id({ required: false }),
+      status: t.arg({ type: ImageStatusEnum, required: false }),
+    },
+    resolve: (_root, args, ctx) =>
+      resolveCursorConnection({ args, toCursor: (i: Image) => `${i.createdAt.toISOString()}|${i.id}` }, ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
+        if (before || inverted) throw new Error('Backward pagination is not supported; use first/after');
+        const [at, id] = (after ?? '').split('|');
+        const cursor = after && at && id ? { createdAt: new Date(at), id } : undefined;
+        return ctx.services.images.list(ctx.viewer!.user.id, { collectionId: args.collectionId ? String(args.collectionId) : null, status: args.status ?? null }, { limit, before: cursor });
+      }),
+  }),
+  image: t.field({
+    type: ImageRef,
+    nullable: true,
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id() },
+    resolve: (_root, args, ctx) => ctx.services.images.get(ctx.viewer!.user.id, String(args.id)).catch(() => null),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  uploadImage: t.field({
+    type: ImageRef,
+    errors: {},
+    authScopes: { loggedIn: true },
+    description: 'Uploads an image (GraphQL multipart request spec). Returns it with status processing.',
+    args: {
+      file: t.arg({ type: 'Upload' }),
+      checksum: t.arg.string(),
+      collectionId: t.arg.id(),
+      slug: t.arg.string({ required: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const upload: FileUpload = await args.file;
+      const file = await spoolUpload(upload.createReadStream(), upload.filename ?? null, ctx.services.config.maxUploadBytes);
+      try {
+        const { image } = await ctx.services.images.upload(ctx.viewer!.user, { file, checksum: args.checksum, collectionId: String(args.collectionId), slug: args.slug });
+        return image;
+      } finally {
+        await file.discard();
+      }
+    },
+  }),
+  deleteImage: t.field({
+    type: DeletedRef,
+    errors: {},
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id() },
+    resolve: async (_root, args, ctx) => {
+      await ctx.services.images.delete(ctx.viewer!.user.id, String(args.id));
+      return { id: String(args.id) };
+    },
+  }),
+}));

@@ -1,0 +1,26 @@
+/** Slugs: the URL name of an image, unique within its collection (contract §3). Pure functions. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const SLUG_MAX_LENGTH = 100;
+
+export function isValidSlug(slug: string): boolean {
+  return slug.length <= SLUG_MAX_LENGTH && SLUG_PATTERN.test(slug);
+}
+
+/** "Beach Sunset.JPG" → "beach-sunset"; accents folded; "image" when nothing usable is left. */
+export function slugFromFilename(filename: string | null | undefined): string {
+  const base = (filename ?? '').replace(/^.*[\\/]/, '').replace(/\.[A-Za-z0-9]{1,5}$/, '');
+  const slug = base
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, SLUG_MAX_LENGTH - 8)
+    .replace(/-+$/, '');
+  return slug || 'image';
+}
+
+/** The n-th candidate for an auto slug: base, base-2, base-3, … */
+export function slugCandidate(base: string, n: number): string {
+  return n <= 1 ? base : `${base}-${n}`;
+}

@@ -1,0 +1,29 @@
+/** Where variants live: one pattern for storage keys and public URLs (contract §4). */
+import { VARIANT_SIZES, type VariantSize } from '../processing/sizes.ts';
+
+/** `{collectionId}/{size}/{slug}.webp` — the object key, and the path under baseUrl. */
+export function variantKey(collectionId: string, size: VariantSize | number, slug: string): string {
+  return `${collectionId}/${size}/${slug}.webp`;
+}
+
+export function variantUrl(baseUrl: string, collectionId: string, size: VariantSize | number, slug: string): string {
+  return `${baseUrl}/${variantKey(collectionId, size, slug)}`;
+}
+
+/** Originals are private: never under a public path. */
+export function originalKey(imageId: string): string {
+  return `_originals/${imageId}`;
+}
+
+export function allVariantKeys(collectionId: string, slug: string): string[] {
+  return VARIANT_SIZES.map((size) => variantKey(collectionId, size, slug));
+}
+
+const CDN_PATH = new RegExp(`^/cdn/(col_[a-z0-9]{1,40})/(${VARIANT_SIZES.join('|')})/([a-z0-9]+(?:-[a-z0-9]+)*)\\.webp$`);
+
+/** Parses a raw (undecoded) CDN request path; anything else — `..`, `%2F`, unknown sizes — is null. */
+export function parseCdnPath(rawPath: string): { collectionId: string; size: number; slug: string } | null {
+  const m = CDN_PATH.exec(rawPath);
+  if (!m || m[3]!.length > 100) return null;
+  return { collectionId: m[1]!, size: Number(m[2]), slug: m[3]! };
+}

@@ -1,0 +1,103 @@
+/**
+ * The durable job queue: pg-boss on the same PostgreSQL. Jobs are enqueued in the same transaction
+ * as their image row; a job whose process died comes back after its heartbeat lapses (~11 s with
+ * the supervise/monitor loops at 1 s, see stack-notes); failures retry with exponential backoff.
+ */
+import { PgBoss, type Job } from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+import type { Logger } from '../../logger.ts';
+
+export const PROCESS_IMAGE_QUEUE = 'process-image';
+export const PROCESS_RETRY_LIMIT = 4;
+
+export interface ProcessImageJob {
+  imageId: string;
+}
+
+export interface JobQueueOptions {
+  /** Upper bound for one attempt; the heartbeat notices dead workers long before. */
+  jobTimeoutMs: number;
+  /** Runs supervision (expiry, retries): only processes that take jobs need it. */
+  supervise: boolean;
+}
+
+export class JobQueue {
+  readonly boss: PgBoss;
+
+  constructor(
+    databaseUrl: string,
+    private readonly options: JobQueueOptions,
+    private readonly logger: Logger,
+  ) {
+    this.boss = new PgBoss({
+      connectionString: databaseUrl,
+      schema: 'pgboss',
+      max: 4,
+      application_name: 'optimage-jobs',
+      useListenNotify: true,
+      supervise: options.supervise,
+      schedule: false,
+      superviseIntervalSeconds: 1,
+      monitorIntervalSeconds: 1,
+    });
+    this.boss.on('error', (err) => this.logger.error({ err }, 'job queue error'));
+  }
+
+  async start(): Promise<void> {
+    await this.boss.start();
+    const queue = {
+      retryLimit: PROCESS_RETRY_LIMIT,
+      retryDelay: 1,
+      retryBackoff: true,
+      retryDelayMax: 30,
+      expireInSeconds: Math.ceil(this.options.jobTimeoutMs / 1000) + 30,
+      heartbeatSeconds: 10,
+      notify: true,
+    };
+    if (!(await this.boss.getQueue(PROCESS_IMAGE_QUEUE))) {
+      await this.boss.createQueue(PROCESS_IMAGE_QUEUE, queue).catch(async (err: unknown) => {
+        // another process created it first
+        if (!(await this.boss.getQueue(PROCESS_IMAGE_QUEUE))) throw err;
+      });
+    }
+  }
+
+  /** Enqueues inside the caller's TypeORM transaction: rolled back together, committed together. */
+  async enqueue(tx: EntityManager, job: ProcessImageJob): Promise<string> {
+    const runner = tx.queryRunner!;
+    const db = {
+      executeSql: async (text: string, values?: unknown[]) => ({ rows: (await runner.query(text, values, true)).records as unknown[] }),
+    };
+    const id = await this.boss.send(PROCESS_IMAGE_QUEUE, job, { db });
+    if (!id) throw new Error('job queue refused the job');
+    return id;
+  }
+
+  /** Takes jobs, `concurrency` at a time in this process. */
+  async work(concurrency: number, handler: (job: Job<ProcessImageJob>) => Promise<void>): Promise<void> {
+    await this.boss.work<ProcessImageJob>(
+      PROCESS_IMAGE_QUEUE,
+      {
+        localConcurrency: concurrency,
+        batchSize: 1,
+        heartbeatRefreshSeconds: 3,
+        // New jobs arrive by NOTIFY within milliseconds; retries and jobs of dead workers become due
+        // without a NOTIFY, so a 1 s backstop poll picks them up (the default would wait much longer).
+        pollingIntervalSeconds: 1,
+        notifyPollingIntervalSeconds: 1,
+      },
+      async ([job]) => {
+        if (job) await handler(job);
+      },
+    );
+  }
+
+  /** Stops taking new jobs here and waits for the running ones to finish. */
+  async stopWorking(): Promise<void> {
+    await this.boss.offWork(PROCESS_IMAGE_QUEUE, { wait: true }).catch((err: unknown) => this.logger.warn({ err }, 'offWork failed'));
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: 20_000, close: true });
+  }
+}

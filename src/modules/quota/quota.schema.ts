@@ -1,0 +1,34 @@
+import { builder } from '../../graphql/builder.ts';
+import { accountConfig } from './config.rest.ts';
+
+type AccountConfig = Awaited<ReturnType<typeof accountConfig>>;
+
+const QuotaRef = builder.objectRef<AccountConfig['quota']>('Quota').implement({
+  description: 'Uploads this UTC calendar month.',
+  fields: (t) => ({
+    limit: t.exposeInt('limit'),
+    used: t.exposeInt('used'),
+    remaining: t.exposeInt('remaining'),
+    resetsAt: t.field({ type: 'DateTime', resolve: (q) => new Date(q.resetsAt) }),
+  }),
+});
+
+const ConfigRef = builder.objectRef<AccountConfig>('Config').implement({
+  fields: (t) => ({
+    plan: t.exposeString('plan'),
+    quota: t.field({ type: QuotaRef, resolve: (c) => c.quota }),
+    sizes: t.exposeIntList('sizes', { description: '0 is the full-size WebP; the rest are widths.' }),
+    baseUrl: t.exposeString('baseUrl'),
+    maxUploadBytes: t.exposeInt('maxUploadBytes'),
+    formats: t.exposeStringList('formats'),
+  }),
+});
+
+builder.queryFields((t) => ({
+  config: t.field({
+    type: ConfigRef,
+    authScopes: { loggedIn: true },
+    description: "The viewer's plan and quota, and this deployment's sizes, CDN base URL and limits.",
+    resolve: (_root, _args, ctx) => accountConfig(ctx.services.quota, ctx.viewer!.user, ctx.services.config),
+  }),
+}));

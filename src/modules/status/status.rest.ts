@@ -1,0 +1,46 @@
+/** REST peer of the imageStatus subscription: GET /api/v1/images/:id/events as Server-Sent Events. */
+import type { Route } from '../../http/rest.ts';
+import type { StatusEvent } from './status-bus.ts';
+import type { StatusService } from './status.service.ts';
+
+export const statusEventJson = (e: StatusEvent) => ({
+  id: e.imageId,
+  collectionId: e.collectionId,
+  status: e.status,
+  step: e.step,
+  progress: e.progress,
+  error: e.error,
+  at: e.at,
+});
+
+export function statusRoutes(watch: StatusService): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/v1/images/:id/events',
+      handler: async (req) => {
+        const events = watch.watchImage(req.viewer!.user.id, req.params.id!);
+        // read the first event before answering, so an unknown image is a plain JSON 404
+        const first = await events.next();
+        return {
+          status: 200,
+          stream: (res) => {
+            res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+            const send = (e: StatusEvent) => res.write(`event: status\ndata: ${JSON.stringify(statusEventJson(e))}\n\n`);
+            const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+            res.on('close', () => {
+              clearInterval(ping);
+              void events.return(undefined);
+            });
+            void (async () => {
+              if (!first.done) send(first.value);
+              for await (const e of events) send(e);
+              clearInterval(ping);
+              res.end();
+            })().catch(() => res.destroy());
+          },
+        };
+      },
+    },
+  ];
+}

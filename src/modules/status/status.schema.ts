@@ -1,0 +1,41 @@
+import { builder } from '../../graphql/builder.ts';
+import { UnauthenticatedError } from '../../errors.ts';
+import { ImageStatusEnum, PipelineStepEnum } from '../images/images.schema.ts';
+import type { StatusEvent } from './status-bus.ts';
+
+const ImageStatusEventRef = builder.objectRef<StatusEvent>('ImageStatusEvent').implement({
+  description: 'One step of an image through the pipeline. The last event of a subscription has status ready or failed.',
+  fields: (t) => ({
+    id: t.id({ description: 'The image id.', resolve: (e) => e.imageId }),
+    collectionId: t.id({ resolve: (e) => e.collectionId }),
+    status: t.field({ type: ImageStatusEnum, resolve: (e) => e.status }),
+    step: t.field({ type: PipelineStepEnum, resolve: (e) => e.step }),
+    progress: t.int({ description: '0–100, never decreasing for one image.', resolve: (e) => e.progress }),
+    error: t.string({ nullable: true, resolve: (e) => e.error }),
+    at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.at) }),
+  }),
+});
+
+builder.subscriptionType({});
+builder.subscriptionFields((t) => ({
+  imageStatus: t.field({
+    type: ImageStatusEventRef,
+    description: "Live processing status of one of the viewer's images: its current state first, then every step, completing after ready or failed.",
+    args: { id: t.arg.id() },
+    subscribe: (_root, args, ctx) => {
+      if (!ctx.viewer) throw new UnauthenticatedError();
+      return ctx.services.statusWatch.watchImage(ctx.viewer.user.id, String(args.id));
+    },
+    resolve: (event) => event,
+  }),
+  imageEvents: t.field({
+    type: ImageStatusEventRef,
+    description: 'Every status change of every image in one of the viewer\'s collections (for dashboards). Never completes by itself.',
+    args: { collectionId: t.arg.id() },
+    subscribe: (_root, args, ctx) => {
+      if (!ctx.viewer) throw new UnauthenticatedError();
+      return ctx.services.statusWatch.watchCollection(ctx.viewer.user.id, String(args.collectionId), (u, c) => ctx.services.collections.get(u, c));
+    },
+    resolve: (event) => event,
+  }),
+}));

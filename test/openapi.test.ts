@@ -1,0 +1,105 @@
+/** The served OpenAPI document is valid 3.1 and real responses of every REST route conform to it. */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { Client } from './support/http.ts';
+import { restUpload, sha256, uploadForm, waitForImage } from './support/upload.ts';
+
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
+  components: { schemas: Record<string, object> };
+};
+
+let app: TestApp;
+let doc: Doc;
+let ajv: Ajv2020;
+const checked = new Set<string>();
+
+beforeAll(async () => {
+  app = await startTestApp({ PLAN_LIMITS: 'free=2' });
+  const res = await fetch(`${app.url}/api/v1/openapi.json`);
+  expect(res.status).toBe(200);
+  doc = (await res.json()) as Doc;
+  ajv = new Ajv2020({ strict: false, allErrors: true });
+  (addFormats as unknown as (a: unknown) => void)(ajv);
+  ajv.addSchema({ $id: 'doc', components: doc.components });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+/** Validates a real response against the document's schema for that path, method and status. */
+async function conforms(path: string, method: string, res: { status: number; body: unknown }) {
+  const op = doc.paths[path]?.[method];
+  expect(op, `${method} ${path} documented`).toBeDefined();
+  const documented = op!.responses[String(res.status)];
+  expect(documented, `${method} ${path} ${res.status} documented`).toBeDefined();
+  const schema = documented!.content?.['application/json']?.schema;
+  if (schema) {
+    const resolved = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/'));
+    const validate = ajv.compile(resolved);
+    const ok = validate(res.body);
+    expect(ok, `${method} ${path} ${res.status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+  } else {
+    expect(res.body).toBeUndefined();
+  }
+  checked.add(`${method} ${path} ${res.status}`);
+}
+
+describe('OpenAPI conformance', () => {
+  it('is an OpenAPI 3.1 document whose schemas compile', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    for (const name of Object.keys(doc.components.schemas)) expect(() => ajv.getSchema(`doc#/components/schemas/${name}`)).not.toThrow();
+  });
+
+  it('every REST route answers as documented, successes and errors', async () => {
+    const c = new Client(app.url);
+    const email = `oa${Date.now()}@example.com`;
+    await conforms('/api/v1/auth/signup', 'post', await c.json('POST', '/api/v1/auth/signup', { email, password: 'long enough' }));
+    await conforms('/api/v1/auth/signup', 'post', await c.json('POST', '/api/v1/auth/signup', { email, password: 'long enough' }));
+    await conforms('/api/v1/auth/signup', 'post', await c.json('POST', '/api/v1/auth/signup', { email: 'x@y.z', password: 'short' }));
+    await conforms('/api/v1/auth/me', 'get', await c.json('GET', '/api/v1/auth/me'));
+    await conforms('/api/v1/auth/me', 'get', await new Client(app.url).json('GET', '/api/v1/auth/me'));
+    await conforms('/api/v1/auth/login', 'post', await new Client(app.url).json('POST', '/api/v1/auth/login', { email, password: 'long enough' }));
+    await conforms('/api/v1/auth/login', 'post', await new Client(app.url).json('POST', '/api/v1/auth/login', { email, password: 'wrong wrong' }));
+
+    const key = await c.json<{ id: string }>('POST', '/api/v1/api-keys', { name: 'k' });
+    await conforms('/api/v1/api-keys', 'post', key);
+    await conforms('/api/v1/api-keys', 'post', await c.json('POST', '/api/v1/api-keys', {}));
+    await conforms('/api/v1/api-keys', 'get', await c.json('GET', '/api/v1/api-keys'));
+    await conforms('/api/v1/api-keys/{id}', 'delete', await c.json('DELETE', `/api/v1/api-keys/${key.body.id}`));
+    await conforms('/api/v1/api-keys/{id}', 'delete', await c.json('DELETE', `/api/v1/api-keys/${key.body.id}`));
+
+    const col = await c.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Docs' });
+    await conforms('/api/v1/collections', 'post', col);
+    await conforms('/api/v1/collections', 'post', await c.json('POST', '/api/v1/collections', { name: '' }));
+    await conforms('/api/v1/collections', 'get', await c.json('GET', '/api/v1/collections'));
+    await conforms('/api/v1/collections/{id}', 'get', await c.json('GET', `/api/v1/collections/${col.body.id}`));
+    await conforms('/api/v1/collections/{id}', 'patch', await c.json('PATCH', `/api/v1/collections/${col.body.id}`, { name: 'Docs 2' }));
+    await conforms('/api/v1/collections/{id}', 'get', await c.json('GET', '/api/v1/collections/col_missing'));
+
+    const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#468' } }).jpeg().toBuffer();
+    const up = await restUpload(c, photo, { collection: col.body.id, slug: 'doc' });
+    await conforms('/api/v1/images', 'post', up);
+    await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: col.body.id, slug: 'doc' })); // 409
+    await conforms('/api/v1/images', 'post', await c.json('POST', '/api/v1/images', uploadForm(photo, { collection: col.body.id, checksum: sha256(Buffer.from('no')) })));
+    await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: 'col_nope' }));
+    await waitForImage(c, up.body.id);
+    await conforms('/api/v1/images/{id}', 'get', await c.json('GET', `/api/v1/images/${up.body.id}`));
+    await conforms('/api/v1/images', 'get', await c.json('GET', '/api/v1/images'));
+    await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: col.body.id, slug: 'doc-2' }));
+    await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: col.body.id, slug: 'doc-3' })); // 429
+    await conforms('/api/v1/config', 'get', await c.json('GET', '/api/v1/config'));
+    await conforms('/api/v1/images/{id}', 'delete', await c.json('DELETE', `/api/v1/images/${up.body.id}`));
+    await conforms('/api/v1/images/{id}', 'get', await c.json('GET', `/api/v1/images/${up.body.id}`));
+    await conforms('/api/v1/collections/{id}', 'delete', await c.json('DELETE', `/api/v1/collections/${col.body.id}`));
+    await conforms('/api/v1/auth/logout', 'post', await c.json('POST', '/api/v1/auth/logout'));
+
+    expect([...checked]).toEqual(
+      expect.arrayContaining(['post /api/v1/images 201', 'post /api/v1/images 400', 'post /api/v1/images 403', 'post /api/v1/images 409', 'post /api/v1/images 429', 'get /api/v1/config 200']),
+    );
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * The whole pipeline on the S3 driver against a real S3-compatible server (s3rver): variants at the
+ * bucket root under the public URL pattern (so a public bucket serves CDN_BASE_URL directly),
+ * originals private under _originals/, transient S3 failures retried, delete removes every object.
+ */
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VARIANT_SIZES } from '../src/modules/processing/sizes.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { Client } from './support/http.ts';
+import { startFaultProxy, startS3, type FaultProxy, type TestS3 } from './support/s3.ts';
+import { restUpload, waitForImage } from './support/upload.ts';
+
+let s3: TestS3;
+let proxy: FaultProxy;
+let app: TestApp;
+let client: Client;
+let collection: string;
+let s3client: S3Client;
+
+async function keys(): Promise<string[]> {
+  const out = await s3client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
+  return (out.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+beforeAll(async () => {
+  s3 = await startS3();
+  proxy = await startFaultProxy(s3.endpoint);
+  app = await startTestApp({
+    STORAGE: 's3',
+    S3_ENDPOINT: proxy.endpoint,
+    S3_REGION: s3.region,
+    S3_BUCKET: s3.bucket,
+    S3_ACCESS_KEY_ID: s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+    CDN_BASE_URL: `${s3.endpoint}/${s3.bucket}`,
+  });
+  s3client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  client = new Client(app.url);
+  await client.signUp();
+  collection = (await client.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Bucket' })).body.id;
+});
+afterAll(async () => {
+  await app?.close();
+  s3client?.destroy();
+  await proxy?.close();
+  await s3?.close();
+});
+
+describe('S3 storage end to end', () => {
+  it('stores 12 WebP variants at {collectionId}/{size}/{slug}.webp, served straight from the bucket', async () => {
+    const photo = await sharp({ create: { width: 1400, height: 900, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+    const up = await restUpload(client, photo, { collection, slug: 'in-the-bucket' });
+    expect(up.status).toBe(201);
+    expect(up.body.baseUrl).toBe(`${s3.endpoint}/${s3.bucket}`);
+    const ready = await waitForImage(client, up.body.id);
+    expect(ready.status).toBe('ready');
+    const stored = await keys();
+    for (const size of VARIANT_SIZES) expect(stored).toContain(`${collection}/${size}/in-the-bucket.webp`);
+    expect(stored).toContain(`_originals/${up.body.id}`);
+    for (const size of VARIANT_SIZES) {
+      const res = await fetch(`${up.body.baseUrl}/${collection}/${size}/in-the-bucket.webp`);
+      expect(res.status).toBe(200);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const meta = await sharp(bytes).metadata();
+      expect(meta.format).toBe('webp');
+      expect(meta.width).toBe(size === 0 ? 1400 : size);
+    }
+    const head = await s3client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${collection}/320/in-the-bucket.webp` }));
+    expect(head.ContentType).toBe('image/webp');
+    expect(head.CacheControl).toContain('immutable');
+  });
+
+  it('retries transient S3 failures during processing and still ends ready', async () => {
+    const photo = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#246' } }).jpeg().toBuffer();
+    // every S3 request fails twice before getting through (the SDK retries)
+    proxy.setRules({ failFirstAttempts: 2, failWith: 503 });
+    try {
+      const up = await restUpload(client, photo, { collection, slug: 'flaky' });
+      expect(up.status).toBe(201);
+      expect((await waitForImage(client, up.body.id)).status).toBe('ready');
+    } finally {
+      proxy.setRules({});
+    }
+    expect(proxy.requests.filter((r) => r.outcome === 503).length).toBeGreaterThan(12);
+  });
+
+  it('an outage that outlasts the SDK retries fails the attempt; the job retries later and ends ready', async () => {
+    const photo = await sharp({ create: { width: 700, height: 500, channels: 3, background: '#642' } }).jpeg().toBuffer();
+    // S3 goes down for writes of this image's variants: every attempt fails for a while
+    proxy.setRules({ failFirstAttempts: 1000, match: (req) => req.method === 'PUT' && (req.url ?? '').includes('/outage.webp') });
+    const up = await restUpload(client, photo, { collection, slug: 'outage' });
+    expect(up.status).toBe(201);
+    await expect.poll(async () => (await app.dataSource.query(`SELECT retry_count FROM pgboss.job WHERE data->>'imageId' = $1`, [up.body.id]))[0]?.retry_count, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    // while it waits for its retry, nothing of it is public
+    expect((await keys()).filter((k) => k.includes('/outage.webp'))).toEqual([]);
+    proxy.setRules({});
+    const final = await waitForImage(client, up.body.id, 60_000);
+    expect(final.status).toBe('ready');
+    const jobs = await app.dataSource.query(`SELECT retry_count FROM pgboss.job WHERE name = 'process-image' AND data->>'imageId' = $1`, [up.body.id]);
+    expect(jobs[0].retry_count).toBeGreaterThanOrEqual(1);
+  });
+
+  it('delete removes every object of the image from the bucket', async () => {
+    const photo = await sharp({ create: { width: 500, height: 500, channels: 3, background: '#999' } }).jpeg().toBuffer();
+    const up = await restUpload(client, photo, { collection, slug: 'gone' });
+    await waitForImage(client, up.body.id);
+    expect((await keys()).filter((k) => k.includes('/gone.webp'))).toHaveLength(12);
+    expect((await client.request('DELETE', `/api/v1/images/${up.body.id}`)).status).toBe(204);
+    expect((await keys()).filter((k) => k.includes('/gone.webp') || k.endsWith(up.body.id))).toEqual([]);
+  });
+});

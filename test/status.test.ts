@@ -1,0 +1,174 @@
+/** Live status: imageStatus over graphql-ws and SSE, late subscribers, auth, origins, bus reconnects. */
+import { print } from 'graphql';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PIPELINE_STEPS } from '../src/modules/status/steps.ts';
+import { ImageStatusDocument } from './generated/graphql.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { Client } from './support/http.ts';
+import { restUpload, waitForImage } from './support/upload.ts';
+import { collect, wsClient } from './support/ws.ts';
+
+const SUB = print(ImageStatusDocument);
+type Ev = { id: string; status: string; step: string; progress: number; error: string | null };
+
+let app: TestApp;
+let alice: Client;
+let bob: Client;
+let collection: string;
+let photo: Buffer;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  alice = new Client(app.url);
+  bob = new Client(app.url);
+  await alice.signUp();
+  await bob.signUp();
+  collection = (await alice.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Live' })).body.id;
+  photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 50 } } }).jpeg().toBuffer();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+/** Holds the image in processing until released, so a subscriber is in place before any step. */
+async function uploadPaused(client: Client, slug: string): Promise<{ id: string; release: () => Promise<void> }> {
+  await app.processing!.pause();
+  const up = await restUpload(client, photo, { collection, slug });
+  return { id: up.body.id, release: () => app.processing!.resume() };
+}
+
+function assertSequence(events: Ev[], id: string) {
+  expect(events.every((e) => e.id === id)).toBe(true);
+  const progress = events.map((e) => e.progress);
+  expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  const steps = [...new Set(events.map((e) => e.step))];
+  // every step appears, in pipeline order
+  expect(steps).toEqual(PIPELINE_STEPS.filter((s) => steps.includes(s)));
+  expect(steps).toEqual(expect.arrayContaining([...PIPELINE_STEPS]));
+  expect(events.at(-1)).toMatchObject({ status: 'ready', step: 'ACTIVATE', progress: 100 });
+  expect(events.slice(0, -1).every((e) => e.status === 'processing')).toBe(true);
+}
+
+describe('imageStatus over graphql-ws', () => {
+  it('streams every step of a fresh upload with the session cookie, then completes', async () => {
+    const { id, release } = await uploadPaused(alice, 'fresh');
+    const client = wsClient(app.url, { cookie: alice.cookie });
+    const sub = collect<Ev>(client, SUB, { id }, 'imageStatus');
+    await new Promise((r) => setTimeout(r, 200));
+    await release();
+    await sub.done;
+    expect(sub.events[0]).toMatchObject({ id, status: 'processing' });
+    assertSequence(sub.events, id);
+    await client.dispose();
+  });
+
+  it('authenticates with an API key in connectionParams', async () => {
+    const key = (await alice.json<{ key: string }>('POST', '/api/v1/api-keys', { name: 'ws' })).body.key;
+    const up = await restUpload(alice, photo, { collection, slug: 'by-key' });
+    const client = wsClient(app.url, { authorization: `Bearer ${key}` });
+    const sub = collect<Ev>(client, SUB, { id: up.body.id }, 'imageStatus');
+    await sub.done;
+    expect(sub.events.at(-1)).toMatchObject({ status: 'ready', progress: 100 });
+    await client.dispose();
+  });
+
+  it('gives a late subscriber the final state at once, then completes', async () => {
+    const up = await restUpload(alice, photo, { collection, slug: 'late' });
+    await waitForImage(alice, up.body.id);
+    const client = wsClient(app.url, { cookie: alice.cookie });
+    const sub = collect<Ev>(client, SUB, { id: up.body.id }, 'imageStatus');
+    await sub.done;
+    expect(sub.events).toEqual([{ id: up.body.id, status: 'ready', step: 'ACTIVATE', progress: 100, error: null }]);
+    await client.dispose();
+  });
+
+  it("refuses another user's image: an error and no events", async () => {
+    const up = await restUpload(alice, photo, { collection, slug: 'private' });
+    const client = wsClient(app.url, { cookie: bob.cookie });
+    const sub = collect<Ev>(client, SUB, { id: up.body.id }, 'imageStatus');
+    const err = await Promise.race([sub.error, sub.done.then(() => 'completed')]);
+    expect(JSON.stringify(err)).toContain('IMAGE_NOT_FOUND');
+    expect(sub.events).toEqual([]);
+    await client.dispose();
+  });
+
+  it('refuses an unauthenticated socket and a cookie socket from a foreign origin', async () => {
+    const up = await restUpload(alice, photo, { collection, slug: 'anon' });
+    for (const opts of [{}, { cookie: alice.cookie, origin: 'https://evil.example.com' }]) {
+      const client = wsClient(app.url, opts);
+      const sub = collect<Ev>(client, SUB, { id: up.body.id }, 'imageStatus');
+      const err = (await sub.error) as { code?: number };
+      expect(err.code).toBe(4403);
+      expect(sub.events).toEqual([]);
+      await client.dispose();
+    }
+  });
+});
+
+describe('imageStatus over SSE', () => {
+  it('REST /api/v1/images/:id/events streams the same events as Server-Sent Events', async () => {
+    const { id, release } = await uploadPaused(alice, 'sse');
+    const res = await fetch(`${app.url}/api/v1/images/${id}/events`, { headers: { cookie: alice.cookie! } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    await release();
+    const text = await res.text();
+    const events = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as Ev);
+    assertSequence(events, id);
+    expect((await fetch(`${app.url}/api/v1/images/${id}/events`, { headers: { cookie: bob.cookie! } })).status).toBe(404);
+  });
+
+  it('GraphQL subscriptions work over Yoga SSE too', async () => {
+    const up = await restUpload(alice, photo, { collection, slug: 'gql-sse' });
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { cookie: alice.cookie!, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: SUB, variables: { id: up.body.id } }),
+    });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const text = await res.text();
+    const events = text.split('\n').filter((l) => l.startsWith('data: ') && l.includes('imageStatus')).map((l) => (JSON.parse(l.slice(6)) as { data: { imageStatus: Ev } }).data.imageStatus);
+    expect(events.at(-1)).toMatchObject({ status: 'ready', progress: 100 });
+  });
+});
+
+describe('collection dashboards', () => {
+  it('imageEvents streams status changes of every image in a collection', async () => {
+    const client = wsClient(app.url, { cookie: alice.cookie });
+    const sub = collect<Ev & { collectionId: string }>(client, `subscription($c: ID!) { imageEvents(collectionId: $c) { id collectionId status step progress } }`, { c: collection }, 'imageEvents');
+    await new Promise((r) => setTimeout(r, 200));
+    const a = await restUpload(alice, photo, { collection, slug: 'dash-a' });
+    const b = await restUpload(alice, photo, { collection, slug: 'dash-b' });
+    await waitForImage(alice, a.body.id);
+    await waitForImage(alice, b.body.id);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const id of [a.body.id, b.body.id]) {
+      expect(sub.events.filter((e) => e.id === id).at(-1)).toMatchObject({ status: 'ready', collectionId: collection });
+    }
+    sub.unsubscribe();
+    const other = wsClient(app.url, { cookie: bob.cookie });
+    const denied = collect(other, `subscription($c: ID!) { imageEvents(collectionId: $c) { id } }`, { c: collection }, 'imageEvents');
+    expect(JSON.stringify(await denied.error)).toContain('COLLECTION_NOT_FOUND');
+    await client.dispose();
+    await other.dispose();
+  });
+});
+
+describe('status bus resilience', () => {
+  it('subscribers still finish when the bus connection is killed mid-processing', async () => {
+    const { id, release } = await uploadPaused(alice, 'bus-killed');
+    const client = wsClient(app.url, { cookie: alice.cookie });
+    const sub = collect<Ev>(client, SUB, { id }, 'imageStatus');
+    await new Promise((r) => setTimeout(r, 200));
+    const pid = await app.services.status.listenerPid();
+    expect(pid).toBeTypeOf('number');
+    await app.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+    await release();
+    await sub.done;
+    expect(sub.events.at(-1)).toMatchObject({ status: 'ready', progress: 100 });
+    // and the bus came back on a new connection
+    await expect.poll(() => app.services.status.listenerPid(), { timeout: 5000 }).not.toBe(pid);
+    await client.dispose();
+  });
+});
