@@ -71,8 +71,10 @@ export class ImageProcessor {
         return (res.affected ?? 0) > 0;
       });
       if (!activated) {
-        // deleted while we worked: remove what we wrote
-        await this.store.delete(allVariantKeys(image.collectionId, image.slug));
+        // Another run of this job finished first (same bytes, nothing to do), or the image was
+        // deleted while we worked: then remove what we wrote.
+        const exists = await this.db.getRepository(Image).existsBy({ id: image.id });
+        if (!exists) await this.store.delete(allVariantKeys(image.collectionId, image.slug));
         return;
       }
       await this.publish(image, 'ready', 'ACTIVATE', 100, null);
@@ -90,7 +92,6 @@ export class ImageProcessor {
   }
 
   private async fail(image: Image, message: string): Promise<void> {
-    await this.store.delete(allVariantKeys(image.collectionId, image.slug)).catch(() => undefined);
     const error = `Processing failed: ${message}`.slice(0, 1000);
     const res = await this.db
       .createQueryBuilder()
@@ -98,7 +99,10 @@ export class ImageProcessor {
       .set({ status: 'failed', error })
       .where('id = :id AND status = :status', { id: image.id, status: 'processing' })
       .execute();
-    if (res.affected) await this.publish(image, 'failed', image.step, image.progress, error);
+    // Only the run that failed the image cleans up: another run may have made it ready meanwhile.
+    if (!res.affected) return;
+    await this.store.delete(allVariantKeys(image.collectionId, image.slug)).catch((err: unknown) => this.logger.warn({ err, imageId: image.id }, 'could not remove variants of a failed image'));
+    await this.publish(image, 'failed', image.step, image.progress, error);
   }
 
   /** Records the step on the row (for late subscribers) and publishes it. Progress never goes back. */
