@@ -70,10 +70,12 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
   const role = options.role ?? 'serve';
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const closers: (() => Promise<void>)[] = [];
+  const closers: { name: string; fn: () => Promise<void> }[] = [];
+  const onClose = (name: string, fn: () => Promise<void>) => closers.push({ name, fn });
   const close = async () => {
-    for (const fn of closers.splice(0).reverse()) {
-      await fn().catch((err: unknown) => logger.error({ err }, 'error during shutdown'));
+    for (const { name, fn } of closers.splice(0).reverse()) {
+      logger.debug({ step: name }, 'shutdown step');
+      await fn().catch((err: unknown) => logger.error({ err, step: name }, 'error during shutdown'));
     }
   };
   try {
@@ -84,30 +86,30 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
         ? await listen(async (req, res) => (handler ? handler(req, res) : void res.writeHead(503, { 'Retry-After': '1' }).end()), config.http.host, config.http.port)
         : null;
     if (server) {
-      closers.push(server.close);
+      onClose('http server', server.close);
       config = withListenUrl(config, server.url);
     }
     const db = await openDatabase(config, logger);
-    if (db.embedded) closers.push(() => db.embedded!.stop());
+    if (db.embedded) onClose('embedded postgres', () => db.embedded!.stop());
     const dataSource = createDataSource(db.url);
     await dataSource.initialize();
-    closers.push(() => dataSource.destroy());
+    onClose('database pool', () => dataSource.destroy());
     const ran = await migrate(dataSource);
     if (ran.length) logger.info({ migrations: ran }, 'migrations applied');
 
     const store = createObjectStore(config.storage);
     await store.check();
-    closers.push(() => store.close());
+    onClose('object store', () => store.close());
     const processing = role === 'worker' || (role === 'serve' && config.processing.enabled);
     const queue = new JobQueue(db.url, { jobTimeoutMs: config.limits.jobTimeoutMs, supervise: processing }, logger.child({ module: 'jobs' }));
     if (role !== 'migrate') {
       await queue.start();
-      closers.push(() => queue.stop());
+      onClose('job queue', () => queue.stop());
     }
     const status = new StatusBus(db.url, dataSource, logger.child({ module: 'status' }));
     if (role !== 'migrate') {
       await status.start();
-      closers.push(() => status.close());
+      onClose('status bus', () => status.close());
     }
 
     const accounts = new AccountsService(dataSource, clock);
@@ -134,8 +136,8 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       };
       await control.resume();
       // stop taking jobs before the pool goes away (closers run in reverse)
-      closers.push(() => pool.close());
-      closers.push(() => queue.stopWorking());
+      onClose('worker pool', () => pool.close());
+      onClose('taking jobs', () => queue.stopWorking());
     }
 
     let url = '';
@@ -157,9 +159,11 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       });
       handler = http.handle;
       const sockets = attachWebSockets(server.server, http.yoga, services, http.policy, logger.child({ module: 'websocket' }));
-      closers.push(sockets.close);
-      // stop accepting first on shutdown (closers run in reverse); the early registration is for start-up failures
-      closers.push(server.close);
+      // on shutdown (closers run in reverse): sockets first — an upgraded socket would hold the
+      // HTTP server's close open — then stop accepting requests; the early registration above is
+      // for start-up failures
+      onClose('http server', server.close);
+      onClose('websockets', sockets.close);
       url = server.url;
     }
     logger.info(

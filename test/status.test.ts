@@ -1,6 +1,8 @@
 /** Live status: imageStatus over graphql-ws and SSE, late subscribers, auth, origins, bus reconnects. */
 import { print } from 'graphql';
 import sharp from 'sharp';
+import WebSocket from 'ws';
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../src/http/websocket.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIPELINE_STEPS } from '../src/modules/status/steps.ts';
 import { ImageStatusDocument } from './generated/graphql.ts';
@@ -103,6 +105,32 @@ describe('imageStatus over graphql-ws', () => {
       expect(sub.events).toEqual([]);
       await client.dispose();
     }
+  });
+});
+
+describe('WebSocket limits', () => {
+  it('closes a socket that never sends connection_init (4408) ', async () => {
+    const ws = new WebSocket(app.url.replace('http', 'ws') + '/graphql', 'graphql-transport-ws');
+    const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
+    expect(code).toBe(4408);
+  });
+
+  it(`caps subscriptions per connection at ${MAX_SUBSCRIPTIONS_PER_CONNECTION}`, async () => {
+    const base = app.services.status.subscriberCount();
+    const client = wsClient(app.url, { cookie: alice.cookie });
+    const q = `subscription($c: ID!) { imageEvents(collectionId: $c) { id } }`;
+    const subs = Array.from({ length: MAX_SUBSCRIPTIONS_PER_CONNECTION }, () => collect(client, q, { c: collection }, 'imageEvents'));
+    const extra = collect(client, q, { c: collection }, 'imageEvents');
+    expect(JSON.stringify(await extra.error)).toContain('TOO_MANY_SUBSCRIPTIONS');
+    // closing one frees a place, and its bus listener goes at once (not at the next event)
+    await expect.poll(() => app.services.status.subscriberCount()).toBe(base + MAX_SUBSCRIPTIONS_PER_CONNECTION);
+    subs[0]!.unsubscribe();
+    await expect.poll(() => app.services.status.subscriberCount()).toBe(base + MAX_SUBSCRIPTIONS_PER_CONNECTION - 1);
+    await new Promise((r) => setTimeout(r, 100));
+    const again = collect(client, q, { c: collection }, 'imageEvents');
+    const outcome = await Promise.race([again.error, new Promise((r) => setTimeout(() => r('open'), 500))]);
+    expect(outcome).toBe('open');
+    await client.dispose();
   });
 });
 

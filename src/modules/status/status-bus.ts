@@ -101,6 +101,11 @@ export class StatusBus {
     return () => this.emitter.off('resync', listener);
   }
 
+  /** How many watchers are listening in this process (for tests and metrics). */
+  subscriberCount(): number {
+    return this.emitter.listenerCount('event');
+  }
+
   /** For tests and operators: the backend pid of the listening connection. */
   async listenerPid(): Promise<number | null> {
     if (!this.listenClient) return null;

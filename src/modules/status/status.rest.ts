@@ -19,9 +19,8 @@ export function statusRoutes(watch: StatusService): Route[] {
       method: 'GET',
       path: '/api/v1/images/:id/events',
       handler: async (req) => {
-        const events = watch.watchImage(req.viewer!.user.id, req.params.id!);
-        // read the first event before answering, so an unknown image is a plain JSON 404
-        const first = await events.next();
+        // the watch checks ownership before answering, so an unknown image is a plain JSON 404
+        const events = await watch.watchImage(req.viewer!.user.id, req.params.id!);
         return {
           status: 200,
           stream: (res) => {
@@ -30,10 +29,9 @@ export function statusRoutes(watch: StatusService): Route[] {
             const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
             res.on('close', () => {
               clearInterval(ping);
-              void events.return(undefined);
+              void events.return?.();
             });
             void (async () => {
-              if (!first.done) send(first.value);
               for await (const e of events) send(e);
               clearInterval(ping);
               res.end();

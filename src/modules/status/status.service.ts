@@ -1,8 +1,9 @@
 /**
  * Watching images: subscribe to the bus first, then read the row, so no event falls in the gap.
- * Yields the current state at once, then each later step in order, and ends after `ready` or
- * `failed`. After a bus reconnect the row is re-read, so a lost notification never leaves a
- * watcher waiting forever.
+ * A watch yields the current state at once, then each later step in order, and ends after `ready`
+ * or `failed`. After a bus reconnect the row is re-read, so a lost notification never leaves a
+ * watcher waiting forever. The watches are plain async iterators (not generators), so a client
+ * that unsubscribes releases its bus listener at once instead of at the next event.
  */
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../../errors.ts';
@@ -16,21 +17,23 @@ export function eventFromRow(image: Image): StatusEvent {
     collectionId: image.collectionId,
     status: image.status,
     step: image.step,
-    progress: image.status === 'processing' ? image.progress : image.status === 'ready' ? 100 : image.progress,
+    progress: image.status === 'ready' ? 100 : image.progress,
     error: image.error,
     at: image.updatedAt.toISOString(),
   };
 }
 
-/** A small unbounded async queue fed by callbacks and drained by `for await`. */
-class EventQueue<T> implements AsyncIterableIterator<T> {
+/** An async queue fed by callbacks and drained by `for await`; `end()` finishes after what is queued. */
+export class EventQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
   private waiting: ((r: IteratorResult<T>) => void) | null = null;
-  private done = false;
+  private ending = false;
+  private closed = false;
+
   constructor(private readonly onClose: () => void) {}
 
   push(item: T): void {
-    if (this.done) return;
+    if (this.ending || this.closed) return;
     if (this.waiting) {
       const w = this.waiting;
       this.waiting = null;
@@ -38,20 +41,36 @@ class EventQueue<T> implements AsyncIterableIterator<T> {
     } else this.items.push(item);
   }
 
+  /** No more items: the iterator finishes once the queued ones are consumed. */
+  end(): void {
+    this.ending = true;
+    if (this.items.length === 0) void this.return();
+  }
+
   next(): Promise<IteratorResult<T>> {
-    if (this.items.length) return Promise.resolve({ value: this.items.shift()!, done: false });
-    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    if (this.items.length) {
+      const value = this.items.shift()!;
+      if (this.ending && this.items.length === 0) this.release();
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.closed || this.ending) {
+      this.release();
+      return Promise.resolve({ value: undefined, done: true });
+    }
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
   return(): Promise<IteratorResult<T>> {
-    if (!this.done) {
-      this.done = true;
-      this.onClose();
-      this.waiting?.({ value: undefined, done: true });
-      this.waiting = null;
-    }
+    this.release();
+    this.waiting?.({ value: undefined, done: true });
+    this.waiting = null;
     return Promise.resolve({ value: undefined, done: true });
+  }
+
+  private release(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
   }
 
   [Symbol.asyncIterator]() {
@@ -66,47 +85,47 @@ export class StatusService {
   ) {}
 
   /** Events of one of the user's images until it is ready or failed; 404 for anyone else's image. */
-  async *watchImage(userId: string, imageId: string): AsyncGenerator<StatusEvent> {
+  async watchImage(userId: string, imageId: string): Promise<AsyncIterableIterator<StatusEvent>> {
     const images = this.db.getRepository(Image);
+    let last: StatusEvent | null = null;
+    const pending: StatusEvent[] = [];
     const queue = new EventQueue<StatusEvent>(() => {
       unsubscribe();
       unresync();
     });
-    const unsubscribe = this.bus.subscribe((e) => e.imageId === imageId && queue.push(e));
+    const offer = (e: StatusEvent) => {
+      if (!last) return void pending.push(e); // before the first read: held, then filtered
+      // drop what the current state already covers, and anything out of order
+      if (last.status !== 'processing') return;
+      if (e.status === 'processing' && e.progress <= last.progress) return;
+      last = e;
+      queue.push(e);
+      if (e.status !== 'processing') queue.end();
+    };
+    const unsubscribe = this.bus.subscribe((e) => e.imageId === imageId && offer(e));
     const unresync = this.bus.onResync(() => {
-      void images.findOneBy({ id: imageId }).then((row) => row && queue.push(eventFromRow(row)));
+      void images.findOneBy({ id: imageId }).then((row) => row && offer(eventFromRow(row)));
     });
-    try {
-      const row = await images.findOneBy({ id: imageId, userId });
-      if (!row) throw new NotFoundError('Image not found', 'IMAGE_NOT_FOUND');
-      let last = eventFromRow(row);
-      yield last;
-      while (last.status === 'processing') {
-        const { value, done } = await queue.next();
-        if (done) return;
-        // drop what the initial read already covered, and anything out of order
-        if (value.status === 'processing' && value.progress <= last.progress && last.status === 'processing') continue;
-        last = value;
-        yield value;
-      }
-    } finally {
-      await queue.return();
+    const row = await images.findOneBy({ id: imageId, userId }).catch((err: unknown) => {
+      void queue.return();
+      throw err;
+    });
+    if (!row) {
+      void queue.return();
+      throw new NotFoundError('Image not found', 'IMAGE_NOT_FOUND');
     }
+    last = eventFromRow(row);
+    queue.push(last);
+    if (last.status !== 'processing') queue.end();
+    for (const e of pending.splice(0)) offer(e);
+    return queue;
   }
 
   /** Every status change of images in one of the user's collections; never ends by itself. */
-  async *watchCollection(userId: string, collectionId: string, assertOwned: (userId: string, id: string) => Promise<unknown>): AsyncGenerator<StatusEvent> {
+  async watchCollection(userId: string, collectionId: string, assertOwned: (userId: string, id: string) => Promise<unknown>): Promise<AsyncIterableIterator<StatusEvent>> {
+    await assertOwned(userId, collectionId);
     const queue = new EventQueue<StatusEvent>(() => unsubscribe());
     const unsubscribe = this.bus.subscribe((e) => e.collectionId === collectionId && e.userId === userId && queue.push(e));
-    try {
-      await assertOwned(userId, collectionId);
-      for (;;) {
-        const { value, done } = await queue.next();
-        if (done) return;
-        yield value;
-      }
-    } finally {
-      await queue.return();
-    }
+    return queue;
   }
 }
