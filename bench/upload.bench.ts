@@ -5,7 +5,9 @@
  * the full-size WebP encode alone (the critical path no pipeline can beat) and a 3 MP web photo.
  */
 import { createHash } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
@@ -20,6 +22,7 @@ import * as images from '../test/support/images.ts';
 import { formatTable, median, ms, ratio } from './measure.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const execFileAsync = promisify(execFile);
 const dir = await mkdtemp(join(tmpdir(), 'optimage-bench-upload-'));
 await chmod(dir, 0o755);
 const logger = createLogger('warn');
@@ -79,6 +82,23 @@ try {
     fullEncode.push(performance.now() - t0);
   }
   await ws.dispose();
+
+  // Memory: 8 concurrent 40 MB uploads, sent by curl processes streaming from disk (so only the
+  // server's memory is in this process), read in full and rejected only at the end (bad checksum).
+  const big = Buffer.alloc(40 * 1024 * 1024, 7);
+  photo12.copy(big);
+  const bigPath = join(dir, 'big.jpg');
+  await writeFile(bigPath, big);
+  const concurrent = 8;
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 5);
+  const statuses = await Promise.all(
+    Array.from({ length: concurrent }, (_, i) =>
+      execFileAsync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-b', cookie, '-F', `file=@${bigPath};filename=big-${i}.jpg`, '-F', `checksum=${'0'.repeat(64)}`, '-F', `collection=${collection.id}`, `${app.url}/api/v1/images`]).then((r) => r.stdout),
+    ),
+  );
+  clearInterval(sampler);
   const enc = median(fullEncode);
   console.log(`\nupload → ready through the running service, median of ${RUNS} (local storage, ${app.config.processing.threads} worker threads)\n`);
   console.log(
@@ -88,6 +108,11 @@ try {
       [`3 MP JPEG (2000×1500, ${(photo3.length / 1e6).toFixed(1)} MB) upload → ready`, ms(median(t3)), ratio(median(t3) / enc)],
       ['full-size WebP encode of the 12 MP JPEG alone (sharp, one call)', ms(enc), ratio(1)],
     ]),
+  );
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+  console.log(
+    `\nmemory: ${concurrent} concurrent ${mb(big.length)} uploads (statuses ${[...new Set(statuses)].join(',')}): ` +
+      `${mb(concurrent * big.length)} of bodies in flight, server RSS growth ${mb(rssPeak - rssBefore)}`,
   );
 } finally {
   await app.close();
