@@ -161,7 +161,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** The process environment over the given defaults (a command's own defaults, e.g. quieter logs). */
 export function loadConfigFromProcess(defaults: Record<string, string> = {}): Config {
-  return loadConfig({ ...defaults, ...process.env });
+  const config = loadConfig({ ...defaults, ...process.env });
+  // Each pool thread keeps two sharp calls in flight on libuv's process-wide threadpool (4 threads
+  // by default), which would cap a many-core machine at 4 busy cores. libuv reads this once, on
+  // first use of the threadpool, which has not happened yet when the CLI loads its config.
+  process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, 2 * config.processing.threads + 2));
+  return config;
 }
 
 /** The config once the server listens: URLs derived from HOST:PORT use the address actually bound (PORT=0). */

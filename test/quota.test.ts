@@ -56,6 +56,7 @@ describe('monthly quota', () => {
     expect(over.res.headers.get('ratelimit-limit')).toBe('3');
     expect(over.res.headers.get('ratelimit-remaining')).toBe('0');
     expect(over.res.headers.get('ratelimit-reset')).toBe(String(resetIn));
+    expect(over.res.headers.get('ratelimit-policy')).toBe(`3;w=${30 * 24 * 3600}`); // November
     const cfg = await c.json<{ quota: { used: number; remaining: number } }>('GET', '/api/v1/config');
     expect(cfg.body.quota).toMatchObject({ used: 3, remaining: 0 });
   });

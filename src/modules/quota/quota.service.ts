@@ -60,12 +60,15 @@ export class QuotaService {
 
   /** IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers) for a quota status. */
   headers(status: QuotaStatus): Record<string, string> {
-    const reset = Math.max(0, Math.ceil((status.resetsAt.getTime() - this.clock.now().getTime()) / 1000));
+    const now = this.clock.now();
+    const reset = Math.max(0, Math.ceil((status.resetsAt.getTime() - now.getTime()) / 1000));
+    const period = quotaPeriod(now);
+    const window = Math.round((period.resetsAt.getTime() - period.start.getTime()) / 1000);
     return {
       'RateLimit-Limit': String(status.limit),
       'RateLimit-Remaining': String(status.remaining),
       'RateLimit-Reset': String(reset),
-      'RateLimit-Policy': `${status.limit};w=${reset}`,
+      'RateLimit-Policy': `${status.limit};w=${window}`,
     };
   }
 

@@ -1,0 +1,103 @@
+/**
+ * What an upload really is, from its bytes rather than its name or Content-Type: the magic number
+ * picks the format, then the image header (read by sharp without decoding pixels) is checked against
+ * the limits, so an oversized or hostile file is refused before any worker spends time on it.
+ */
+import { open } from 'node:fs/promises';
+import sharp, { type Metadata } from 'sharp';
+import { ValidationError } from '../../errors.ts';
+
+export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'gif';
+
+export interface SourceLimits {
+  /** Most pixels of one frame, and of all frames together. */
+  maxInputPixels: number;
+  maxFrames: number;
+}
+
+export interface SourceInfo {
+  format: SourceFormat;
+  /** Dimensions as displayed, i.e. after EXIF orientation; for animations, of one frame. */
+  width: number;
+  height: number;
+  pages: number;
+  /** EXIF orientation 1–8 (1 when absent). */
+  orientation: number;
+}
+
+/** Bytes needed to recognise every accepted format (WebP: "RIFF" size "WEBP"). */
+export const SNIFF_BYTES = 12;
+
+const startsWith = (bytes: Uint8Array, magic: readonly number[], at = 0) => magic.every((b, i) => bytes[at + i] === b);
+const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
+
+/** The accepted image format of a file's first bytes, or null (SVG, HTML, text, empty, anything else). */
+export function sniffFormat(firstBytes: Uint8Array): SourceFormat | null {
+  if (startsWith(firstBytes, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (startsWith(firstBytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (startsWith(firstBytes, ascii('GIF87a')) || startsWith(firstBytes, ascii('GIF89a'))) return 'gif';
+  if (startsWith(firstBytes, ascii('RIFF')) && startsWith(firstBytes, ascii('WEBP'), 8)) return 'webp';
+  return null;
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const head = new Uint8Array(SNIFF_BYTES);
+    const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * Reads format, displayed dimensions, frame count and orientation from the header of the file at
+ * `path`, and enforces `limits`. Throws ValidationError with code UNSUPPORTED_FORMAT, INVALID_IMAGE,
+ * IMAGE_TOO_LARGE or TOO_MANY_FRAMES.
+ */
+export async function inspectSource(path: string, limits: SourceLimits): Promise<SourceInfo> {
+  const format = sniffFormat(await readHead(path));
+  if (!format) throw new ValidationError('Unsupported file format: send a JPEG, PNG, WebP or GIF image', 'UNSUPPORTED_FORMAT');
+
+  let meta: Metadata;
+  try {
+    // No pixel limit here: the limits below are checked with their own, clearer messages.
+    meta = await sharp(path, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw new ValidationError(`The ${format.toUpperCase()} file is damaged and cannot be read (${reason(err)})`, 'INVALID_IMAGE');
+  }
+  if (meta.format !== format) {
+    throw new ValidationError(`The file starts like a ${format.toUpperCase()} image but is not one`, 'INVALID_IMAGE');
+  }
+  const width = meta.autoOrient.width;
+  const height = meta.autoOrient.height;
+  const pages = meta.pages ?? 1;
+  if (!(width > 0 && height > 0)) throw new ValidationError('The image has no pixels', 'INVALID_IMAGE');
+
+  const { maxInputPixels, maxFrames } = limits;
+  if (width * height > maxInputPixels) {
+    throw new ValidationError(
+      `The image is too large: ${count(width)}×${count(height)} is ${count(width * height)} pixels, the limit is ${count(maxInputPixels)}`,
+      'IMAGE_TOO_LARGE',
+    );
+  }
+  if (pages > maxFrames) {
+    throw new ValidationError(`The animation has too many frames: ${count(pages)}, the limit is ${count(maxFrames)}`, 'TOO_MANY_FRAMES');
+  }
+  if (width * height * pages > maxInputPixels) {
+    throw new ValidationError(
+      `The animation is too large: ${count(pages)} frames of ${count(width)}×${count(height)} are ${count(width * height * pages)} pixels, the limit is ${count(maxInputPixels)}`,
+      'IMAGE_TOO_LARGE',
+    );
+  }
+  return { format, width, height, pages, orientation: meta.orientation ?? 1 };
+}
+
+/** sharp's own words, minus its loader prefix ("VipsJpeg: "), for the user-facing message. */
+function reason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/^Vips\w+: /, '').trim().split('\n')[0]!;
+}

@@ -1,0 +1,39 @@
+/**
+ * Worker-thread entry (piscina): one image per call. Progress and the encoded files go back over the
+ * MessagePort that comes with the task, the files transferred rather than copied. Loaded by Node's
+ * type stripping under vitest, so erasable TS only, importing only node builtins, sharp and siblings.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import sharp from 'sharp';
+import { runPipeline, type PipelineTask, type ProcessingStep, type VariantOutput } from './pipeline.ts';
+
+// libvips settings are process-wide. One libvips thread per sharp call: the pool runs one image per
+// core and each image keeps two calls in flight (pipeline.ts LANES), which already fills the cores;
+// more threads per call only oversubscribe them (measured on 2 cores: no faster for one image, none
+// faster for four at once). Set explicitly: sharp's default is per-platform (1 on glibc, cores elsewhere).
+sharp.concurrency(1);
+// Every source is a new file: the operation cache would only hold on to memory.
+sharp.cache(false);
+
+export interface WorkerTask extends PipelineTask {
+  port: MessagePort;
+}
+
+export type WorkerMessage =
+  | { type: 'step'; step: ProcessingStep; progress: number }
+  | { type: 'result'; outputs: VariantOutput[] }
+  | { type: 'error'; message: string; code: string | undefined };
+
+export default async function processImage({ port, ...task }: WorkerTask): Promise<void> {
+  const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+  try {
+    const outputs = await runPipeline(task, (step, progress) => send({ type: 'step', step, progress }));
+    send({ type: 'result', outputs }, outputs.map((o) => o.bytes.buffer as ArrayBuffer));
+  } catch (err) {
+    // Errors cross threads without their own properties; the code decides whether a job is retried.
+    const code = (err as { code?: unknown }).code;
+    send({ type: 'error', message: err instanceof Error ? err.message : String(err), code: typeof code === 'string' ? code : undefined });
+  } finally {
+    port.close();
+  }
+}

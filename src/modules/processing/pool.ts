@@ -1,0 +1,112 @@
+/**
+ * The worker-thread pool that runs image pipelines off the event loop: one image per thread, sized
+ * to the cores, each task bounded in time. The main thread only reads the header and plans.
+ */
+// sharp's native module must be loaded by the main thread before any worker loads it.
+import 'sharp';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { AppError, ValidationError } from '../../errors.ts';
+import { inspectSource, type SourceFormat } from '../images/sniff.ts';
+import { PIPELINE_STEPS, STEP_PROGRESS } from '../status/steps.ts';
+import { INVALID_IMAGE, type ProcessingStep, type VariantOutput } from './pipeline.ts';
+import type { WorkerMessage, WorkerTask } from './pipeline.worker.ts';
+import { planVariants } from './variant-plan.ts';
+
+export type { ProcessingStep, VariantOutput };
+
+export interface ProcessingPoolOptions {
+  threads: number;
+  /** Longest a pipeline may run once a thread has picked it up. */
+  taskTimeoutMs: number;
+  maxInputPixels: number;
+  /** Intake enforces the frame limit; here it defaults to none (pixels × frames stays bounded). */
+  maxFrames?: number;
+}
+
+export interface ProcessResult {
+  /** Source dimensions after EXIF orientation (of one frame when animated). */
+  width: number;
+  height: number;
+  pages: number;
+  format: SourceFormat;
+  /** Distinct files; together their `sizes` hold each VARIANT_SIZES entry exactly once. */
+  outputs: VariantOutput[];
+}
+
+/**
+ * `progress` is the image's overall progress on the STEP_PROGRESS scale (CONVERT moves it from the
+ * end of VALIDATE to the end of CONVERT, and so on), never decreasing.
+ */
+export type StepCallback = (step: ProcessingStep, progress: number) => void;
+
+export class ProcessingPool {
+  readonly #piscina: Piscina;
+  readonly #options: Required<ProcessingPoolOptions>;
+
+  constructor(options: ProcessingPoolOptions) {
+    this.#options = { maxFrames: Number.POSITIVE_INFINITY, ...options };
+    this.#piscina = new Piscina({
+      filename: workerFilename(),
+      // Threads stay up: starting one (and loading sharp in it) costs more than an idle thread.
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      concurrentTasksPerWorker: 1,
+    });
+  }
+
+  /** Encodes the image at `sourcePath` into every planned WebP output. */
+  async process(sourcePath: string, onStep?: StepCallback): Promise<ProcessResult> {
+    const { maxInputPixels, maxFrames, taskTimeoutMs } = this.#options;
+    const source = await inspectSource(sourcePath, { maxInputPixels, maxFrames });
+    const plan = planVariants(source);
+    const { port1, port2 } = new MessageChannel();
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = new Promise<VariantOutput[]>((resolve, reject) => {
+      port1.on('message', (message: WorkerMessage) => {
+        // The clock starts when a thread starts the image: time queued behind others is not its fault.
+        timer ??= setTimeout(() => abort.abort(), taskTimeoutMs);
+        if (message.type === 'step') onStep?.(message.step, overallProgress(message.step, message.progress));
+        else if (message.type === 'result') resolve(message.outputs);
+        else reject(message.code === INVALID_IMAGE ? new ValidationError(message.message, INVALID_IMAGE) : new Error(message.message));
+      });
+    });
+    const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels };
+    try {
+      // The worker answers over the port (ordered after its steps); run() settles when it returns.
+      const [, outputs] = await Promise.all([this.#piscina.run(task, { transferList: [port2], signal: abort.signal }), outcome]);
+      return { width: source.width, height: source.height, pages: source.pages, format: source.format, outputs };
+    } catch (err) {
+      if (abort.signal.aborted) {
+        // Permanent: the same image would take as long again.
+        throw new AppError(`Processing took longer than ${taskTimeoutMs} ms and was stopped`, 'PROCESSING_TIMEOUT', 500);
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      port1.close();
+    }
+  }
+
+  /** Lets running images finish, refuses queued ones, then stops the threads. */
+  async close(): Promise<void> {
+    await this.#piscina.close({ force: true });
+  }
+}
+
+/** Compiled: the .js beside this file (dist/). Under vitest: the .ts, run by Node's type stripping. */
+function workerFilename(): string {
+  const compiled = new URL('./pipeline.worker.js', import.meta.url);
+  return fileURLToPath(existsSync(compiled) ? compiled : new URL('./pipeline.worker.ts', import.meta.url));
+}
+
+/** Maps progress within a step onto the image's overall scale: from the previous step's end to this one's. */
+function overallProgress(step: ProcessingStep, percent: number): number {
+  const previous = PIPELINE_STEPS[PIPELINE_STEPS.indexOf(step) - 1];
+  const from = previous ? STEP_PROGRESS[previous] : 0;
+  return Math.round(from + ((STEP_PROGRESS[step] - from) * Math.min(100, Math.max(0, percent))) / 100);
+}
