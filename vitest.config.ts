@@ -11,6 +11,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: two test files at a time keeps the sharp pool and PostgreSQL from starving each other.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
