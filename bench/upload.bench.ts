@@ -114,6 +114,7 @@ try {
     `\nmemory: ${concurrent} concurrent ${mb(big.length)} uploads (statuses ${[...new Set(statuses)].join(',')}): ` +
       `${mb(concurrent * big.length)} of bodies in flight, server RSS growth ${mb(rssPeak - rssBefore)}`,
   );
+  console.log(`peak RSS of the whole run (server, pool, uploads): ${mb(process.resourceUsage().maxRSS * 1024)}; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? 'unset'}`);
 } finally {
   await app.close();
   await embedded?.stop();

@@ -22,6 +22,7 @@ import { imagesRoutes } from './modules/images/images.rest.ts';
 import { ImagesService } from './modules/images/images.service.ts';
 import { ImageProcessor } from './modules/processing/image-processor.ts';
 import { JobQueue } from './modules/processing/job-queue.ts';
+import { restrictLoaders } from './modules/processing/loaders.ts';
 import { ProcessingPool } from './modules/processing/pool.ts';
 import { configRoutes } from './modules/quota/config.rest.ts';
 import { QuotaService } from './modules/quota/quota.service.ts';
@@ -93,6 +94,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const ran = await migrate(dataSource);
     if (ran.length) logger.info({ migrations: ran }, 'migrations applied');
 
+    restrictLoaders(); // intake reads image headers on every node, processing or not
     const store = createObjectStore(config.storage);
     await store.check();
     onClose('object store', () => store.close());

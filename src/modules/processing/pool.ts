@@ -13,6 +13,7 @@ import { inspectSource, type SourceFormat } from '../images/sniff.ts';
 import { PIPELINE_STEPS, STEP_PROGRESS } from '../status/steps.ts';
 import { INVALID_IMAGE, type ProcessingStep, type VariantOutput } from './pipeline.ts';
 import type { WorkerMessage, WorkerTask } from './pipeline.worker.ts';
+import { restrictLoaders } from './loaders.ts';
 import { planVariants } from './variant-plan.ts';
 
 export type { ProcessingStep, VariantOutput };
@@ -47,6 +48,7 @@ export class ProcessingPool {
   readonly #options: Required<ProcessingPoolOptions>;
 
   constructor(options: ProcessingPoolOptions) {
+    restrictLoaders();
     this.#options = { maxFrames: Number.POSITIVE_INFINITY, ...options };
     this.#piscina = new Piscina({
       filename: workerFilename(),
