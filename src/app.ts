@@ -3,6 +3,7 @@
  * and HTTP handler from a Config. main.ts and every test call it; nothing else wires dependencies.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './clock.ts';
@@ -95,6 +96,8 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     if (ran.length) logger.info({ migrations: ran }, 'migrations applied');
 
     restrictLoaders(); // intake reads image headers on every node, processing or not
+    const uploadDir = join(config.dataDir, 'uploads');
+    await mkdir(uploadDir, { recursive: true });
     const store = createObjectStore(config.storage);
     await store.check();
     onClose('object store', () => store.close());
@@ -121,7 +124,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       quota,
       status,
       statusWatch: new StatusService(dataSource, status),
-      config: { cdnBaseUrl: config.http.cdnBaseUrl, maxUploadBytes: config.limits.maxUploadBytes },
+      config: { cdnBaseUrl: config.http.cdnBaseUrl, maxUploadBytes: config.limits.maxUploadBytes, uploadDir },
     };
 
     let control: App['processing'] = null;
@@ -147,7 +150,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
         routes: [
           ...accountsRoutes(accounts, config.http.secureCookies),
           ...collectionsRoutes(collections, (userId, id) => images.deleteCollection(userId, id)),
-          ...imagesRoutes(images, quota, config.http.cdnBaseUrl, config.limits.maxUploadBytes),
+          ...imagesRoutes(images, quota, services.config),
           ...statusRoutes(services.statusWatch),
           ...configRoutes(quota, services.config),
           { method: 'GET', path: '/api/v1/openapi.json', auth: false, handler: async () => ({ status: 200, body: openApiDocument(config.http.publicBaseUrl) }) },

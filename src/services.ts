@@ -10,6 +10,8 @@ import type { StatusService } from './modules/status/status.service.ts';
 export interface PublicSettings {
   cdnBaseUrl: string;
   maxUploadBytes: number;
+  /** Where uploads are spooled while hashed (under DATA_DIR, not the system temp dir). */
+  uploadDir: string;
 }
 
 export interface Services {

@@ -139,6 +139,27 @@ describe('rejected uploads store nothing and use no quota', () => {
     expect((await storedFiles()).filter((f) => f.startsWith('_originals/'))).toEqual(before.filter((f) => f.startsWith('_originals/')));
     const jobs = await app.dataSource.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'process-image'`);
     expect(jobs[0].n).toBe(rowsBefore[0].n);
+    expect(await readdir(join(app.dataDir, 'uploads'))).toEqual([]); // no spooled temp file left
+  });
+
+  it('an upload the client abandons half-way leaves no temp file and the server keeps serving', async () => {
+    const { request } = await import('node:http');
+    const boundary = 'xBOUNDARYx';
+    const req = request(`${app.url}/api/v1/images`, {
+      method: 'POST',
+      headers: { cookie: alice.cookie!, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '300000' },
+    });
+    req.on('error', () => undefined);
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
+    req.write(photo.subarray(0, 50_000));
+    await expect.poll(async () => (await readdir(join(app.dataDir, 'uploads'))).length).toBe(1);
+    req.destroy();
+    await expect.poll(async () => (await readdir(join(app.dataDir, 'uploads'))).length).toBe(0);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+
+  it('a malformed id is a 404, not a server error', async () => {
+    expect((await alice.json('GET', '/api/v1/images/%E0%A4')).status).toBe(404);
   });
 
   it("another user's collection is 403 and the server keeps serving", async () => {
@@ -262,6 +283,12 @@ describe('GraphQL upload', () => {
     expect(forbidden.body.data?.uploadImage).toMatchObject({ __typename: 'AppError', code: 'COLLECTION_FORBIDDEN' });
     const csrf = await graphqlUpload(alice, mutation, { checksum: sha256(bytes), collectionId: collection }, bytes, 'x.jpg', {});
     expect(csrf.status).toBe(400);
+    // malformed multipart (no map field) is a client error
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query: mutation, variables: { file: null, checksum: 'x', collectionId: collection } }));
+    form.append('0', new Blob([new Uint8Array(bytes)]), 'x.jpg');
+    const malformed = await alice.request('POST', '/graphql', form, { 'x-graphql-yoga-csrf': '1' });
+    expect(malformed.status).toBe(400);
     const big = Buffer.concat([bytes, Buffer.alloc(MAX_UPLOAD)]);
     const tooBig = await graphqlUpload(alice, mutation, { checksum: sha256(big), collectionId: collection }, big);
     expect(tooBig.body.data?.uploadImage).toMatchObject({ __typename: 'AppError', code: 'FILE_TOO_LARGE' });

@@ -42,6 +42,19 @@ describe('HTTP host', () => {
     expect(await rest.json()).toMatchObject({ code: 'BODY_TOO_LARGE' });
     const gql = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ me { id } } # ${'x'.repeat(2 * 1024 * 1024)}` }) });
     expect(gql.status).toBe(413);
+    // chunked, without a Content-Length: still bounded
+    const { request } = await import('node:http');
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = request(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.write('{"query": "{ me { id } }", "x": "');
+      for (let i = 0; i < 40; i++) req.write('y'.repeat(64 * 1024));
+      req.end('"}');
+    });
+    expect(chunked).toBe(413);
     // and the server keeps serving
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });

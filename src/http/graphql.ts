@@ -67,8 +67,9 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
     landingPage: false,
     graphiql: { title: 'optimage GraphQL', credentials: 'include', headers: JSON.stringify({ 'x-graphql-yoga-csrf': '1' }) },
     maskedErrors: { maskError: maskAppErrors },
-    // Multipart bodies are pre-parsed and streamed; JSON bodies stay small.
-    maxRequestBodySize: false,
+    // JSON bodies (declared or chunked) are bounded here; multipart bodies are pre-parsed and
+    // streamed with their own file-size limit (see handle()).
+    maxRequestBodySize: config.limits.maxJsonBytes,
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
       info: (...args) => log.info(args.map(String).join(' ')),
@@ -95,11 +96,8 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
         return sendJson(res, 400, { errors: [{ message: `Multipart requests need one of the headers ${CSRF_HEADERS.join(', ')}`, extensions: { code: 'CSRF_HEADER_REQUIRED' } }] });
       }
       ctx.preParsed = await processRequest(req, res, { maxFileSize: config.limits.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 });
-    } else {
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > config.limits.maxJsonBytes) {
-        return sendJson(res, 413, { errors: [{ message: 'Request body too large', extensions: { code: 'BODY_TOO_LARGE' } }] });
-      }
+      // The body is consumed; its length must not trip Yoga's JSON body limit.
+      delete req.headers['content-length'];
     }
     await yoga.handle(req, res, ctx);
   }

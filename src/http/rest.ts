@@ -62,7 +62,11 @@ export function matchRoute(
       continue;
     }
     const params: Record<string, string> = {};
-    route.keys.forEach((key, i) => (params[key] = decodeURIComponent(m[i + 1]!)));
+    try {
+      route.keys.forEach((key, i) => (params[key] = decodeURIComponent(m[i + 1]!)));
+    } catch {
+      return null; // malformed percent-encoding names nothing: 404
+    }
     return { route, params };
   }
   return allowed.length ? { allowed } : null;

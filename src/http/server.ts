@@ -91,9 +91,13 @@ export function createHttpHandler(deps: HttpDeps) {
     try {
       await route(req, res, path);
     } catch (err) {
+      const clientStatus = (err as { status?: unknown }).status;
       if (err instanceof AppError) {
         const out = errorResponse(err);
         if (!res.headersSent) sendJson(res, out.status, out.body, out.headers);
+      } else if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500) {
+        // a client error raised by a library (graphql-upload-minimal: malformed multipart, too many files)
+        if (!res.headersSent) sendJson(res, clientStatus, { message: (err as Error).message, code: clientStatus === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' });
       } else {
         log.error({ err, requestId }, 'unhandled error');
         if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error', code: 'INTERNAL' });

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { PayloadTooLargeError, ValidationError } from '../../errors.ts';
 import type { Route } from '../../http/rest.ts';
+import type { PublicSettings } from '../../services.ts';
 import type { QuotaService } from '../quota/quota.service.ts';
 import type { ImageVariant } from './image-variant.entity.ts';
 import type { Image } from './image.entity.ts';
@@ -42,7 +43,7 @@ interface MultipartUpload {
 }
 
 /** Streams the multipart body: the file part to a hashed temp file (it may come before the fields). */
-async function readMultipart(req: IncomingMessage, maxBytes: number): Promise<MultipartUpload> {
+async function readMultipart(req: IncomingMessage, maxBytes: number, dir: string): Promise<MultipartUpload> {
   if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
     throw new ValidationError('Send the upload as multipart/form-data with file, checksum and collection', 'UNSUPPORTED_MEDIA_TYPE');
   }
@@ -62,6 +63,8 @@ async function readMultipart(req: IncomingMessage, maxBytes: number): Promise<Mu
       if (failed) return;
       failed = true;
       req.unpipe(parser);
+      // ends the file stream too, so the spool settles and removes its temp file
+      parser.destroy();
       req.resume(); // drain what the client still sends, so it can read our error
       void spool?.then((f) => f.discard(), () => undefined);
       reject(err);
@@ -72,7 +75,7 @@ async function readMultipart(req: IncomingMessage, maxBytes: number): Promise<Mu
         stream.resume();
         return;
       }
-      spool = spoolUpload(stream, info.filename ?? null, maxBytes);
+      spool = spoolUpload(stream, info.filename ?? null, maxBytes, dir);
       spool.catch(fail);
     });
     parser.on('close', () => {
@@ -82,11 +85,13 @@ async function readMultipart(req: IncomingMessage, maxBytes: number): Promise<Mu
     });
     parser.on('error', () => fail(new ValidationError('Malformed multipart body', 'INVALID_MULTIPART')));
     req.on('error', fail);
+    req.on('close', () => !req.complete && fail(new ValidationError('The upload was interrupted', 'UPLOAD_ABORTED')));
     req.pipe(parser);
   });
 }
 
-export function imagesRoutes(images: ImagesService, quota: QuotaService, baseUrl: string, maxUploadBytes: number): Route[] {
+export function imagesRoutes(images: ImagesService, quota: QuotaService, settings: PublicSettings): Route[] {
+  const baseUrl = settings.cdnBaseUrl;
   return [
     {
       method: 'GET',
@@ -97,7 +102,7 @@ export function imagesRoutes(images: ImagesService, quota: QuotaService, baseUrl
       method: 'POST',
       path: '/api/v1/images',
       handler: async (req) => {
-        const { file, fields } = await readMultipart(req.raw, maxUploadBytes);
+        const { file, fields } = await readMultipart(req.raw, settings.maxUploadBytes, settings.uploadDir);
         try {
           const { image, quota: after } = await images.upload(req.viewer!.user, {
             file,

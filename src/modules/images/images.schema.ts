@@ -87,7 +87,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const upload: FileUpload = await args.file;
-      const file = await spoolUpload(upload.createReadStream(), upload.filename ?? null, ctx.services.config.maxUploadBytes);
+      const file = await spoolUpload(upload.createReadStream(), upload.filename ?? null, ctx.services.config.maxUploadBytes, ctx.services.config.uploadDir);
       try {
         const { image } = await ctx.services.images.upload(ctx.viewer!.user, { file, checksum: args.checksum, collectionId: String(args.collectionId), slug: args.slug });
         return image;

@@ -142,7 +142,7 @@ export class ImagesService {
     const images = await qb.getMany();
     // variants in one second query rather than a join, so LIMIT counts images, not image × variant rows
     const variants = images.length
-      ? await this.db.getRepository(ImageVariant).createQueryBuilder('v').where('v.image_id IN (:...ids)', { ids: images.map((i) => i.id) }).orderBy('v.size', 'ASC').getMany()
+      ? await this.db.getRepository(ImageVariant).createQueryBuilder('v').where('v.image_id = ANY(:ids)', { ids: images.map((i) => i.id) }).orderBy('v.size', 'ASC').getMany()
       : [];
     for (const image of images) image.variants = variants.filter((v) => v.imageId === image.id);
     return images;

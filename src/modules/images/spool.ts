@@ -5,7 +5,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -25,7 +24,7 @@ export interface SpooledFile {
 
 const HEAD_BYTES = 64;
 
-export async function spoolUpload(source: Readable, filename: string | null, maxBytes: number, dir = tmpdir()): Promise<SpooledFile> {
+export async function spoolUpload(source: Readable, filename: string | null, maxBytes: number, dir: string): Promise<SpooledFile> {
   const path = join(dir, `optimage-upload-${randomUUID()}`);
   const hash = createHash('sha256');
   let size = 0;
