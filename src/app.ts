@@ -116,7 +116,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const accounts = new AccountsService(dataSource, clock);
     const collections = new CollectionsService(dataSource);
     const quota = new QuotaService(dataSource, config.plans, clock);
-    const images = new ImagesService(dataSource, store, collections, quota, queue, config.limits, logger.child({ module: 'images' }));
+    const images = new ImagesService(dataSource, store, collections, quota, queue, status, config.limits, logger.child({ module: 'images' }));
     const services: Services = {
       accounts,
       collections,
@@ -133,7 +133,10 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       const processor = new ImageProcessor(dataSource, store, pool, status, logger.child({ module: 'processing' }));
       control = {
         pause: () => queue.stopWorking(),
-        resume: () => queue.work(config.processing.threads, (job) => processor.run(job)),
+        resume: async () => {
+          await queue.work(config.processing.threads, (job) => processor.run(job));
+          await queue.workDeadLetters((job) => processor.abandon(job.data.imageId, 'it failed on every attempt (the worker stopped or ran out of time)'));
+        },
       };
       await control.resume();
       // stop taking jobs before the pool goes away (closers run in reverse)

@@ -82,3 +82,47 @@ describe('idempotency', () => {
     expect(again.ready_at).toEqual(row.ready_at);
   });
 });
+
+describe('deleting an image that is still processing', () => {
+  it('hides it at once, ends its watchers, and its job removes every object and frees the slug', async () => {
+    await app.processing!.pause();
+    const up = await restUpload(alice, await photoJpeg(1600, 1200, 6), { collection, slug: 'changed-my-mind' });
+    const client = wsClient(app.url, { cookie: alice.cookie });
+    const sub = collect<{ status: string; error: string | null }>(client, print(ImageStatusDocument), { id: up.body.id }, 'imageStatus');
+    await expect.poll(() => sub.events.length).toBe(1);
+    expect((await alice.request('DELETE', `/api/v1/images/${up.body.id}`)).status).toBe(204);
+    await sub.done;
+    expect(sub.events.at(-1)).toMatchObject({ status: 'failed', error: 'Image deleted' });
+    expect((await alice.json('GET', `/api/v1/images/${up.body.id}`)).status).toBe(404);
+    expect((await alice.json<{ id: string }[]>('GET', '/api/v1/images')).body.map((i) => i.id)).not.toContain(up.body.id);
+    expect((await alice.request('DELETE', `/api/v1/images/${up.body.id}`)).status).toBe(404);
+    // until its job has cleaned up, the slug is still held: a new upload cannot be overwritten by it
+    expect((await restUpload(alice, await photoJpeg(300, 200, 7), { collection, slug: 'changed-my-mind' })).status).toBe(409);
+
+    await app.processing!.resume();
+    await expect.poll(async () => (await app.dataSource.query('SELECT 1 FROM images WHERE id = $1', [up.body.id])).length, { timeout: 15_000 }).toBe(0);
+    expect((await stored(collection)).filter((f) => f.endsWith('/changed-my-mind.webp'))).toEqual([]);
+    expect(await stored(`_staging/${up.body.id}`)).toEqual([]);
+    expect(await stored('_originals').then((f) => f.filter((x) => x.endsWith(up.body.id)))).toEqual([]);
+    const again = await restUpload(alice, await photoJpeg(300, 200, 7), { collection, slug: 'changed-my-mind' });
+    expect(again.status).toBe(201);
+    expect((await waitForImage(alice, again.body.id)).status).toBe('ready');
+    await client.dispose();
+  });
+});
+
+describe('jobs that die for good', () => {
+  it('an image whose job exhausted its attempts without finishing is marked failed (dead-letter queue)', async () => {
+    await app.processing!.pause();
+    const up = await restUpload(alice, await photoJpeg(400, 300, 8), { collection, slug: 'lost-job' });
+    // play the part of a worker that took the job and died on its last attempt
+    const [job] = await app.queue.boss.fetch(PROCESS_IMAGE_QUEUE);
+    expect(job?.data).toEqual({ imageId: up.body.id });
+    await app.dataSource.query('UPDATE pgboss.job SET retry_limit = retry_count WHERE id = $1', [job!.id]);
+    await app.queue.boss.fail(PROCESS_IMAGE_QUEUE, job!.id, { message: 'worker died' });
+    await app.processing!.resume();
+    const final = await waitForImage(alice, up.body.id, 20_000);
+    expect(final).toMatchObject({ status: 'failed', error: expect.stringContaining('failed on every attempt'), variants: [] });
+  });
+});
+

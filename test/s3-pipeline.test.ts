@@ -60,6 +60,8 @@ describe('S3 storage end to end', () => {
     const stored = await keys();
     for (const size of VARIANT_SIZES) expect(stored).toContain(`${collection}/${size}/in-the-bucket.webp`);
     expect(stored).toContain(`_originals/${up.body.id}`);
+    // outputs are staged privately and published at activation; nothing staged is left behind
+    expect(stored.filter((k) => k.startsWith('_staging/'))).toEqual([]);
     for (const size of VARIANT_SIZES) {
       const res = await fetch(`${up.body.baseUrl}/${collection}/${size}/in-the-bucket.webp`);
       expect(res.status).toBe(200);

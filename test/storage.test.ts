@@ -86,6 +86,19 @@ describe.each(drivers)('$name store', (driver) => {
     expect((await driver.stored('col_a/320/beach-sunset.webp')).equals(bytes)).toBe(true);
   });
 
+  it('copy publishes a staged object under a new key with its own cache policy; a missing source throws', async () => {
+    const bytes = randomBytes(50_001);
+    await store.put('_staging/img_c/0.webp', bytes, { contentType: 'image/webp' });
+    await store.copy('_staging/img_c/0.webp', 'col_c/0/copied.webp', VARIANT);
+    const got = await store.get('col_c/0/copied.webp');
+    expect(got).toMatchObject({ size: bytes.length, contentType: 'image/webp', cacheControl: VARIANT.cacheControl, etag: md5Etag(bytes) });
+    expect((await bytesOf(got!.body)).equals(bytes)).toBe(true);
+    expect((await driver.stored('col_c/0/copied.webp')).equals(bytes)).toBe(true);
+    expect((await store.head('_staging/img_c/0.webp'))?.size).toBe(bytes.length); // the source stays
+    await expect(store.copy('_staging/img_c/missing.webp', 'col_c/0/nothing.webp', VARIANT)).rejects.toThrow();
+    expect(await store.head('col_c/0/nothing.webp')).toBeNull();
+  });
+
   it('putFile streams a ~1 MB file and stores exactly its bytes', async () => {
     const { path, bytes } = await tempFile(1_000_003);
     await store.putFile('_originals/img_1', path, { contentType: 'image/jpeg' });

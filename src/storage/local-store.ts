@@ -102,6 +102,11 @@ export class LocalStore implements ObjectStore {
     }
   }
 
+  async copy(from: string, to: string, opts: PutOptions): Promise<void> {
+    const source = this.pathOf(from);
+    await this.putFile(to, source, opts);
+  }
+
   async delete(keys: readonly string[]): Promise<void> {
     const paths = keys.map((key) => this.pathOf(key));
     await Promise.all(

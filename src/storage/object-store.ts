@@ -37,6 +37,11 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectInfo | null>;
   /** Downloads an object to `destPath`; throws NotFoundError (code OBJECT_NOT_FOUND) when it is missing. */
   getFile(key: string, destPath: string): Promise<void>;
+  /**
+   * Copies an object inside the store (server-side on S3), replacing `to` atomically with the same
+   * content type and the given cache policy. Used to publish staged variants at activation.
+   */
+  copy(from: string, to: string, opts: PutOptions): Promise<void>;
   /** Deletes the objects; keys that do not exist are fine. */
   delete(keys: readonly string[]): Promise<void>;
   close(): Promise<void>;

@@ -9,7 +9,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { HeadObjectCommandOutput, PutObjectCommandInput, PutObjectCommandOutput } from '@aws-sdk/client-s3';
 // Type-only, from the SDK's own dependency: the middleware signature is not re-exported by client-s3.
 import type { FinalizeRequestMiddleware } from '@smithy/types';
@@ -155,6 +155,19 @@ export class S3Store implements ObjectStore {
       await rm(destPath, { force: true });
       throw err;
     }
+  }
+
+  async copy(from: string, to: string, opts: PutOptions): Promise<void> {
+    const source = this.location(from);
+    await this.client.send(
+      new CopyObjectCommand({
+        ...this.location(to),
+        CopySource: `${source.Bucket}/${source.Key.split('/').map(encodeURIComponent).join('/')}`,
+        MetadataDirective: 'REPLACE',
+        ContentType: opts.contentType,
+        CacheControl: opts.cacheControl,
+      }),
+    );
   }
 
   async delete(keys: readonly string[]): Promise<void> {

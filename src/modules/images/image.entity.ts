@@ -4,7 +4,8 @@ import { Collection } from '../collections/collection.entity.ts';
 import type { PipelineStep } from '../status/steps.ts';
 import { ImageVariant } from './image-variant.entity.ts';
 
-export type ImageStatus = 'processing' | 'ready' | 'failed';
+/** `deleted`: deleted by its owner while a job still runs; hidden, and removed by that job. */
+export type ImageStatus = 'processing' | 'ready' | 'failed' | 'deleted';
 
 @Entity('images')
 @Index('images_collection_slug_key', ['collectionId', 'slug'], { unique: true })

@@ -29,7 +29,7 @@ export const ImageRef = builder.objectRef<Image>('Image').implement({
     slug: t.exposeString('slug'),
     collectionId: t.exposeID('collectionId'),
     checksum: t.exposeString('checksum', { description: 'SHA-256 of the uploaded bytes, lowercase hex.' }),
-    status: t.field({ type: ImageStatusEnum, resolve: (i) => i.status }),
+    status: t.field({ type: ImageStatusEnum, resolve: (i) => (i.status === 'deleted' ? 'failed' : i.status) }),
     step: t.field({ type: PipelineStepEnum, resolve: (i) => i.step }),
     progress: t.int({ resolve: (i) => (i.status === 'processing' ? i.progress : 100) }),
     error: t.exposeString('error', { nullable: true }),

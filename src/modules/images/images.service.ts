@@ -2,7 +2,7 @@
  * Images: intake (validate, store the original, reserve quota + insert the row + enqueue the job in
  * one short transaction), listing, and deletion. Rejected uploads leave nothing behind.
  */
-import type { DataSource, EntityManager, Repository } from 'typeorm';
+import { Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { newId } from '../../db/ids.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
@@ -11,12 +11,13 @@ import type { User } from '../accounts/user.entity.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
 import type { JobQueue } from '../processing/job-queue.ts';
 import type { QuotaService, QuotaStatus } from '../quota/quota.service.ts';
+import type { StatusBus } from '../status/status-bus.ts';
 import { ImageVariant } from './image-variant.entity.ts';
 import { Image, type ImageStatus } from './image.entity.ts';
 import { inspectSource, sniffFormat } from './sniff.ts';
 import { isValidSlug, slugCandidate, slugFromFilename } from './slug.ts';
 import type { SpooledFile } from './spool.ts';
-import { allVariantKeys, originalKey } from './variant-urls.ts';
+import { allObjectKeys, originalKey } from './variant-urls.ts';
 
 export interface UploadInput {
   file: SpooledFile | null;
@@ -47,6 +48,7 @@ export class ImagesService {
     private readonly collections: CollectionsService,
     private readonly quota: QuotaService,
     private readonly queue: JobQueue,
+    private readonly bus: StatusBus,
     private readonly limits: ImageLimits,
     private readonly logger: Logger,
   ) {
@@ -130,7 +132,7 @@ export class ImagesService {
 
   /** The caller's images with their variants, newest first, optionally filtered and paged by (createdAt, id). */
   async list(userId: string, filter: ListFilter = {}, page?: { limit: number; before?: { createdAt: Date; id: string } }): Promise<Image[]> {
-    const qb = this.images.createQueryBuilder('i').where('i.user_id = :userId', { userId });
+    const qb = this.images.createQueryBuilder('i').where("i.user_id = :userId AND i.status <> 'deleted'", { userId });
     if (filter.collectionId) qb.andWhere('i.collection_id = :collectionId', { collectionId: filter.collectionId });
     if (filter.status) qb.andWhere('i.status = :status', { status: filter.status });
     // Cursors carry JavaScript's millisecond timestamps: order and compare at that precision, or rows
@@ -150,7 +152,7 @@ export class ImagesService {
 
   /** The caller's image or 404 (also for other users' images). */
   async get(userId: string, id: string): Promise<Image> {
-    const image = await this.images.findOne({ where: { id, userId }, relations: { variants: true }, order: { variants: { size: 'ASC' } } });
+    const image = await this.images.findOne({ where: { id, userId, status: Not('deleted') }, relations: { variants: true }, order: { variants: { size: 'ASC' } } });
     if (!image) throw new NotFoundError('Image not found', 'IMAGE_NOT_FOUND');
     return image;
   }
@@ -160,21 +162,36 @@ export class ImagesService {
     return this.images.exists({ where: { collectionId, slug, status: 'ready' } });
   }
 
-  /** Removes the row, then every stored object (variants and original). Quota is not given back. */
-  async delete(userId: string, id: string): Promise<void> {
-    const image = await this.images.findOneBy({ id, userId });
-    if (!image) throw new NotFoundError('Image not found', 'IMAGE_NOT_FOUND');
+  /**
+   * Deletes an image and every stored object. Quota is not given back. A ready or failed image goes
+   * at once (objects first, so a failed storage call leaves the row for a retry). An image still
+   * processing is only marked `deleted` (hidden, its slug still held) and its job removes it, so a
+   * running job can never write into a slug that a new upload has taken meanwhile.
+   */
+  async delete(userId: string, id: string): Promise<{ deferred: boolean; image: Image }> {
+    const image = await this.db.transaction(async (tx) => {
+      const row = await tx.findOne(Image, { where: { id, userId, status: Not('deleted') }, lock: { mode: 'pessimistic_write' } });
+      if (!row) throw new NotFoundError('Image not found', 'IMAGE_NOT_FOUND');
+      if (row.status === 'processing') await tx.update(Image, { id }, { status: 'deleted', error: 'Image deleted' });
+      return row;
+    });
+    if (image.status === 'processing') {
+      // live watchers get their final event now; the job removes the rest
+      await this.bus.publish({ imageId: id, userId, collectionId: image.collectionId, status: 'failed', step: image.step, progress: image.progress, error: 'Image deleted', at: new Date().toISOString() });
+      return { deferred: true, image };
+    }
+    await this.store.delete(allObjectKeys(image));
     await this.images.delete({ id, userId });
-    await this.store.delete([...allVariantKeys(image.collectionId, image.slug), originalKey(image.id)]);
+    return { deferred: false, image };
   }
 
-  /** Deletes a collection with all its images and their files. */
+  /** Deletes a collection with all its images and their files (jobs still running clean up after themselves). */
   async deleteCollection(userId: string, collectionId: string): Promise<void> {
     await this.collections.get(userId, collectionId);
     const images = await this.images.find({ where: { userId, collectionId }, select: { id: true, slug: true, collectionId: true } });
-    await this.collections.delete(userId, collectionId);
-    const keys = images.flatMap((i) => [...allVariantKeys(i.collectionId, i.slug), originalKey(i.id)]);
+    const keys = images.flatMap((i) => allObjectKeys(i));
     for (let i = 0; i < keys.length; i += 1000) await this.store.delete(keys.slice(i, i + 1000));
+    await this.collections.delete(userId, collectionId);
   }
 
   variants(imageId: string): Promise<ImageVariant[]> {

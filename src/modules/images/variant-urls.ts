@@ -15,6 +15,21 @@ export function originalKey(imageId: string): string {
   return `_originals/${imageId}`;
 }
 
+/** Where a processing run stages its distinct outputs (private) before publishing them at activation. */
+export function stagingKey(imageId: string, index: number): string {
+  return `_staging/${imageId}/${index}.webp`;
+}
+
+/** Every staging key a run can use: at most one output per size. */
+export function allStagingKeys(imageId: string): string[] {
+  return VARIANT_SIZES.map((_, i) => stagingKey(imageId, i));
+}
+
+/** Every object an image can have: its 12 public variants, its staged outputs and its original. */
+export function allObjectKeys(image: { id: string; collectionId: string; slug: string }): string[] {
+  return [...allVariantKeys(image.collectionId, image.slug), ...allStagingKeys(image.id), originalKey(image.id)];
+}
+
 export function allVariantKeys(collectionId: string, slug: string): string[] {
   return VARIANT_SIZES.map((size) => variantKey(collectionId, size, slug));
 }

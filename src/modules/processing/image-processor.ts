@@ -14,7 +14,7 @@ import type { Logger } from '../../logger.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { ImageVariant } from '../images/image-variant.entity.ts';
 import { Image } from '../images/image.entity.ts';
-import { allVariantKeys, originalKey, variantKey } from '../images/variant-urls.ts';
+import { allObjectKeys, allStagingKeys, allVariantKeys, originalKey, stagingKey, variantKey } from '../images/variant-urls.ts';
 import type { StatusBus } from '../status/status-bus.ts';
 import { STEP_PROGRESS, type PipelineStep } from '../status/steps.ts';
 import { PROCESS_RETRY_LIMIT, type ProcessImageJob } from './job-queue.ts';
@@ -22,6 +22,8 @@ import type { ProcessingPool } from './pool.ts';
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const UPLOAD_CONCURRENCY = 6;
+
+type Activation = 'activated' | 'missing' | Image['status'];
 
 export class ImageProcessor {
   constructor(
@@ -34,7 +36,9 @@ export class ImageProcessor {
 
   async run(job: Job<ProcessImageJob>): Promise<void> {
     const image = await this.db.getRepository(Image).findOneBy({ id: job.data.imageId });
-    if (!image || image.status !== 'processing') return; // deleted, or already finished by an earlier run
+    if (!image) return; // its collection or account was deleted, objects with it
+    if (image.status === 'deleted') return this.purge(image);
+    if (image.status !== 'processing') return; // already finished by an earlier run
     const log = this.logger.child({ imageId: image.id, attempt: job.retryCount + 1 });
     const source = join(tmpdir(), `optimage-source-${randomUUID()}`);
     // Steps are recorded and published strictly in order, even when reported from callbacks.
@@ -43,42 +47,37 @@ export class ImageProcessor {
       steps = steps.then(() => this.step(image, step, progress)).catch((err: unknown) => log.warn({ err }, 'could not record a step'));
       return steps;
     };
+    let outcome: Activation;
     try {
       await report('VALIDATE');
       await this.store.getFile(originalKey(image.id), source);
       const result = await this.pool.process(source, (step, progress) => void report(step, progress));
       await report('OPTIMIZE');
 
-      const writes = result.outputs.flatMap((output) => output.sizes.map((size) => ({ size, output })));
+      // Stage each distinct output privately; nothing is public until activation.
       let done = 0;
-      await runLimited(writes, UPLOAD_CONCURRENCY, async ({ size, output }) => {
-        await this.store.put(variantKey(image.collectionId, size, image.slug), output.bytes, { contentType: 'image/webp', cacheControl: VARIANT_CACHE_CONTROL });
+      const total = result.outputs.length;
+      await runLimited([...result.outputs.entries()], UPLOAD_CONCURRENCY, async ([i, output]) => {
+        await this.store.put(stagingKey(image.id, i), output.bytes, { contentType: 'image/webp' });
         done++;
-        const progress = STEP_PROGRESS.OPTIMIZE + Math.floor(((STEP_PROGRESS.UPLOAD - STEP_PROGRESS.OPTIMIZE) * done) / writes.length);
-        if (done % 4 === 0 && done < writes.length) void report('UPLOAD', progress);
+        if (done < total) void report('UPLOAD', STEP_PROGRESS.OPTIMIZE + Math.floor(((STEP_PROGRESS.UPLOAD - STEP_PROGRESS.OPTIMIZE) * done) / total));
       });
       await report('UPLOAD');
 
-      const activated = await this.db.transaction(async (tx) => {
+      // Publish: server-side copies to the public keys (identical sizes share one staged file),
+      // then one row update flips the image to ready.
+      const writes = result.outputs.flatMap((output, i) => output.sizes.map((size) => ({ size, output, staged: stagingKey(image.id, i) })));
+      await runLimited(writes, UPLOAD_CONCURRENCY, ({ size, staged }) =>
+        this.store.copy(staged, variantKey(image.collectionId, size, image.slug), { contentType: 'image/webp', cacheControl: VARIANT_CACHE_CONTROL }),
+      );
+      outcome = await this.db.transaction(async (tx) => {
+        const [row] = (await tx.query('SELECT status FROM images WHERE id = $1 FOR UPDATE', [image.id])) as { status: Image['status'] }[];
+        if (!row || row.status !== 'processing') return row ? row.status : 'missing';
         const rows = writes.map(({ size, output }) => ({ imageId: image.id, size, width: output.width, height: output.height, bytes: output.bytes.byteLength }));
         await tx.getRepository(ImageVariant).upsert(rows, ['imageId', 'size']);
-        const res = await tx
-          .createQueryBuilder()
-          .update(Image)
-          .set({ status: 'ready', step: 'ACTIVATE', progress: 100, width: result.width, height: result.height, frames: result.pages, readyAt: () => 'now()' })
-          .where('id = :id AND status = :status', { id: image.id, status: 'processing' })
-          .execute();
-        return (res.affected ?? 0) > 0;
+        await tx.update(Image, { id: image.id }, { status: 'ready', step: 'ACTIVATE', progress: 100, width: result.width, height: result.height, frames: result.pages, readyAt: () => 'now()' });
+        return 'activated';
       });
-      if (!activated) {
-        // Another run of this job finished first (same bytes, nothing to do), or the image was
-        // deleted while we worked: then remove what we wrote.
-        const exists = await this.db.getRepository(Image).existsBy({ id: image.id });
-        if (!exists) await this.store.delete(allVariantKeys(image.collectionId, image.slug));
-        return;
-      }
-      await this.publish(image, 'ready', 'ACTIVATE', 100, null);
-      log.info({ outputs: result.outputs.length }, 'image ready');
     } catch (err) {
       const permanent = err instanceof AppError;
       const lastAttempt = job.retryCount >= PROCESS_RETRY_LIMIT;
@@ -86,9 +85,37 @@ export class ImageProcessor {
       await steps;
       if (!permanent && !lastAttempt) throw err; // pg-boss retries with backoff
       await this.fail(image, err instanceof Error ? err.message : String(err));
+      return;
     } finally {
       await rm(source, { force: true });
     }
+    await this.afterActivation(image, outcome, log);
+  }
+
+  /** Outside the job's try: a failed notification must not re-run a finished job. */
+  private async afterActivation(image: Image, outcome: Activation, log: Logger): Promise<void> {
+    const tidy = (keys: string[]) => this.store.delete(keys).catch((err: unknown) => log.warn({ err }, 'could not remove objects'));
+    switch (outcome) {
+      case 'activated':
+        await tidy(allStagingKeys(image.id));
+        await this.publish(image, 'ready', 'ACTIVATE', 100, null).catch((err: unknown) => log.error({ err }, 'could not publish ready'));
+        log.info('image ready');
+        return;
+      case 'deleted': // deleted by its owner while we worked: this run removes everything
+        return this.purge(image);
+      case 'missing': // its collection was deleted meanwhile; ids are never reused, so the keys are ours
+        await tidy([...allVariantKeys(image.collectionId, image.slug), ...allStagingKeys(image.id)]);
+        return;
+      default: // another run finished it first: same bytes, nothing to publish
+        await tidy(allStagingKeys(image.id));
+    }
+  }
+
+  /** A job that died for good (dead-letter queue): the image must not stay processing forever. */
+  async abandon(imageId: string, reason: string): Promise<void> {
+    const image = await this.db.getRepository(Image).findOneBy({ id: imageId });
+    if (image?.status === 'processing') await this.fail(image, reason);
+    else if (image?.status === 'deleted') await this.purge(image);
   }
 
   private async fail(image: Image, message: string): Promise<void> {
@@ -99,10 +126,20 @@ export class ImageProcessor {
       .set({ status: 'failed', error })
       .where('id = :id AND status = :status', { id: image.id, status: 'processing' })
       .execute();
-    // Only the run that failed the image cleans up: another run may have made it ready meanwhile.
-    if (!res.affected) return;
-    await this.store.delete(allVariantKeys(image.collectionId, image.slug)).catch((err: unknown) => this.logger.warn({ err, imageId: image.id }, 'could not remove variants of a failed image'));
+    if (!res.affected) {
+      // another run made it ready meanwhile (leave its variants), or it was deleted (remove it all)
+      const row = await this.db.getRepository(Image).findOneBy({ id: image.id });
+      if (row?.status === 'deleted') await this.purge(row);
+      return;
+    }
+    await this.store.delete([...allVariantKeys(image.collectionId, image.slug), ...allStagingKeys(image.id)]).catch((err: unknown) => this.logger.warn({ err, imageId: image.id }, 'could not remove variants of a failed image'));
     await this.publish(image, 'failed', image.step, image.progress, error);
+  }
+
+  /** Removes every object of an image its owner deleted mid-processing, then its row (freeing the slug). */
+  private async purge(image: Image): Promise<void> {
+    await this.store.delete(allObjectKeys(image));
+    await this.db.getRepository(Image).delete({ id: image.id, status: 'deleted' });
   }
 
   /** Records the step on the row (for late subscribers) and publishes it. Progress never goes back. */

@@ -9,6 +9,7 @@ import type { Logger } from '../../logger.ts';
 
 export const PROCESS_IMAGE_QUEUE = 'process-image';
 export const PROCESS_RETRY_LIMIT = 4;
+export const DEAD_IMAGE_QUEUE = 'process-image-dead';
 
 export interface ProcessImageJob {
   imageId: string;
@@ -45,7 +46,11 @@ export class JobQueue {
 
   async start(): Promise<void> {
     await this.boss.start();
-    const queue = {
+    // Jobs that exhaust their retries without the handler seeing the last failure (the worker died,
+    // or the job expired) land here, so their image never stays `processing` forever.
+    await this.ensureQueue(DEAD_IMAGE_QUEUE, { retryLimit: 3, retryDelay: 5, notify: true });
+    await this.ensureQueue(PROCESS_IMAGE_QUEUE, {
+      deadLetter: DEAD_IMAGE_QUEUE,
       retryLimit: PROCESS_RETRY_LIMIT,
       retryDelay: 1,
       retryBackoff: true,
@@ -53,13 +58,18 @@ export class JobQueue {
       expireInSeconds: Math.ceil(this.options.jobTimeoutMs / 1000) + 30,
       heartbeatSeconds: 10,
       notify: true,
-    };
-    if (!(await this.boss.getQueue(PROCESS_IMAGE_QUEUE))) {
-      await this.boss.createQueue(PROCESS_IMAGE_QUEUE, queue).catch(async (err: unknown) => {
-        // another process created it first
-        if (!(await this.boss.getQueue(PROCESS_IMAGE_QUEUE))) throw err;
-      });
+    });
+  }
+
+  private async ensureQueue(name: string, options: Parameters<PgBoss['createQueue']>[1]): Promise<void> {
+    if (await this.boss.getQueue(name)) {
+      await this.boss.updateQueue(name, options);
+      return;
     }
+    await this.boss.createQueue(name, options).catch(async (err: unknown) => {
+      // another process created it first
+      if (!(await this.boss.getQueue(name))) throw err;
+    });
   }
 
   /** Enqueues inside the caller's TypeORM transaction: rolled back together, committed together. */
@@ -92,9 +102,18 @@ export class JobQueue {
     );
   }
 
+  /** Handles jobs that failed for good without their handler finishing them. */
+  async workDeadLetters(handler: (job: Job<ProcessImageJob>) => Promise<void>): Promise<void> {
+    await this.boss.work<ProcessImageJob>(DEAD_IMAGE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 5 }, async ([job]) => {
+      if (job) await handler(job);
+    });
+  }
+
   /** Stops taking new jobs here and waits for the running ones to finish. */
   async stopWorking(): Promise<void> {
-    await this.boss.offWork(PROCESS_IMAGE_QUEUE, { wait: true }).catch((err: unknown) => this.logger.warn({ err }, 'offWork failed'));
+    for (const name of [PROCESS_IMAGE_QUEUE, DEAD_IMAGE_QUEUE]) {
+      await this.boss.offWork(name, { wait: true }).catch((err: unknown) => this.logger.warn({ err }, 'offWork failed'));
+    }
   }
 
   async stop(): Promise<void> {

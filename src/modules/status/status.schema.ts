@@ -8,7 +8,7 @@ const ImageStatusEventRef = builder.objectRef<StatusEvent>('ImageStatusEvent').i
   fields: (t) => ({
     id: t.id({ description: 'The image id.', resolve: (e) => e.imageId }),
     collectionId: t.id({ resolve: (e) => e.collectionId }),
-    status: t.field({ type: ImageStatusEnum, resolve: (e) => e.status }),
+    status: t.field({ type: ImageStatusEnum, resolve: (e) => (e.status === 'deleted' ? 'failed' : e.status) }),
     step: t.field({ type: PipelineStepEnum, resolve: (e) => e.step }),
     progress: t.int({ description: '0–100, never decreasing for one image.', resolve: (e) => e.progress }),
     error: t.string({ nullable: true, resolve: (e) => e.error }),

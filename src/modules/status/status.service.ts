@@ -5,7 +5,7 @@
  * watcher waiting forever. The watches are plain async iterators (not generators), so a client
  * that unsubscribes releases its bus listener at once instead of at the next event.
  */
-import type { DataSource } from 'typeorm';
+import { Not, type DataSource } from 'typeorm';
 import { NotFoundError } from '../../errors.ts';
 import { Image } from '../images/image.entity.ts';
 import type { StatusBus, StatusEvent } from './status-bus.ts';
@@ -106,7 +106,7 @@ export class StatusService {
     const unresync = this.bus.onResync(() => {
       void images.findOneBy({ id: imageId }).then((row) => row && offer(eventFromRow(row)));
     });
-    const row = await images.findOneBy({ id: imageId, userId }).catch((err: unknown) => {
+    const row = await images.findOneBy({ id: imageId, userId, status: Not('deleted') }).catch((err: unknown) => {
       void queue.return();
       throw err;
     });
