@@ -72,6 +72,14 @@ describe('imageStatus over graphql-ws', () => {
     const sub = collect<Ev>(client, SUB, { id: up.body.id }, 'imageStatus');
     await sub.done;
     expect(sub.events.at(-1)).toMatchObject({ status: 'ready', progress: 100 });
+    // revoking the key ends the open socket's rights at its next operation
+    const keyId = ((await alice.json<{ id: string }[]>('GET', '/api/v1/api-keys')).body)[0]!.id;
+    expect((await alice.request('DELETE', `/api/v1/api-keys/${keyId}`)).status).toBe(204);
+    const after = collect<Ev>(client, SUB, { id: up.body.id }, 'imageStatus');
+    const err = (await after.error) as { code?: number } | { message: string }[];
+    // either the operation's error or the socket's 4403 close reaches the client first
+    expect(String(Array.isArray(err) ? err[0]!.message : (err as { code?: number }).code)).toMatch(/^4403$|revoked/);
+    expect(after.events).toEqual([]);
     await client.dispose();
   });
 

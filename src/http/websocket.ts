@@ -16,12 +16,14 @@ import type { Viewer } from '../modules/accounts/accounts.service.ts';
 import type { Services } from '../services.ts';
 import type { OriginPolicy } from './cors.ts';
 import type { GraphQLServerContext } from './graphql.ts';
-import { readCredentials, resolveViewer } from './viewer.ts';
+import { readCredentials, resolveViewer, type Credentials } from './viewer.ts';
 
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
 
 type SocketExtra = {
   viewer?: Viewer;
+  /** The credential the socket authenticated with, re-checked on every operation. */
+  credentials?: Credentials;
   active?: Set<string>;
 };
 
@@ -53,25 +55,35 @@ export function attachWebSockets(
         const params = ctx.connectionParams ?? {};
         const extra = ctx.extra as SocketExtra & { request: IncomingMessage };
         const auth = typeof params.authorization === 'string' ? params.authorization : undefined;
-        let viewer: Viewer | null = null;
-        if (auth) {
-          viewer = await resolveViewer(services.accounts, readCredentials({ authorization: /^Bearer /i.test(auth) ? auth : `Bearer ${auth}` }));
-        } else if (trusted.get(extra.request)) {
-          viewer = await resolveViewer(services.accounts, readCredentials({ cookie: extra.request.headers.cookie }));
-        }
+        let credentials: Credentials | null = null;
+        if (auth) credentials = readCredentials({ authorization: /^Bearer /i.test(auth) ? auth : `Bearer ${auth}` });
+        else if (trusted.get(extra.request)) credentials = readCredentials({ cookie: extra.request.headers.cookie });
+        const viewer = credentials && (await resolveViewer(services.accounts, credentials));
         if (!viewer) return false; // closes with 4403 Forbidden
         extra.viewer = viewer;
+        extra.credentials = credentials!;
         extra.active = new Set();
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
-        const extra = ctx.extra as SocketExtra & { request: IncomingMessage };
-        if (extra.active!.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+        const extra = ctx.extra as SocketExtra & { request: IncomingMessage; socket: { close(code: number, reason: string): void } };
+        const active = extra.active!;
+        // Count the operation before any await, so a burst cannot slip past the cap.
+        if (active.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
         }
+        active.add(id);
+        const refuse = (errors: readonly GraphQLError[]) => (active.delete(id), errors);
+        // A revoked key or a logged-out session ends the socket's rights at its next operation.
+        const viewer = await resolveViewer(services.accounts, extra.credentials!);
+        if (!viewer) {
+          extra.socket.close(4403, 'Forbidden');
+          return refuse([new GraphQLError('Credentials revoked or expired', { extensions: { code: 'UNAUTHENTICATED' } })]);
+        }
+        extra.viewer = viewer;
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           req: extra.request,
-          viewer: extra.viewer!,
+          viewer,
           sessionToken: null,
           clientIp: extra.request.socket.remoteAddress,
           responseCookies: [],
@@ -80,11 +92,10 @@ export function attachWebSockets(
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [err as GraphQLError];
+          return refuse([err as GraphQLError]);
         }
         const errors = validate(schema, document);
-        if (errors.length) return errors;
-        extra.active!.add(id);
+        if (errors.length) return refuse(errors);
         const args: ExecutionArgs = {
           schema,
           document,
