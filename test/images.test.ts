@@ -90,6 +90,14 @@ describe('REST upload, exactly as documented', () => {
     await waitForImage(alice, second.body.id);
   });
 
+  it('gives concurrent uploads of the same file name distinct automatic slugs', async () => {
+    const small = await makePhoto(120, 90, 11);
+    const results = await Promise.all(Array.from({ length: 6 }, () => restUpload(alice, small, { collection, filename: 'blob' })));
+    expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
+    expect(results.map((r) => r.body.slug).sort()).toEqual(['blob', 'blob-2', 'blob-3', 'blob-4', 'blob-5', 'blob-6']);
+    await Promise.all(results.map((r) => waitForImage(alice, r.body.id)));
+  });
+
   it('makes automatic slugs unique with a numeric suffix; an explicit duplicate is 409', async () => {
     const small = await makePhoto(300, 200, 3);
     const a = await restUpload(alice, small, { collection, filename: 'Dog.png' });

@@ -15,7 +15,7 @@ import type { StatusBus } from '../status/status-bus.ts';
 import { ImageVariant } from './image-variant.entity.ts';
 import { Image, type ImageStatus } from './image.entity.ts';
 import { inspectSource, sniffFormat } from './sniff.ts';
-import { isValidSlug, slugCandidate, slugFromFilename } from './slug.ts';
+import { isValidSlug, nextFreeSlug, slugFromFilename } from './slug.ts';
 import type { SpooledFile } from './spool.ts';
 import { allObjectKeys, originalKey } from './variant-urls.ts';
 
@@ -37,7 +37,8 @@ export interface ListFilter {
 }
 
 const PG_UNIQUE_VIOLATION = '23505';
-const AUTO_SLUG_ATTEMPTS = 50;
+/** Retries when concurrent uploads race for the same automatic slug. */
+const AUTO_SLUG_ATTEMPTS = 10;
 
 export class ImagesService {
   private readonly images: Repository<Image>;
@@ -83,7 +84,7 @@ export class ImagesService {
     const key = originalKey(id);
     await this.store.putFile(key, spooled.path, { contentType: `image/${info.format}` });
     try {
-      return await this.insertWithSlug(user, slug, slugFromFilename(spooled.filename), async (tx, chosen) => {
+      return await this.insertWithSlug(user, collection.id, slug, slugFromFilename(spooled.filename), async (tx, chosen) => {
         const quota = await this.quota.reserve(tx, user);
         const image = tx.create(Image, {
           id,
@@ -114,9 +115,13 @@ export class ImagesService {
   }
 
   /** An explicit slug conflicts with 409; an automatic one takes the next free numeric suffix. */
-  private async insertWithSlug<T>(user: User, explicit: string | null, base: string, insert: (tx: EntityManager, slug: string) => Promise<T>): Promise<T> {
-    for (let n = 1; n <= AUTO_SLUG_ATTEMPTS; n++) {
-      const slug = explicit ?? slugCandidate(base, n);
+  private async insertWithSlug<T>(user: User, collectionId: string, explicit: string | null, base: string, insert: (tx: EntityManager, slug: string) => Promise<T>): Promise<T> {
+    for (let attempt = 0; attempt < AUTO_SLUG_ATTEMPTS; attempt++) {
+      let slug = explicit;
+      if (!slug) {
+        const rows: { slug: string }[] = await this.db.query(`SELECT slug FROM images WHERE collection_id = $1 AND (slug = $2 OR slug LIKE $2 || '-%')`, [collectionId, base]);
+        slug = nextFreeSlug(base, rows.map((r) => r.slug));
+      }
       try {
         return await this.db.transaction((tx) => insert(tx, slug));
       } catch (err) {
@@ -125,6 +130,7 @@ export class ImagesService {
         const constraint = pgErr.driverError?.constraint ?? pgErr.constraint;
         if (code !== PG_UNIQUE_VIOLATION || constraint !== 'images_collection_slug_key') throw err;
         if (explicit) throw new ConflictError(`The slug "${explicit}" is already used in this collection`, 'SLUG_TAKEN');
+        // a concurrent upload took it: look again
       }
     }
     throw new ConflictError(`Could not find a free slug for "${base}"; pass one explicitly`, 'SLUG_TAKEN');

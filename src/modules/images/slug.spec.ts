@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidSlug, slugCandidate, slugFromFilename } from './slug.ts';
+import { isValidSlug, nextFreeSlug, slugCandidate, slugFromFilename } from './slug.ts';
 
 describe('slugFromFilename', () => {
   it.each([
@@ -36,5 +36,16 @@ describe('isValidSlug', () => {
 describe('slugCandidate', () => {
   it('numbers candidates from 2', () => {
     expect([1, 2, 3].map((n) => slugCandidate('x', n))).toEqual(['x', 'x-2', 'x-3']);
+  });
+});
+
+describe('nextFreeSlug', () => {
+  it('uses the base while free, then one past the highest numeric suffix', () => {
+    expect(nextFreeSlug('dog', [])).toBe('dog');
+    expect(nextFreeSlug('dog', ['dog-2', 'dogs'])).toBe('dog');
+    expect(nextFreeSlug('dog', ['dog'])).toBe('dog-2');
+    expect(nextFreeSlug('dog', ['dog', 'dog-2', 'dog-7', 'dog-house', 'dog-2-3'])).toBe('dog-8');
+    const many = ['blob', ...Array.from({ length: 500 }, (_, i) => `blob-${i + 2}`)];
+    expect(nextFreeSlug('blob', many)).toBe('blob-502');
   });
 });

@@ -24,3 +24,15 @@ export function slugFromFilename(filename: string | null | undefined): string {
 export function slugCandidate(base: string, n: number): string {
   return n <= 1 ? base : `${base}-${n}`;
 }
+
+/** The first free auto slug given the slugs already taken that start with `base`: base, else base-(highest n + 1). */
+export function nextFreeSlug(base: string, taken: readonly string[]): string {
+  if (!taken.includes(base)) return base;
+  const suffix = new RegExp(`^${base}-(\\d+)$`);
+  let highest = 1;
+  for (const slug of taken) {
+    const m = suffix.exec(slug);
+    if (m) highest = Math.max(highest, Number(m[1]));
+  }
+  return slugCandidate(base, highest + 1);
+}
