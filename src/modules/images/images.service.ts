@@ -84,7 +84,7 @@ export class ImagesService {
     const key = originalKey(id);
     await this.store.putFile(key, spooled.path, { contentType: `image/${info.format}` });
     try {
-      return await this.insertWithSlug(user, collection.id, slug, slugFromFilename(spooled.filename), async (tx, chosen) => {
+      return await this.insertWithSlug(collection.id, slug, slugFromFilename(spooled.filename), async (tx, chosen) => {
         const quota = await this.quota.reserve(tx, user);
         const image = tx.create(Image, {
           id,
@@ -115,7 +115,7 @@ export class ImagesService {
   }
 
   /** An explicit slug conflicts with 409; an automatic one takes the next free numeric suffix. */
-  private async insertWithSlug<T>(user: User, collectionId: string, explicit: string | null, base: string, insert: (tx: EntityManager, slug: string) => Promise<T>): Promise<T> {
+  private async insertWithSlug<T>(collectionId: string, explicit: string | null, base: string, insert: (tx: EntityManager, slug: string) => Promise<T>): Promise<T> {
     for (let attempt = 0; attempt < AUTO_SLUG_ATTEMPTS; attempt++) {
       let slug = explicit;
       if (!slug) {
