@@ -17,6 +17,8 @@ export interface Config {
     cdnBaseUrl: string;
     corsOrigins: string[];
     secureCookies: boolean;
+    /** Behind a reverse proxy: take the client address from X-Forwarded-For (its first entry). */
+    trustProxy: boolean;
     /** Which URLs were derived from HOST:PORT (and so follow the real port when PORT=0). */
     derived: { publicBaseUrl: boolean; cdnBaseUrl: boolean };
   };
@@ -92,6 +94,7 @@ const schema = z.object({
   MAX_FRAMES: intIn(1, 100000).default(1000),
   JOB_TIMEOUT_MS: intIn(1000, 3600000).default(120000),
   CORS_ORIGINS: z.string().default(''),
+  TRUST_PROXY: bool.default(false),
   PROCESSING: bool.default(true),
   WORKER_THREADS: intIn(1, 256).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -129,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cdnBaseUrl: e.CDN_BASE_URL ?? `${publicBaseUrl}/cdn`,
       corsOrigins,
       secureCookies: publicBaseUrl.startsWith('https://'),
+      trustProxy: e.TRUST_PROXY,
       derived: { publicBaseUrl: !e.PUBLIC_BASE_URL, cdnBaseUrl: !e.CDN_BASE_URL },
     },
     dataDir,

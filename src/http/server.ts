@@ -41,7 +41,8 @@ export function createHttpHandler(deps: HttpDeps) {
       return sendJson(res, 403, { message: 'Cross-site request refused', code: 'CSRF_REJECTED' });
     }
     const creds = readCredentials(req.headers);
-    const clientIp = req.socket.remoteAddress;
+    const forwarded = config.http.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() : '';
+    const clientIp = forwarded || req.socket.remoteAddress;
 
     if (path === '/graphql') {
       const viewer = await resolveViewer(services.accounts, creds);
