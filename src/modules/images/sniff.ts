@@ -6,8 +6,9 @@
 import { open } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { ValidationError } from '../../errors.ts';
+import type { SourceFormat } from './formats.ts';
 
-export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'gif';
+export type { SourceFormat };
 
 export interface SourceLimits {
   /** Most pixels of one frame, and of all frames together. */
