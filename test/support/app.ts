@@ -26,7 +26,16 @@ export async function createTestDatabase(): Promise<string> {
   return url.toString();
 }
 
+/** Drops a database made by createTestDatabase (leaves nothing behind on a shared DATABASE_URL server). */
+export async function dropTestDatabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`);
+  await client.end();
+}
+
 export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
+  const ownDatabase = !env.DATABASE_URL;
   const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
   const dataDir = await mkdtemp(join(tmpdir(), 'optimage-test-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, WORKER_THREADS: '2', ...env });
@@ -38,6 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     close: async () => {
       await app.close();
       await rm(dataDir, { recursive: true, force: true });
+      if (ownDatabase) await dropTestDatabase(databaseUrl);
     },
   };
 }
