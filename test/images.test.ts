@@ -7,7 +7,7 @@ import { VARIANT_SIZES } from '../src/modules/processing/sizes.ts';
 import { ImageDocument, ImagesDocument, type ImagesQuery } from './generated/graphql.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';
-import { graphqlUpload, restUpload, sha256, uploadForm, waitForImage } from './support/upload.ts';
+import { graphqlUpload, listStoredFiles, restUpload, sha256, uploadForm, waitForImage } from './support/upload.ts';
 
 let app: TestApp;
 let alice: Client;
@@ -22,11 +22,7 @@ async function makePhoto(width: number, height: number, seed = 1): Promise<Buffe
   return sharp(noise).blur(2).modulate({ saturation: 1.5 }).jpeg({ quality: 85 }).toBuffer();
 }
 
-async function storedFiles(): Promise<string[]> {
-  const root = join(app.dataDir, 'storage');
-  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
-}
+const storedFiles = () => listStoredFiles(join(app.dataDir, 'storage'));
 
 async function usage(userEmail: string): Promise<number> {
   const rows = await app.dataSource.query('SELECT coalesce(sum(used), 0)::int AS used FROM usage JOIN users ON users.id = usage.user_id WHERE users.email = $1', [userEmail]);

@@ -1,5 +1,4 @@
 /** Processing outcomes beyond the happy path: permanent failures and duplicate jobs. */
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESS_IMAGE_QUEUE } from '../src/modules/processing/job-queue.ts';
@@ -8,18 +7,15 @@ import { print } from 'graphql';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';
 import { invalidFiles, photoJpeg } from './support/images.ts';
-import { restUpload, waitForImage } from './support/upload.ts';
+import { listStoredFiles, restUpload, waitForImage } from './support/upload.ts';
 import { collect, wsClient } from './support/ws.ts';
 
 let app: TestApp;
 let alice: Client;
 let collection: string;
 
-async function stored(prefix: string): Promise<string[]> {
-  const root = join(app.dataDir, 'storage', prefix);
-  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => join(e.parentPath, e.name));
-}
+/** Stored files under a prefix, as `/`-joined paths ending in their key (so `endsWith('/x.webp')` works). */
+const stored = async (prefix: string) => (await listStoredFiles(join(app.dataDir, 'storage', prefix))).map((f) => `${prefix}/${f}`);
 
 beforeAll(async () => {
   app = await startTestApp();

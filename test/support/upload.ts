@@ -1,5 +1,7 @@
 /** Upload helpers: the documented multipart form (REST) and the GraphQL multipart request spec. */
 import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Client } from './http.ts';
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -48,5 +50,23 @@ export async function waitForImage(client: Client, id: string, timeoutMs = 30_00
     if (body.status !== 'processing') return body;
     if (Date.now() > deadline) throw new Error(`image ${id} still processing after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Files (not hidden sidecars) under `root`, relative to it; [] when `root` does not exist. A
+ * recursive readdir fails when a subdirectory is pruned while it walks (the processor tidies its
+ * staging area right after activation), so that case is read again rather than taken as empty.
+ */
+export async function listStoredFiles(root: string): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const entries = await readdir(root, { recursive: true, withFileTypes: true });
+      return entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if ((err as NodeJS.ErrnoException).path === root) return [];
+      if (attempt >= 20) throw err;
+    }
   }
 }
