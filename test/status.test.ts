@@ -57,7 +57,7 @@ describe('imageStatus over graphql-ws', () => {
     const { id, release } = await uploadPaused(alice, 'fresh');
     const client = wsClient(app.url, { cookie: alice.cookie });
     const sub = collect<Ev>(client, SUB, { id }, 'imageStatus');
-    await new Promise((r) => setTimeout(r, 200));
+    await expect.poll(() => sub.events.length).toBe(1); // subscribed: the current state came first
     await release();
     await sub.done;
     expect(sub.events[0]).toMatchObject({ id, status: 'processing' });
@@ -171,16 +171,16 @@ describe('imageStatus over SSE', () => {
 
 describe('collection dashboards', () => {
   it('imageEvents streams status changes of every image in a collection', async () => {
+    const listening = app.services.status.subscriberCount();
     const client = wsClient(app.url, { cookie: alice.cookie });
     const sub = collect<Ev & { collectionId: string }>(client, `subscription($c: ID!) { imageEvents(collectionId: $c) { id collectionId status step progress } }`, { c: collection }, 'imageEvents');
-    await new Promise((r) => setTimeout(r, 200));
+    await expect.poll(() => app.services.status.subscriberCount()).toBe(listening + 1);
     const a = await restUpload(alice, photo, { collection, slug: 'dash-a' });
     const b = await restUpload(alice, photo, { collection, slug: 'dash-b' });
     await waitForImage(alice, a.body.id);
     await waitForImage(alice, b.body.id);
-    await new Promise((r) => setTimeout(r, 200));
     for (const id of [a.body.id, b.body.id]) {
-      expect(sub.events.filter((e) => e.id === id).at(-1)).toMatchObject({ status: 'ready', collectionId: collection });
+      await expect.poll(() => sub.events.filter((e) => e.id === id).at(-1)).toMatchObject({ status: 'ready', collectionId: collection });
     }
     sub.unsubscribe();
     const other = wsClient(app.url, { cookie: bob.cookie });
@@ -196,7 +196,7 @@ describe('status bus resilience', () => {
     const { id, release } = await uploadPaused(alice, 'bus-killed');
     const client = wsClient(app.url, { cookie: alice.cookie });
     const sub = collect<Ev>(client, SUB, { id }, 'imageStatus');
-    await new Promise((r) => setTimeout(r, 200));
+    await expect.poll(() => sub.events.length).toBe(1);
     const pid = await app.services.status.listenerPid();
     expect(pid).toBeTypeOf('number');
     await app.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);

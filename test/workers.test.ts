@@ -44,7 +44,8 @@ describe('separate worker processes', () => {
     const up = await restUpload(alice, photo, { collection, slug: 'cross-process' });
     const client = wsClient(api.url, { cookie: alice.cookie });
     const sub = collect<{ status: string; step: string; progress: number }>(client, `subscription($id: ID!) { imageStatus(id: $id) { status step progress } }`, { id: up.body.id }, 'imageStatus');
-    await new Promise((r) => setTimeout(r, 1000));
+    await expect.poll(() => sub.events.length).toBe(1); // subscribed, and the current state came first
+    await new Promise((r) => setTimeout(r, 500)); // an API process that took jobs would have started by now
     expect((await alice.json<{ status: string }>('GET', `/api/v1/images/${up.body.id}`)).body.status).toBe('processing');
 
     const worker = startWorker();
