@@ -1,8 +1,5 @@
-import type { AccountsService, Viewer } from '../modules/accounts/accounts.service.ts';
-import type { CollectionsService } from '../modules/collections/collections.service.ts';
+import type { Viewer } from '../modules/accounts/accounts.service.ts';
 import type { Services } from '../services.ts';
-
-export type { AccountsService, CollectionsService };
 
 /** What every resolver gets: the services, the authenticated viewer (or null), and the HTTP edge. */
 export interface GraphQLContext {

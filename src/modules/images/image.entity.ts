@@ -7,6 +7,11 @@ import { ImageVariant } from './image-variant.entity.ts';
 /** `deleted`: deleted by its owner while a job still runs; hidden, and removed by that job. */
 export type ImageStatus = 'processing' | 'ready' | 'failed' | 'deleted';
 
+/** The progress shown for an image: its last step's while processing, 100 once ready. */
+export function progressOf(image: Pick<Image, 'status' | 'progress'>): number {
+  return image.status === 'ready' ? 100 : image.progress;
+}
+
 @Entity('images')
 @Index('images_collection_slug_key', ['collectionId', 'slug'], { unique: true })
 @Index('images_user_created_idx', ['userId', 'createdAt'])

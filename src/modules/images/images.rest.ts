@@ -6,7 +6,7 @@ import type { Route } from '../../http/rest.ts';
 import type { PublicSettings } from '../../services.ts';
 import type { QuotaService } from '../quota/quota.service.ts';
 import type { ImageVariant } from './image-variant.entity.ts';
-import type { Image } from './image.entity.ts';
+import { progressOf, type Image } from './image.entity.ts';
 import type { ImagesService } from './images.service.ts';
 import { spoolUpload, type SpooledFile } from './spool.ts';
 import { variantUrl } from './variant-urls.ts';
@@ -25,7 +25,7 @@ export function imageJson(image: Image, baseUrl: string) {
     format: image.sourceFormat,
     bytes: image.sourceBytes,
     step: image.step,
-    progress: image.status === 'processing' ? image.progress : 100,
+    progress: progressOf(image),
     error: image.error,
     variants: (image.variants ?? []).map((v: ImageVariant) => ({
       size: v.size,

@@ -5,7 +5,7 @@ import { DeletedRef } from '../../graphql/error-types.ts';
 import { VARIANT_SIZES } from '../processing/sizes.ts';
 import { PIPELINE_STEPS } from '../status/steps.ts';
 import type { ImageVariant } from './image-variant.entity.ts';
-import type { Image } from './image.entity.ts';
+import { progressOf, type Image } from './image.entity.ts';
 import { spoolUpload } from './spool.ts';
 import { variantUrl } from './variant-urls.ts';
 
@@ -31,7 +31,7 @@ export const ImageRef = builder.objectRef<Image>('Image').implement({
     checksum: t.exposeString('checksum', { description: 'SHA-256 of the uploaded bytes, lowercase hex.' }),
     status: t.field({ type: ImageStatusEnum, resolve: (i) => (i.status === 'deleted' ? 'failed' : i.status) }),
     step: t.field({ type: PipelineStepEnum, resolve: (i) => i.step }),
-    progress: t.int({ resolve: (i) => (i.status === 'processing' ? i.progress : 100) }),
+    progress: t.int({ resolve: (i) => progressOf(i) }),
     error: t.exposeString('error', { nullable: true }),
     width: t.exposeInt('width'),
     height: t.exposeInt('height'),

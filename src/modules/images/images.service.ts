@@ -14,7 +14,7 @@ import type { QuotaService, QuotaStatus } from '../quota/quota.service.ts';
 import type { StatusBus } from '../status/status-bus.ts';
 import { ImageVariant } from './image-variant.entity.ts';
 import { Image, type ImageStatus } from './image.entity.ts';
-import { inspectSource, sniffFormat } from './sniff.ts';
+import { inspectSource, sniffFormat, type SourceLimits } from './sniff.ts';
 import { isValidSlug, nextFreeSlug, slugFromFilename } from './slug.ts';
 import type { SpooledFile } from './spool.ts';
 import { allObjectKeys, originalKey } from './variant-urls.ts';
@@ -24,11 +24,6 @@ export interface UploadInput {
   checksum: unknown;
   collectionId: unknown;
   slug?: unknown;
-}
-
-export interface ImageLimits {
-  maxInputPixels: number;
-  maxFrames: number;
 }
 
 export interface ListFilter {
@@ -50,7 +45,7 @@ export class ImagesService {
     private readonly quota: QuotaService,
     private readonly queue: JobQueue,
     private readonly bus: StatusBus,
-    private readonly limits: ImageLimits,
+    private readonly limits: SourceLimits,
     private readonly logger: Logger,
   ) {
     this.images = db.getRepository(Image);

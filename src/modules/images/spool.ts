@@ -46,8 +46,6 @@ export async function spoolUpload(source: Readable, filename: string | null, max
     await pipeline(source, meter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
   } catch (err) {
     await discard();
-    // busboy / graphql-upload report their own size limit as a stream error
-    if (err instanceof PayloadTooLargeError || /limit|too large|max.*size/i.test(String((err as Error)?.message))) throw tooLarge(maxBytes);
     throw err;
   }
   return { path, size, sha256: hash.digest('hex'), head, filename, discard };

@@ -1,17 +1,13 @@
 /** REST: GET /api/v1/config — plan, quota, sizes, base URL, limits (contract §3). */
 import type { Route } from '../../http/rest.ts';
+import type { PublicSettings } from '../../services.ts';
 import type { User } from '../accounts/user.entity.ts';
 import { ACCEPTED_FORMATS } from '../images/formats.ts';
 import { VARIANT_SIZES } from '../processing/sizes.ts';
 import type { QuotaService } from './quota.service.ts';
 
-export interface PublicLimits {
-  cdnBaseUrl: string;
-  maxUploadBytes: number;
-}
-
 /** The account's view of this deployment; shared by REST and GraphQL. */
-export async function accountConfig(quota: QuotaService, user: User, limits: PublicLimits) {
+export async function accountConfig(quota: QuotaService, user: User, limits: PublicSettings) {
   const q = await quota.status(user);
   return {
     plan: q.plan,
@@ -23,6 +19,6 @@ export async function accountConfig(quota: QuotaService, user: User, limits: Pub
   };
 }
 
-export function configRoutes(quota: QuotaService, limits: PublicLimits): Route[] {
+export function configRoutes(quota: QuotaService, limits: PublicSettings): Route[] {
   return [{ method: 'GET', path: '/api/v1/config', handler: async (req) => ({ status: 200, body: await accountConfig(quota, req.viewer!.user, limits) }) }];
 }

@@ -7,7 +7,7 @@
  */
 import { Not, type DataSource } from 'typeorm';
 import { NotFoundError } from '../../errors.ts';
-import { Image } from '../images/image.entity.ts';
+import { Image, progressOf } from '../images/image.entity.ts';
 import type { StatusBus, StatusEvent } from './status-bus.ts';
 
 export function eventFromRow(image: Image): StatusEvent {
@@ -17,7 +17,7 @@ export function eventFromRow(image: Image): StatusEvent {
     collectionId: image.collectionId,
     status: image.status,
     step: image.step,
-    progress: image.status === 'ready' ? 100 : image.progress,
+    progress: progressOf(image),
     error: image.error,
     at: image.updatedAt.toISOString(),
   };
