@@ -1,6 +1,36 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import importX from 'eslint-plugin-import-x';
+
+/**
+ * DESIGN.md's arrows, checked: main → app → http → modules → graphql/, db/, storage/, jobs/,
+ * events/, config, errors. Type-only imports count for the layers too (except the REST adapter
+ * contract, http/rest.ts, whose types the modules' *.rest.ts files implement).
+ */
+const plumbing = ['./src/db', './src/storage', './src/jobs', './src/events'];
+const belowHttp = ['./src/modules', './src/graphql', ...plumbing, './src/config.ts', './src/errors.ts', './src/logger.ts', './src/clock.ts', './src/schema.ts', './src/services.ts'];
+const top = ['./src/app.ts', './src/main.ts', './src/cli'];
+
+export const architectureRules = {
+  'import-x/no-cycle': ['error', { ignoreExternal: true }],
+  'import-x/no-restricted-paths': [
+    'error',
+    {
+      zones: [
+        { target: belowHttp, from: top, message: 'Only main and app wire the service; nothing below them imports them.' },
+        { target: belowHttp, from: './src/http', except: ['./rest.ts'], message: 'Nothing below http/ imports from http/ (modules may use the REST contract types in http/rest.ts).' },
+        { target: plumbing, from: ['./src/modules', './src/graphql', './src/services.ts', './src/schema.ts'], message: 'Plumbing (db, storage, jobs, events) knows no domain module.' },
+        { target: './src/graphql', from: './src/modules', except: ['./accounts/accounts.service.ts'], message: 'graphql/ is the ground the modules stand on: it imports no module (the viewer type aside).' },
+        { target: './src/modules/images', from: './src/modules/processing', message: 'Processing uses images (its vocabulary and lifecycle), never the other way round.' },
+      ],
+    },
+  ],
+  'no-restricted-imports': [
+    'error',
+    { patterns: [{ group: ['../*/*.schema.ts', '../*/*.rest.ts'], message: "A module never imports another module's GraphQL or REST adapter: use its service." }] },
+  ],
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', '.tmp/', 'src/graphql/generated/', 'test/generated/'] },
@@ -14,5 +44,6 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config.ts only.' }],
     },
   },
+  { files: ['src/**/*.ts'], plugins: { 'import-x': importX }, rules: architectureRules },
   { files: ['src/config.ts', 'test/**', 'scripts/**', 'bench/**', 'vitest.config.ts', 'codegen.ts'], rules: { 'no-restricted-properties': 'off' } },
 );

@@ -1,15 +1,16 @@
 /**
- * Child process for `npm run bench:events`: a processing-side StatusBus in another process that
+ * Child process for `npm run bench:events`: a processing-side event bus in another process that
  * publishes N events and reports each one's send time to the parent over IPC.
  * argv: databaseUrl userId collectionId count
  */
 import pg from 'pg';
 import { createLogger } from '../src/logger.ts';
-import { StatusBus } from '../src/modules/status/status-bus.ts';
+import { EventBus } from '../src/events/event-bus.ts';
+import { IMAGE_STATUS_CHANNEL, type StatusEvent } from '../src/modules/images/image-events.ts';
 
 const [databaseUrl, userId, collectionId, countText] = process.argv.slice(2) as [string, string, string, string];
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-const bus = new StatusBus(databaseUrl, pool, createLogger('warn'));
+const bus = new EventBus<StatusEvent>(IMAGE_STATUS_CHANNEL, databaseUrl, pool, createLogger('warn'));
 await bus.start();
 const now = () => performance.timeOrigin + performance.now();
 for (let n = 0; n < Number(countText); n++) {

@@ -65,7 +65,7 @@ try {
   received.clear();
   for (let n = 0; n < N; n++) {
     sentIn.set(n, now());
-    await app.services.status.publish({ imageId: `img_bench_${n}`, userId: session.user.id, collectionId: collection.id, status: 'processing', step: 'RESIZE', progress: 50, error: null, at: new Date().toISOString() });
+    await app.events.publish({ imageId: `img_bench_${n}`, userId: session.user.id, collectionId: collection.id, status: 'processing', step: 'RESIZE', progress: 50, error: null, at: new Date().toISOString() });
     await new Promise((r) => setTimeout(r, 5));
   }
   await waitFor(N);

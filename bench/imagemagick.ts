@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { VARIANT_SIZES, WEBP_QUALITY } from '../src/modules/processing/sizes.ts';
+import { VARIANT_SIZES, WEBP_QUALITY } from '../src/modules/images/sizes.ts';
 
 const run = promisify(execFile);
 

@@ -14,8 +14,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { inspectSource } from '../src/modules/images/sniff.ts';
 import { ProcessingPool } from '../src/modules/processing/pool.ts';
-import { VARIANT_SIZES, WEBP_QUALITY } from '../src/modules/processing/sizes.ts';
+import { VARIANT_SIZES, WEBP_QUALITY } from '../src/modules/images/sizes.ts';
 import * as images from '../test/support/images.ts';
 import { findImageMagick, imageMagickVariants } from './imagemagick.ts';
 import { formatTable, measure, ms, ratio, type Measurement } from './measure.ts';
@@ -80,7 +81,8 @@ async function main(): Promise<void> {
     const results = new Map<Input, { ours: Measurement; full: Measurement; naive: Measurement }>();
     for (const input of inputs) {
       const path = join(dir, input.file);
-      const ours = await measure(input.runs, () => pool.process(path));
+      const geometry = await inspectSource(path, { maxInputPixels: 100_000_000, maxFrames: 10_000 });
+      const ours = await measure(input.runs, () => pool.process(path, geometry));
       const full = await measure(input.runs, () => open(input, dir).webp({ quality: WEBP_QUALITY }).toBuffer());
       const slow = await measure(input.runs, () => naive(input, dir));
       const im = magick ? await measure(Math.min(3, input.runs), () => imageMagickVariants(magick, path, dir, !!input.animated)) : null;
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
     const reference = inputs[0]!;
     const cpuPerImage = results.get(reference)!.ours.cpuMs / 1000;
     const batch = await measure(THROUGHPUT_BATCHES, () =>
-      Promise.all(Array.from({ length: THROUGHPUT_IMAGES }, () => pool.process(join(dir, reference.file)))),
+      Promise.all(Array.from({ length: THROUGHPUT_IMAGES }, async () => pool.process(join(dir, reference.file), await inspectSource(join(dir, reference.file), { maxInputPixels: 100_000_000, maxFrames: 10_000 })))),
     );
     const perMinute = (THROUGHPUT_IMAGES / batch.medianMs) * 60_000;
     const ceiling = (cores / cpuPerImage) * 60;

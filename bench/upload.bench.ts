@@ -17,7 +17,7 @@ import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { createLogger } from '../src/logger.ts';
-import { WEBP_QUALITY } from '../src/modules/processing/sizes.ts';
+import { WEBP_QUALITY } from '../src/modules/images/sizes.ts';
 import * as images from '../test/support/images.ts';
 import { formatTable, median, ms, ratio } from './measure.ts';
 

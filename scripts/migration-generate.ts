@@ -7,6 +7,7 @@ import { chmod, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource, migrate } from '../src/db/data-source.ts';
+import { ENTITIES } from '../src/entities.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { createLogger } from '../src/logger.ts';
 
@@ -19,7 +20,7 @@ const dir = await mkdtemp(join(tmpdir(), 'optimage-gen-'));
 await chmod(dir, 0o755); // the postgres system user (when run as root) must reach the cluster dir
 const db = await startEmbeddedPostgres(join(dir, 'pg'), createLogger('warn'));
 try {
-  const ds = createDataSource(db.url());
+  const ds = createDataSource(db.url(), ENTITIES);
   await ds.initialize();
   await migrate(ds);
   const sql = await ds.driver.createSchemaBuilder().log();

@@ -42,6 +42,18 @@ export interface Config {
   logLevel: string;
 }
 
+/** Public facts about this deployment that adapters report (config endpoint, URLs). */
+export interface PublicSettings {
+  cdnBaseUrl: string;
+  maxUploadBytes: number;
+  /** Where uploads are spooled while hashed (under DATA_DIR, not the system temp dir). */
+  uploadDir: string;
+}
+
+export function publicSettings(config: Config): PublicSettings {
+  return { cdnBaseUrl: config.http.cdnBaseUrl, maxUploadBytes: config.limits.maxUploadBytes, uploadDir: resolve(config.dataDir, 'uploads') };
+}
+
 export class ConfigError extends Error {}
 
 const intIn = (min: number, max: number) =>

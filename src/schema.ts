@@ -6,7 +6,7 @@ import './modules/accounts/accounts.schema.ts';
 import './modules/collections/collections.schema.ts';
 import './modules/images/images.schema.ts';
 import './modules/quota/quota.schema.ts';
-import './modules/status/status.schema.ts';
+import './modules/images/image-status.schema.ts';
 
 let schema: GraphQLSchema | undefined;
 

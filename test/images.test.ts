@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VARIANT_SIZES } from '../src/modules/processing/sizes.ts';
+import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
 import { ImageDocument, ImagesDocument, type ImagesQuery } from './generated/graphql.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.ts';
 import { inspectSource } from '../src/modules/images/sniff.ts';
 import { ProcessingPool, type ProcessResult, type ProcessingStep } from '../src/modules/processing/pool.ts';
-import { VARIANT_SIZES, type VariantSize } from '../src/modules/processing/sizes.ts';
-import { PIPELINE_STEPS, STEP_PROGRESS } from '../src/modules/status/steps.ts';
+import { VARIANT_SIZES, type VariantSize } from '../src/modules/images/sizes.ts';
+import { PIPELINE_STEPS, STEP_PROGRESS } from '../src/modules/images/steps.ts';
 import * as images from './support/images.ts';
 
 interface Fixture {
@@ -41,6 +41,10 @@ const fixtures: Record<string, Fixture> = {
 };
 
 const limits = { maxInputPixels: 100_000_000, maxFrames: 1000 };
+/** As the service runs it: intake reads the header (and enforces the limits), the pool gets the geometry. */
+async function processFile(pool: ProcessingPool, path: string, onStep?: Parameters<ProcessingPool['process']>[2], maxInputPixels = limits.maxInputPixels) {
+  return pool.process(path, await inspectSource(path, { ...limits, maxInputPixels }), onStep);
+}
 let dir: string;
 let pool: ProcessingPool;
 const paths: Record<string, string> = {};
@@ -53,7 +57,7 @@ beforeAll(async () => {
   pool = new ProcessingPool({ threads: 2, taskTimeoutMs: 60_000, maxInputPixels: limits.maxInputPixels });
   // All at once: more images than threads, so the queue is exercised too.
   const names = Object.keys(fixtures);
-  const done = await Promise.all(names.map((name) => pool.process(paths[name]!)));
+  const done = await Promise.all(names.map((name) => processFile(pool, paths[name]!)));
   names.forEach((name, i) => (results[name] = done[i]!));
 });
 
@@ -163,7 +167,7 @@ describe('ProcessingPool.process', () => {
 
   it('reports CONVERT, RESIZE, OPTIMIZE in order with progress that never goes back', async () => {
     const events: [ProcessingStep, number][] = [];
-    await pool.process(paths['photo.jpg']!, (step, progress) => events.push([step, progress]));
+    await processFile(pool, paths['photo.jpg']!, (step, progress) => events.push([step, progress]));
     expect(events[0]![0]).toBe('CONVERT');
     expect(events.at(-1)).toEqual(['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]);
     expect(events.map(([step]) => step)).toContain('RESIZE');
@@ -176,16 +180,16 @@ describe('ProcessingPool.process', () => {
 
   it('fails a truncated JPEG as an invalid image (its header alone looks fine)', async () => {
     await expect(inspectSource(paths.truncatedJpeg!, limits)).resolves.toMatchObject({ format: 'jpeg', width: 800, height: 600 });
-    const failure = pool.process(paths.truncatedJpeg!);
+    const failure = processFile(pool, paths.truncatedJpeg!);
     await expect(failure).rejects.toBeInstanceOf(ValidationError);
     await expect(failure).rejects.toMatchObject({ code: 'INVALID_IMAGE', message: expect.stringMatching(/could not be decoded/) });
   });
 
   it('refuses unsupported files and images over the pixel limit before using a thread', async () => {
-    await expect(pool.process(paths.svg!)).rejects.toMatchObject({ code: 'UNSUPPORTED_FORMAT' });
+    await expect(processFile(pool, paths.svg!)).rejects.toMatchObject({ code: 'UNSUPPORTED_FORMAT' });
     const small = new ProcessingPool({ threads: 1, taskTimeoutMs: 60_000, maxInputPixels: 1_000_000 });
     try {
-      await expect(small.process(paths['photo.jpg']!)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+      await expect(processFile(small, paths['photo.jpg']!, undefined, 1_000_000)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
     } finally {
       await small.close();
     }
@@ -194,7 +198,7 @@ describe('ProcessingPool.process', () => {
   it('stops a task that runs past the time limit', async () => {
     const hasty = new ProcessingPool({ threads: 1, taskTimeoutMs: 1, maxInputPixels: limits.maxInputPixels });
     try {
-      await expect(hasty.process(paths['photo.jpg']!)).rejects.toMatchObject({
+      await expect(processFile(hasty, paths['photo.jpg']!)).rejects.toMatchObject({
         code: 'PROCESSING_TIMEOUT',
         message: 'Processing took longer than 1 ms and was stopped',
       });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource, migrate, pendingSchemaChanges } from '../src/db/data-source.ts';
+import { ENTITIES } from '../src/entities.ts';
 import { createTestDatabase, startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';
 
@@ -114,7 +115,7 @@ describe('CORS and CSRF', () => {
 
 describe('database schema', () => {
   it('migrations produce exactly the schema the entities describe (no drift)', async () => {
-    const ds = createDataSource(await createTestDatabase());
+    const ds = createDataSource(await createTestDatabase(), ENTITIES);
     await ds.initialize();
     try {
       await migrate(ds);
@@ -126,7 +127,7 @@ describe('database schema', () => {
 
   it('concurrent migration runs are serialised by the advisory lock', async () => {
     const url = await createTestDatabase();
-    const sources = [createDataSource(url, 2), createDataSource(url, 2), createDataSource(url, 2)];
+    const sources = [createDataSource(url, ENTITIES, 2), createDataSource(url, ENTITIES, 2), createDataSource(url, ENTITIES, 2)];
     await Promise.all(sources.map((s) => s.initialize()));
     try {
       const ran = await Promise.all(sources.map((s) => migrate(s)));

@@ -1,7 +1,7 @@
 /** Processing outcomes beyond the happy path: permanent failures and duplicate jobs. */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROCESS_IMAGE_QUEUE } from '../src/modules/processing/job-queue.ts';
+import { PROCESS_IMAGE_QUEUE } from '../src/jobs/job-queue.ts';
 import { ImageStatusDocument } from './generated/graphql.ts';
 import { print } from 'graphql';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -57,7 +57,7 @@ describe('idempotency', () => {
     // a duplicate delivery of the same job (as after a worker died just before completing it)
     await app.queue.boss.send(PROCESS_IMAGE_QUEUE, { imageId: up.body.id });
     const events: { status: string }[] = [];
-    const unsubscribe = app.services.status.subscribe((e) => e.imageId === up.body.id && events.push(e));
+    const unsubscribe = app.events.subscribe((e) => e.imageId === up.body.id && events.push(e));
     await app.processing!.resume();
     await waitForImage(alice, up.body.id);
     await expect.poll(async () => (await app.dataSource.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'imageId' = $1 AND state = 'completed'`, [up.body.id]))[0].n, { timeout: 10_000 }).toBe(2);

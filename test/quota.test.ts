@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VARIANT_SIZES } from '../src/modules/processing/sizes.ts';
+import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
 import { ConfigDocument } from './generated/graphql.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';

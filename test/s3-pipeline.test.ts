@@ -6,7 +6,7 @@
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VARIANT_SIZES } from '../src/modules/processing/sizes.ts';
+import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';
 import { startFaultProxy, startS3, type FaultProxy, type TestS3 } from './support/s3.ts';

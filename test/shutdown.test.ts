@@ -11,7 +11,7 @@ it('closes subscribers with 1001 and finishes shutting down', async () => {
   const col = (await c.json<{ id: string }>('POST', '/api/v1/collections', { name: 'x' })).body.id;
   const client = wsClient(app.url, { cookie: c.cookie });
   const sub = collect(client, `subscription($c: ID!) { imageEvents(collectionId: $c) { id } }`, { c: col }, 'imageEvents');
-  await expect.poll(() => app.services.status.subscriberCount()).toBe(1);
+  await expect.poll(() => app.events.subscriberCount()).toBe(1);
   await app.close();
   const err = (await sub.error) as { code?: number };
   expect(err.code).toBe(1001);

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import WebSocket from 'ws';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../src/http/websocket.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PIPELINE_STEPS } from '../src/modules/status/steps.ts';
+import { PIPELINE_STEPS } from '../src/modules/images/steps.ts';
 import { ImageStatusDocument } from './generated/graphql.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';
@@ -124,16 +124,16 @@ describe('WebSocket limits', () => {
   });
 
   it(`caps subscriptions per connection at ${MAX_SUBSCRIPTIONS_PER_CONNECTION}`, async () => {
-    const base = app.services.status.subscriberCount();
+    const base = app.events.subscriberCount();
     const client = wsClient(app.url, { cookie: alice.cookie });
     const q = `subscription($c: ID!) { imageEvents(collectionId: $c) { id } }`;
     const subs = Array.from({ length: MAX_SUBSCRIPTIONS_PER_CONNECTION }, () => collect(client, q, { c: collection }, 'imageEvents'));
     const extra = collect(client, q, { c: collection }, 'imageEvents');
     expect(JSON.stringify(await extra.error)).toContain('TOO_MANY_SUBSCRIPTIONS');
     // closing one frees a place, and its bus listener goes at once (not at the next event)
-    await expect.poll(() => app.services.status.subscriberCount()).toBe(base + MAX_SUBSCRIPTIONS_PER_CONNECTION);
+    await expect.poll(() => app.events.subscriberCount()).toBe(base + MAX_SUBSCRIPTIONS_PER_CONNECTION);
     subs[0]!.unsubscribe();
-    await expect.poll(() => app.services.status.subscriberCount()).toBe(base + MAX_SUBSCRIPTIONS_PER_CONNECTION - 1);
+    await expect.poll(() => app.events.subscriberCount()).toBe(base + MAX_SUBSCRIPTIONS_PER_CONNECTION - 1);
     await new Promise((r) => setTimeout(r, 100));
     const again = collect(client, q, { c: collection }, 'imageEvents');
     const outcome = await Promise.race([again.error, new Promise((r) => setTimeout(() => r('open'), 500))]);
@@ -171,10 +171,10 @@ describe('imageStatus over SSE', () => {
 
 describe('collection dashboards', () => {
   it('imageEvents streams status changes of every image in a collection', async () => {
-    const listening = app.services.status.subscriberCount();
+    const listening = app.events.subscriberCount();
     const client = wsClient(app.url, { cookie: alice.cookie });
     const sub = collect<Ev & { collectionId: string }>(client, `subscription($c: ID!) { imageEvents(collectionId: $c) { id collectionId status step progress } }`, { c: collection }, 'imageEvents');
-    await expect.poll(() => app.services.status.subscriberCount()).toBe(listening + 1);
+    await expect.poll(() => app.events.subscriberCount()).toBe(listening + 1);
     const a = await restUpload(alice, photo, { collection, slug: 'dash-a' });
     const b = await restUpload(alice, photo, { collection, slug: 'dash-b' });
     await waitForImage(alice, a.body.id);
@@ -197,14 +197,14 @@ describe('status bus resilience', () => {
     const client = wsClient(app.url, { cookie: alice.cookie });
     const sub = collect<Ev>(client, SUB, { id }, 'imageStatus');
     await expect.poll(() => sub.events.length).toBe(1);
-    const pid = await app.services.status.listenerPid();
+    const pid = await app.events.listenerPid();
     expect(pid).toBeTypeOf('number');
     await app.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
     await release();
     await sub.done;
     expect(sub.events.at(-1)).toMatchObject({ status: 'ready', progress: 100 });
     // and the bus came back on a new connection
-    await expect.poll(() => app.services.status.listenerPid(), { timeout: 5000 }).not.toBe(pid);
+    await expect.poll(() => app.events.listenerPid(), { timeout: 5000 }).not.toBe(pid);
     await client.dispose();
   });
 });

@@ -66,11 +66,11 @@ describe('separate worker processes', () => {
     const client = wsClient(api.url, { cookie: alice.cookie });
     const sub = collect<{ status: string; progress: number }>(client, `subscription($id: ID!) { imageStatus(id: $id) { status progress } }`, { id: up.body.id }, 'imageStatus');
     await expect.poll(() => sub.events.length, { timeout: 10_000 }).toBeGreaterThan(0);
-    const pid = await api.services.status.listenerPid();
+    const pid = await api.events.listenerPid();
     await api.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
     await sub.done;
     expect(sub.events.at(-1)).toMatchObject({ status: 'ready', progress: 100 });
-    await expect.poll(() => api.services.status.listenerPid(), { timeout: 5_000 }).not.toBe(pid);
+    await expect.poll(() => api.events.listenerPid(), { timeout: 5_000 }).not.toBe(pid);
     await client.dispose();
   });
 

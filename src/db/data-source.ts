@@ -4,15 +4,15 @@
  */
 import 'reflect-metadata';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { ENTITIES } from './entities.ts';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.ts';
 
-export function createDataSource(url: string, poolSize = 10): DataSource {
+/** `entities`: the application's (src/entities.ts); plumbing does not know them itself. */
+export function createDataSource(url: string, entities: NonNullable<DataSourceOptions['entities']>, poolSize = 10): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

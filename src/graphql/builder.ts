@@ -3,8 +3,8 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import type { FileUpload } from 'graphql-upload-minimal';
 import { AppError, UnauthenticatedError } from '../errors.ts';
+import type { UploadValue } from '../storage/spool.ts';
 import type { GraphQLContext } from './context.ts';
 
 export const builder = new SchemaBuilder<{
@@ -14,7 +14,7 @@ export const builder = new SchemaBuilder<{
   DefaultInputFieldRequiredness: true;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
-    Upload: { Input: Promise<FileUpload>; Output: never };
+    Upload: { Input: UploadValue; Output: never };
   };
 }>({
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],

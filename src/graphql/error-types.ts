@@ -1,6 +1,7 @@
 /** The GraphQL face of AppError: mutations return `Result = Payload | AppError` (Pothos errors plugin). */
-import { GraphQLUpload } from 'graphql-upload-minimal';
+import { GraphQLError } from 'graphql';
 import { AppError } from '../errors.ts';
+import { RefusedUpload, SpooledFile, type UploadValue } from '../storage/spool.ts';
 import { builder } from './builder.ts';
 
 builder.objectType(AppError, {
@@ -22,7 +23,20 @@ builder.scalarType('DateTime', {
   },
 });
 
-builder.addScalarType('Upload', GraphQLUpload);
+builder.scalarType('Upload', {
+  description: 'A file sent with the GraphQL multipart request spec (operations, map, file part).',
+  serialize: () => {
+    throw new GraphQLError('Upload is an input-only scalar');
+  },
+  parseValue: (value): UploadValue => {
+    // the HTTP edge puts the file it read into the variables; anything else was not sent as a file
+    if (value instanceof SpooledFile || value instanceof RefusedUpload) return value;
+    throw new GraphQLError('Upload variables must be sent as files with the GraphQL multipart request spec (operations, map, file)');
+  },
+  parseLiteral: () => {
+    throw new GraphQLError('Upload variables must be sent as files with the GraphQL multipart request spec, not written in the query');
+  },
+});
 
 builder.queryType({});
 builder.mutationType({});

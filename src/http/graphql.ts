@@ -1,20 +1,22 @@
 /**
- * The GraphQL endpoint: graphql-yoga over the Pothos schema. Multipart uploads are parsed by
- * graphql-upload-minimal (busboy) *before* Yoga, so file parts stream to the resolver instead of
- * being buffered whole in memory as Yoga's built-in multipart parser would.
+ * The GraphQL endpoint: graphql-yoga over the Pothos schema. Multipart uploads (the GraphQL
+ * multipart request spec) are read by the edge's own multipart reader *before* Yoga — the file
+ * spooled to disk, hashed — so Yoga never buffers a file in memory (its built-in parser would), and
+ * its JSON body limit never sees the upload stream.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
-import { processRequest } from 'graphql-upload-minimal';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config.ts';
-import { AppError } from '../errors.ts';
+import { AppError, UnauthenticatedError } from '../errors.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
 import type { Logger } from '../logger.ts';
 import type { Viewer } from '../modules/accounts/accounts.service.ts';
 import { getSchema } from '../schema.ts';
 import type { Services } from '../services.ts';
+import { readGraphQLMultipart } from './graphql-multipart.ts';
+import { isMultipart } from './multipart.ts';
 import { sendJson } from './rest.ts';
 
 /** What the HTTP layer hands Yoga for each request. */
@@ -46,6 +48,11 @@ function maskAppErrors(error: unknown, message: string, isDev?: boolean): Error 
   return maskError(error, message, isDev);
 }
 
+/** A request refused before GraphQL ran, in the GraphQL-over-HTTP error shape. */
+function sendGraphQLError(res: ServerResponse, err: AppError): void {
+  sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] }, err.headers);
+}
+
 export function createGraphQL(services: Services, config: Config, logger: Logger) {
   const log = logger.child({ module: 'graphql' });
   const preParsedPlugin: Plugin<GraphQLServerContext> = {
@@ -67,8 +74,8 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
     landingPage: false,
     graphiql: { title: 'optimage GraphQL', credentials: 'include', headers: JSON.stringify({ 'x-graphql-yoga-csrf': '1' }) },
     maskedErrors: { maskError: maskAppErrors },
-    // JSON bodies (declared or chunked) are bounded here; multipart bodies are pre-parsed and
-    // streamed with their own file-size limit (see handle()).
+    // JSON bodies (declared or chunked) are bounded here; multipart bodies are read before Yoga,
+    // with their own file-size limit (see handle()), and reach it with no body left to count.
     maxRequestBodySize: config.limits.maxJsonBytes,
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
@@ -89,17 +96,33 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
 
   async function handle(ctx: GraphQLServerContext): Promise<void> {
     const { req, res } = ctx;
-    const type = req.headers['content-type'] ?? '';
-    if (req.method === 'POST' && /^multipart\/form-data/i.test(type)) {
-      // Yoga's CSRF rule, checked before a byte of the body is read.
-      if (!CSRF_HEADERS.some((h) => req.headers[h] !== undefined)) {
-        return sendJson(res, 400, { errors: [{ message: `Multipart requests need one of the headers ${CSRF_HEADERS.join(', ')}`, extensions: { code: 'CSRF_HEADER_REQUIRED' } }] });
-      }
-      ctx.preParsed = await processRequest(req, res, { maxFileSize: config.limits.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 });
-      // The body is consumed; its length must not trip Yoga's JSON body limit.
-      delete req.headers['content-length'];
+    if (req.method !== 'POST' || !isMultipart(req)) return yoga.handle(req, res, ctx);
+    // Yoga's CSRF rule, checked before a byte of the body is read.
+    if (!CSRF_HEADERS.some((h) => req.headers[h] !== undefined)) {
+      return sendGraphQLError(res, new AppError(`Multipart requests need one of the headers ${CSRF_HEADERS.join(', ')}`, 'CSRF_HEADER_REQUIRED', 400));
     }
-    await yoga.handle(req, res, ctx);
+    let upload;
+    try {
+      upload = await readGraphQLMultipart(req, {
+        maxFileBytes: config.limits.maxUploadBytes,
+        dir: services.config.uploadDir,
+        maxFieldBytes: config.limits.maxJsonBytes,
+        // nobody signed in: the operation still runs (and is refused field by field, as any other),
+        // but the file is not written anywhere
+        refuseFile: ctx.viewer ? undefined : new UnauthenticatedError(),
+      });
+    } catch (err) {
+      if (err instanceof AppError) return sendGraphQLError(res, err);
+      throw err;
+    }
+    ctx.preParsed = upload.params;
+    // The body is consumed; its length must not trip Yoga's JSON body limit.
+    delete req.headers['content-length'];
+    try {
+      await yoga.handle(req, res, ctx);
+    } finally {
+      await upload.spooled?.discard(); // whether or not a resolver took it
+    }
   }
 
   return { yoga, handle };

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 description of the REST API, served at /api/v1/openapi.json. Written once here;
  * test/openapi.test.ts validates real responses of every route against it, so it cannot drift.
  */
-import { VARIANT_SIZES } from '../modules/processing/sizes.ts';
+import { VARIANT_SIZES } from '../modules/images/sizes.ts';
 
 const error = (description: string, code: string) => ({
   description,

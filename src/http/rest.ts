@@ -2,6 +2,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PayloadTooLargeError, ValidationError, type AppError } from '../errors.ts';
 import type { Viewer } from '../modules/accounts/accounts.service.ts';
+import type { MultipartBody } from './multipart.ts';
+
+export type { MultipartBody };
 
 export interface RestRequest {
   method: string;
@@ -13,6 +16,8 @@ export interface RestRequest {
   raw: IncomingMessage;
   /** Parses the JSON body (400 on malformed JSON or a non-object, 413 over the limit). */
   json(): Promise<Record<string, unknown>>;
+  /** Reads a multipart/form-data body, the file part `fileField` spooled to disk (400/413 as for any body). */
+  multipart(fileField: string): Promise<MultipartBody>;
 }
 
 export interface RestResponse {
@@ -102,11 +107,25 @@ export function errorResponse(err: AppError): RestResponse {
   return { status: err.status, body: { message: err.message, code: err.code }, headers: err.headers };
 }
 
+/** Most bytes of a rejected request body read and dropped to keep its connection usable. */
+const MAX_DRAIN_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Answering before the request body was read (a rejected upload): drain it, so the client can
+ * finish sending and read this answer and the keep-alive socket stays usable. A body too large to
+ * be worth reading (or of unknown length) gets `Connection: close`, so the client knows not to reuse
+ * the socket instead of finding it reset.
+ */
+function settleRequestBody(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete) return;
+  const declared = Number(req.headers['content-length']);
+  if (!(declared <= MAX_DRAIN_BYTES) && !res.headersSent) res.setHeader('Connection', 'close');
+  req.resume();
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  // Answering before the request body was read (a rejected upload): drain it, so the client can
-  // finish sending and read this answer, and the keep-alive socket stays usable.
-  if (!res.req.complete) res.req.resume();
+  settleRequestBody(res.req, res);
   if (body === undefined) {
     res.writeHead(status).end();
     return;

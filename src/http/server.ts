@@ -1,34 +1,73 @@
 /**
- * The one HTTP port: routing (GraphQL, REST, CDN, health), CORS/CSRF, the viewer, request ids and
- * logging, JSON errors, and graceful shutdown.
+ * The HTTP edge, owning itself: the one port and everything on it — routing (GraphQL, REST, CDN,
+ * health), CORS/CSRF, the viewer, request bodies (JSON and multipart), request ids and logging,
+ * JSON errors, WebSockets — and their shutdown, in order. app.ts hands it the services.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Config } from '../config.ts';
+import { withListenUrl, type Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import { createCdnHandler } from './cdn.ts';
 import { OriginPolicy } from './cors.ts';
 import { createGraphQL } from './graphql.ts';
-import { compileRoutes, errorResponse, matchRoute, readJson, sendJson, type RestRequest, type Route } from './rest.ts';
+import { readMultipart } from './multipart.ts';
+import { compileRoutes, errorResponse, matchRoute, readJson, sendJson, type RestRequest } from './rest.ts';
+import { restRoutes } from './routes.ts';
 import { readCredentials, resolveViewer } from './viewer.ts';
+import { attachWebSockets } from './websocket.ts';
 
-export interface HttpDeps {
-  config: Config;
+/** REST form fields (checksum, collection, slug) are short. */
+const MAX_FORM_FIELD_BYTES = 4096;
+
+export interface EdgeDeps {
   services: Services;
-  logger: Logger;
-  routes: Route[];
-  /** Extra handlers tried before the 404 (the CDN route); return false when not theirs. */
-  extraHandlers?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>)[];
+  store: ObjectStore;
   ready: () => Promise<boolean>;
 }
 
-export function createHttpHandler(deps: HttpDeps) {
-  const { config, services, logger } = deps;
+export interface HttpEdge {
+  url: string;
+  /** The config with the URLs of the address actually bound (PORT=0). */
+  config: Config;
+  /** Starts answering (until then every request gets 503 + Retry-After). */
+  serve(deps: EdgeDeps): void;
+  /** WebSockets first (an upgraded socket would hold the server open), then the server. */
+  close(): Promise<void>;
+}
+
+/** Binds the port first, so a port in use fails fast and PORT=0 knows its URL before anything uses it. */
+export async function openHttpEdge(givenConfig: Config, logger: Logger): Promise<HttpEdge> {
+  let handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
+  const server = await listen(async (req, res) => (handler ? handler(req, res) : void res.writeHead(503, { 'Retry-After': '1' }).end()), givenConfig.http.host, givenConfig.http.port);
+  const config = withListenUrl(givenConfig, server.url);
+  let sockets: { close(): Promise<void> } | null = null;
+  let closing: Promise<void> | null = null;
+  return {
+    url: server.url,
+    config,
+    serve(deps) {
+      const http = createHttpHandler(config, deps, logger);
+      handler = http.handle;
+      sockets = attachWebSockets(server.server, http.yoga, deps.services, http.policy, logger.child({ module: 'websocket' }));
+    },
+    close: () =>
+      (closing ??= (async () => {
+        await sockets?.close();
+        await server.close();
+      })()),
+  };
+}
+
+function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
+  const { services } = deps;
   const log = logger.child({ module: 'http' });
   const policy = new OriginPolicy(config.http.publicBaseUrl, config.http.corsOrigins);
-  const routes = compileRoutes(deps.routes);
+  const routes = compileRoutes(restRoutes(services, config));
   const graphql = createGraphQL(services, config, logger);
+  const extraHandlers = deps.store.kind === 'local' ? [createCdnHandler(services.images, deps.store)] : [];
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -67,12 +106,13 @@ export function createHttpHandler(deps: HttpDeps) {
         clientIp,
         raw: req,
         json: () => readJson(req, config.limits.maxJsonBytes),
+        multipart: (fileField) => readMultipart(req, { maxFileBytes: config.limits.maxUploadBytes, dir: services.config.uploadDir, fileField, maxFieldBytes: MAX_FORM_FIELD_BYTES }),
       };
       const out = await match.route.handler(restReq);
       if (out.stream) return out.stream(res);
       return sendJson(res, out.status, out.body, out.headers);
     }
-    for (const handler of deps.extraHandlers ?? []) {
+    for (const handler of extraHandlers) {
       if (await handler(req, res, path)) return;
     }
     sendJson(res, 404, { message: 'Not found', code: 'NOT_FOUND' });
@@ -97,15 +137,13 @@ export function createHttpHandler(deps: HttpDeps) {
         const out = errorResponse(err);
         if (!res.headersSent) sendJson(res, out.status, out.body, out.headers);
       } else if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500) {
-        // a client error raised by a library (graphql-upload-minimal: malformed multipart, too many files)
+        // a client error raised by a library
         if (!res.headersSent) sendJson(res, clientStatus, { message: (err as Error).message, code: clientStatus === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' });
       } else {
         log.error({ err, requestId }, 'unhandled error');
         if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error', code: 'INTERNAL' });
         else res.destroy();
       }
-      // Stop reading an upload we rejected part-way, without leaving the client hanging.
-      if (!req.complete) req.resume();
     }
   }
 

@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, UpdateDateColumn, type Relation } from 'typeorm';
 import { User } from '../accounts/user.entity.ts';
 import { Collection } from '../collections/collection.entity.ts';
-import type { PipelineStep } from '../status/steps.ts';
+import type { SourceFormat } from './formats.ts';
+import type { PipelineStep } from './steps.ts';
 import { ImageVariant } from './image-variant.entity.ts';
 
 /** `deleted`: deleted by its owner while a job still runs; hidden, and removed by that job. */
@@ -56,7 +57,7 @@ export class Image {
 
   /** Detected from the bytes: jpeg, png, webp or gif. */
   @Column({ name: 'source_format', type: 'text' })
-  sourceFormat: string;
+  sourceFormat: SourceFormat;
 
   @Column({ name: 'source_bytes', type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
   sourceBytes: number;

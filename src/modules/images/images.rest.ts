@@ -1,14 +1,13 @@
 /** REST: /api/v1/images (contract §3), the documented OPTIMAGE API. Thin: parse, call, map. */
-import type { IncomingMessage } from 'node:http';
-import busboy from 'busboy';
-import { PayloadTooLargeError, ValidationError } from '../../errors.ts';
-import type { Route } from '../../http/rest.ts';
-import type { PublicSettings } from '../../services.ts';
+import { z } from 'zod';
+import { ValidationError } from '../../errors.ts';
+import type { MultipartBody, Route } from '../../http/rest.ts';
+import type { PublicSettings } from '../../config.ts';
 import type { QuotaService } from '../quota/quota.service.ts';
 import type { ImageVariant } from './image-variant.entity.ts';
 import { progressOf, type Image } from './image.entity.ts';
-import type { ImagesService } from './images.service.ts';
-import { spoolUpload, type SpooledFile } from './spool.ts';
+import { RefusedUpload } from '../../storage/spool.ts';
+import type { ImagesService, UploadCommand } from './images.service.ts';
 import { variantUrl } from './variant-urls.ts';
 
 export function imageJson(image: Image, baseUrl: string) {
@@ -37,57 +36,22 @@ export function imageJson(image: Image, baseUrl: string) {
   };
 }
 
-interface MultipartUpload {
-  file: SpooledFile | null;
-  fields: Record<string, string>;
-}
+const missing = (name: string) => `Missing required field "${name}"`;
+const required = (name: string) => z.string({ error: missing(name) }).trim().min(1, missing(name));
+/** The documented form: file, checksum, collection, optional slug (an empty slug means none). */
+const UploadForm = z.object({ checksum: required('checksum'), collection: required('collection'), slug: z.string().optional() });
 
-/** Streams the multipart body: the file part to a hashed temp file (it may come before the fields). */
-async function readMultipart(req: IncomingMessage, maxBytes: number, dir: string): Promise<MultipartUpload> {
-  if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
-    throw new ValidationError('Send the upload as multipart/form-data with file, checksum and collection', 'UNSUPPORTED_MEDIA_TYPE');
+/** Types at the edge: the form's fields checked and typed, the file handed on (or dropped on a 400). */
+async function uploadCommand({ fields, file }: MultipartBody): Promise<UploadCommand> {
+  const upload = file?.upload;
+  if (upload instanceof RefusedUpload) throw upload.error;
+  if (!upload) throw new ValidationError(missing('file'), 'MISSING_FIELD');
+  const form = UploadForm.safeParse(fields);
+  if (!form.success) {
+    await upload.discard();
+    throw new ValidationError(form.error.issues[0]!.message, 'MISSING_FIELD');
   }
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes + 64 * 1024) throw new PayloadTooLargeError(`File is larger than the ${maxBytes}-byte upload limit`, 'FILE_TOO_LARGE');
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({ headers: req.headers, limits: { fileSize: maxBytes + 1, files: 1, fields: 10, fieldSize: 4096, parts: 12 } });
-  } catch {
-    throw new ValidationError('Malformed multipart body', 'INVALID_MULTIPART');
-  }
-  const fields: Record<string, string> = {};
-  return new Promise<MultipartUpload>((resolve, reject) => {
-    let spool: Promise<SpooledFile> | null = null;
-    let failed = false;
-    const fail = (err: unknown) => {
-      if (failed) return;
-      failed = true;
-      req.unpipe(parser);
-      // ends the file stream too, so the spool settles and removes its temp file
-      parser.destroy();
-      req.resume(); // drain what the client still sends, so it can read our error
-      void spool?.then((f) => f.discard(), () => undefined);
-      reject(err);
-    };
-    parser.on('field', (name, value) => (fields[name] = value));
-    parser.on('file', (name, stream, info) => {
-      if (name !== 'file' || spool) {
-        stream.resume();
-        return;
-      }
-      spool = spoolUpload(stream, info.filename ?? null, maxBytes, dir);
-      spool.catch(fail);
-    });
-    parser.on('close', () => {
-      if (failed) return;
-      if (!spool) return resolve({ file: null, fields });
-      spool.then((file) => (failed ? void file.discard() : resolve({ file, fields })), fail);
-    });
-    parser.on('error', () => fail(new ValidationError('Malformed multipart body', 'INVALID_MULTIPART')));
-    req.on('error', fail);
-    req.on('close', () => !req.complete && fail(new ValidationError('The upload was interrupted', 'UPLOAD_ABORTED')));
-    req.pipe(parser);
-  });
+  return { file: upload, checksum: form.data.checksum, collectionId: form.data.collection, slug: form.data.slug || null };
 }
 
 export function imagesRoutes(images: ImagesService, quota: QuotaService, settings: PublicSettings): Route[] {
@@ -102,18 +66,9 @@ export function imagesRoutes(images: ImagesService, quota: QuotaService, setting
       method: 'POST',
       path: '/api/v1/images',
       handler: async (req) => {
-        const { file, fields } = await readMultipart(req.raw, settings.maxUploadBytes, settings.uploadDir);
-        try {
-          const { image, quota: after } = await images.upload(req.viewer!.user, {
-            file,
-            checksum: fields.checksum,
-            collectionId: fields.collection,
-            slug: fields.slug,
-          });
-          return { status: 201, body: imageJson(image, baseUrl), headers: quota.headers(after) };
-        } finally {
-          await file?.discard();
-        }
+        const command = await uploadCommand(await req.multipart('file'));
+        const { image, quota: after } = await images.upload(req.viewer!.user, command);
+        return { status: 201, body: imageJson(image, baseUrl), headers: quota.headers(after) };
       },
     },
     {

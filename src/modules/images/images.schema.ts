@@ -1,12 +1,12 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
-import type { FileUpload } from 'graphql-upload-minimal';
 import { builder } from '../../graphql/builder.ts';
+import { RefusedUpload } from '../../storage/spool.ts';
 import { DeletedRef } from '../../graphql/error-types.ts';
-import { VARIANT_SIZES } from '../processing/sizes.ts';
-import { PIPELINE_STEPS } from '../status/steps.ts';
+import { VARIANT_SIZES } from './sizes.ts';
+import { PIPELINE_STEPS } from './steps.ts';
+import { publicStatus } from './image-events.ts';
 import type { ImageVariant } from './image-variant.entity.ts';
 import { progressOf, type Image } from './image.entity.ts';
-import { spoolUpload } from './spool.ts';
 import { variantUrl } from './variant-urls.ts';
 
 export const ImageStatusEnum = builder.enumType('ImageStatus', { values: ['processing', 'ready', 'failed'] as const });
@@ -29,7 +29,7 @@ export const ImageRef = builder.objectRef<Image>('Image').implement({
     slug: t.exposeString('slug'),
     collectionId: t.exposeID('collectionId'),
     checksum: t.exposeString('checksum', { description: 'SHA-256 of the uploaded bytes, lowercase hex.' }),
-    status: t.field({ type: ImageStatusEnum, resolve: (i) => (i.status === 'deleted' ? 'failed' : i.status) }),
+    status: t.field({ type: ImageStatusEnum, resolve: (i) => publicStatus(i.status) }),
     step: t.field({ type: PipelineStepEnum, resolve: (i) => i.step }),
     progress: t.int({ resolve: (i) => progressOf(i) }),
     error: t.exposeString('error', { nullable: true }),
@@ -86,14 +86,10 @@ builder.mutationFields((t) => ({
       slug: t.arg.string({ required: false }),
     },
     resolve: async (_root, args, ctx) => {
-      const upload: FileUpload = await args.file;
-      const file = await spoolUpload(upload.createReadStream(), upload.filename ?? null, ctx.services.config.maxUploadBytes, ctx.services.config.uploadDir);
-      try {
-        const { image } = await ctx.services.images.upload(ctx.viewer!.user, { file, checksum: args.checksum, collectionId: String(args.collectionId), slug: args.slug });
-        return image;
-      } finally {
-        await file.discard();
-      }
+      // the HTTP edge spooled the file (or refused it on arrival, e.g. too large) before this ran
+      if (args.file instanceof RefusedUpload) throw args.file.error;
+      const { image } = await ctx.services.images.upload(ctx.viewer!.user, { file: args.file, checksum: args.checksum, collectionId: String(args.collectionId), slug: args.slug || null });
+      return image;
     },
   }),
   deleteImage: t.field({

@@ -1,29 +1,33 @@
 /**
  * Images: intake (validate, store the original, reserve quota + insert the row + enqueue the job in
- * one short transaction), listing, and deletion. Rejected uploads leave nothing behind.
+ * one short transaction), listing, and deletion. Rejected uploads leave nothing behind. Row states
+ * change only through ImageLifecycle.
  */
 import { Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { newId } from '../../db/ids.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
+import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Logger } from '../../logger.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
+import type { SpooledFile } from '../../storage/spool.ts';
 import type { User } from '../accounts/user.entity.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
-import type { JobQueue } from '../processing/job-queue.ts';
 import type { QuotaService, QuotaStatus } from '../quota/quota.service.ts';
-import type { StatusBus } from '../status/status-bus.ts';
+import { cleanFilename } from './filename.ts';
+import type { ImageLifecycle } from './image-lifecycle.ts';
 import { ImageVariant } from './image-variant.entity.ts';
 import { Image, type ImageStatus } from './image.entity.ts';
 import { inspectSource, sniffFormat, type SourceLimits } from './sniff.ts';
 import { isValidSlug, nextFreeSlug, slugFromFilename } from './slug.ts';
-import type { SpooledFile } from './spool.ts';
 import { allObjectKeys, originalKey } from './variant-urls.ts';
 
-export interface UploadInput {
-  file: SpooledFile | null;
-  checksum: unknown;
-  collectionId: unknown;
-  slug?: unknown;
+/** An upload as the HTTP edge hands it over: the file spooled and hashed, the fields as sent. */
+export interface UploadCommand {
+  file: SpooledFile;
+  checksum: string;
+  collectionId: string;
+  /** null: made from the file name. */
+  slug: string | null;
 }
 
 export interface ListFilter {
@@ -41,72 +45,77 @@ export class ImagesService {
   constructor(
     private readonly db: DataSource,
     private readonly store: ObjectStore,
+    private readonly lifecycle: ImageLifecycle,
     private readonly collections: CollectionsService,
     private readonly quota: QuotaService,
     private readonly queue: JobQueue,
-    private readonly bus: StatusBus,
     private readonly limits: SourceLimits,
     private readonly logger: Logger,
   ) {
     this.images = db.getRepository(Image);
   }
 
-  /** Accepts an upload and returns the image (status `processing`) with the caller's quota after it. */
-  async upload(user: User, input: UploadInput): Promise<{ image: Image; quota: QuotaStatus }> {
-    const { file } = input;
-    for (const [name, value] of [['file', file], ['checksum', input.checksum], ['collection', input.collectionId]] as const) {
-      if (value === null || value === undefined || value === '') throw new ValidationError(`Missing required field "${name}"`, 'MISSING_FIELD');
+  /**
+   * Accepts an upload and returns the image (status `processing`) with the caller's quota after it.
+   * Owns the spooled file from here: it is removed when this returns, accepted or not.
+   */
+  async upload(user: User, command: UploadCommand): Promise<{ image: Image; quota: QuotaStatus }> {
+    try {
+      return await this.accept(user, command);
+    } finally {
+      await command.file.discard();
     }
-    if (typeof input.checksum !== 'string' || !/^[0-9a-f]{64}$/i.test(input.checksum.trim())) {
+  }
+
+  private async accept(user: User, { file, checksum, collectionId, slug }: UploadCommand): Promise<{ image: Image; quota: QuotaStatus }> {
+    if (!/^[0-9a-f]{64}$/i.test(checksum.trim())) {
       throw new ValidationError('checksum must be the SHA-256 of the file as 64 hex characters', 'INVALID_CHECKSUM');
     }
-    const collection = await this.collections.assertOwned(user.id, String(input.collectionId));
-    const slug = input.slug === undefined || input.slug === null || input.slug === '' ? null : String(input.slug);
+    const collection = await this.collections.assertOwned(user.id, collectionId);
     if (slug !== null && !isValidSlug(slug)) {
       throw new ValidationError('slug must be lowercase letters and digits joined by single hyphens, at most 100 characters', 'INVALID_SLUG');
     }
-    const spooled = file!;
-    if (spooled.size === 0) throw new ValidationError('The file is empty', 'EMPTY_FILE');
-    if (spooled.sha256 !== input.checksum.trim().toLowerCase()) {
+    if (file.size === 0) throw new ValidationError('The file is empty', 'EMPTY_FILE');
+    if (file.sha256 !== checksum.trim().toLowerCase()) {
       throw new ValidationError('checksum does not match the SHA-256 of the uploaded file', 'CHECKSUM_MISMATCH');
     }
-    const format = sniffFormat(spooled.head);
+    const format = sniffFormat(file.head);
     if (!format) throw new ValidationError('Unsupported file format: send a JPEG, PNG, WebP or GIF image', 'UNSUPPORTED_FORMAT');
-    const info = await inspectSource(spooled.path, this.limits);
+    // The one read of the header: its geometry goes on the row, and processing plans from it.
+    const info = await inspectSource(file.path, this.limits, format);
     await this.quota.assertAvailable(user);
 
     const id = newId('img');
     const key = originalKey(id);
-    await this.store.putFile(key, spooled.path, { contentType: `image/${info.format}` });
+    const filename = cleanFilename(file.filename);
+    await this.store.putFile(key, file.path, { contentType: `image/${info.format}` });
+    let image: Image;
+    let quota: QuotaStatus;
     try {
-      return await this.insertWithSlug(collection.id, slug, slugFromFilename(spooled.filename), async (tx, chosen) => {
+      ({ image, quota } = await this.insertWithSlug(collection.id, slug, slugFromFilename(filename), async (tx, chosen) => {
         const quota = await this.quota.reserve(tx, user);
-        const image = tx.create(Image, {
+        const image = await this.lifecycle.create(tx, {
           id,
           userId: user.id,
           collectionId: collection.id,
           slug: chosen,
-          checksum: spooled.sha256,
-          status: 'processing',
-          step: 'VALIDATE',
-          progress: 0,
-          error: null,
+          checksum: file.sha256,
           sourceFormat: info.format,
-          sourceBytes: spooled.size,
-          originalFilename: spooled.filename?.slice(0, 255) ?? null,
+          sourceBytes: file.size,
+          originalFilename: filename,
           width: info.width,
           height: info.height,
           frames: info.pages,
-          readyAt: null,
         });
-        await tx.insert(Image, image);
         await this.queue.enqueue(tx, { imageId: id });
-        return { image: await tx.findOneByOrFail(Image, { id }), quota };
-      });
+        return { image, quota };
+      }));
     } catch (err) {
       await this.store.delete([key]).catch((e: unknown) => this.logger.error({ err: e, key }, 'could not remove a rejected original'));
       throw err;
     }
+    await this.lifecycle.announce(image);
+    return { image, quota };
   }
 
   /** An explicit slug conflicts with 409; an automatic one takes the next free numeric suffix. */
@@ -163,27 +172,9 @@ export class ImagesService {
     return this.images.exists({ where: { collectionId, slug, status: 'ready' } });
   }
 
-  /**
-   * Deletes an image and every stored object. Quota is not given back. A ready or failed image goes
-   * at once (objects first, so a failed storage call leaves the row for a retry). An image still
-   * processing is only marked `deleted` (hidden, its slug still held) and its job removes it, so a
-   * running job can never write into a slug that a new upload has taken meanwhile.
-   */
-  async delete(userId: string, id: string): Promise<{ deferred: boolean; image: Image }> {
-    const image = await this.db.transaction(async (tx) => {
-      const row = await tx.findOne(Image, { where: { id, userId, status: Not('deleted') }, lock: { mode: 'pessimistic_write' } });
-      if (!row) throw new NotFoundError('Image not found', 'IMAGE_NOT_FOUND');
-      if (row.status === 'processing') await tx.update(Image, { id }, { status: 'deleted', error: 'Image deleted' });
-      return row;
-    });
-    if (image.status === 'processing') {
-      // live watchers get their final event now; the job removes the rest
-      await this.bus.publish({ imageId: id, userId, collectionId: image.collectionId, status: 'failed', step: image.step, progress: image.progress, error: 'Image deleted', at: new Date().toISOString() });
-      return { deferred: true, image };
-    }
-    await this.store.delete(allObjectKeys(image));
-    await this.images.delete({ id, userId });
-    return { deferred: false, image };
+  /** Deletes an image and every stored object (quota is not given back); see ImageLifecycle.delete. */
+  delete(userId: string, id: string): Promise<{ deferred: boolean; image: Image }> {
+    return this.lifecycle.delete(userId, id);
   }
 
   /** Deletes a collection with all its images and their files (jobs still running clean up after themselves). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cleanFilename } from './filename.ts';
 import { isValidSlug, nextFreeSlug, slugCandidate, slugFromFilename } from './slug.ts';
 
 describe('slugFromFilename', () => {
@@ -9,7 +10,12 @@ describe('slugFromFilename', () => {
     ['C:\\photos\\Dog.gif', 'dog'],
     ['../../etc/passwd', 'passwd'],
     ['.png', 'image'],
-    ['日本.webp', 'image'],
+    // romanised (issue 8: file names in any language); before, everything non-Latin fell back to "image"
+    ['日本.webp', 'ri-ben'],
+    ['Café au lait.jpg', 'cafe-au-lait'],
+    ['Ünïcödé Straße.jpg', 'unicode-strasse'],
+    ['Привет мир.png', 'privet-mir'],
+    ['😀🎉.jpg', 'image'],
     [null, 'image'],
   ])('%s → %s', (name, slug) => {
     expect(slugFromFilename(name)).toBe(slug);
@@ -47,5 +53,28 @@ describe('nextFreeSlug', () => {
     expect(nextFreeSlug('dog', ['dog', 'dog-2', 'dog-7', 'dog-house', 'dog-2-3'])).toBe('dog-8');
     const many = ['blob', ...Array.from({ length: 500 }, (_, i) => `blob-${i + 2}`)];
     expect(nextFreeSlug('blob', many)).toBe('blob-502');
+  });
+});
+
+describe('cleanFilename', () => {
+  it.each([
+    ['Café au lait.jpg', 'Café au lait.jpg'],
+    ['a\u0000b.jpg', 'ab.jpg'],
+    ['tab\there\u007f\u0085.jpg', 'tab here.jpg'],
+    ['../../x.jpg', 'x.jpg'],
+    ['C:\\photos\\Dog.gif', 'Dog.gif'],
+    ['\u0001\u0002', null],
+    ['', null],
+    [null, null],
+  ])('%j → %j', (raw, clean) => {
+    expect(cleanFilename(raw)).toBe(clean);
+  });
+
+  it('keeps at most 255 characters, cutting whole code points', () => {
+    const name = `${'写'.repeat(300)}.jpg`;
+    const clean = cleanFilename(name)!;
+    expect([...clean]).toHaveLength(255);
+    expect(clean).toBe('写'.repeat(255));
+    expect(cleanFilename(`${'😀'.repeat(300)}`)!.length).toBe(510); // 255 emoji, two UTF-16 units each
   });
 });

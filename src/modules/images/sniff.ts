@@ -56,11 +56,12 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * Reads format, displayed dimensions, frame count and orientation from the header of the file at
- * `path`, and enforces `limits`. Throws ValidationError with code UNSUPPORTED_FORMAT, INVALID_IMAGE,
+ * `path` (sharp reads the header only, no pixels), and enforces `limits`. Throws ValidationError with code UNSUPPORTED_FORMAT, INVALID_IMAGE,
  * IMAGE_TOO_LARGE or TOO_MANY_FRAMES.
  */
-export async function inspectSource(path: string, limits: SourceLimits): Promise<SourceInfo> {
-  const format = sniffFormat(await readHead(path));
+export async function inspectSource(path: string, limits: SourceLimits, sniffed?: SourceFormat): Promise<SourceInfo> {
+  // intake passes the format it sniffed from the bytes it spooled; read the head only without it
+  const format = sniffed ?? sniffFormat(await readHead(path));
   if (!format) throw new ValidationError('Unsupported file format: send a JPEG, PNG, WebP or GIF image', 'UNSUPPORTED_FORMAT');
 
   let meta: Metadata;

@@ -1,5 +1,5 @@
 /** Where variants live: one pattern for storage keys and public URLs (contract §4). */
-import { VARIANT_SIZES, type VariantSize } from '../processing/sizes.ts';
+import { VARIANT_SIZES, type VariantSize } from './sizes.ts';
 
 /** `{collectionId}/{size}/{slug}.webp` — the object key, and the path under baseUrl. */
 export function variantKey(collectionId: string, size: VariantSize | number, slug: string): string {

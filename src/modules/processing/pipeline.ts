@@ -9,7 +9,7 @@
  * is then ready about when the full-size encode alone would be (bench/pipeline.bench.ts).
  */
 import sharp, { type Raw, type Sharp, type SharpOptions } from 'sharp';
-import { WEBP_QUALITY } from './sizes.ts';
+import { WEBP_QUALITY } from '../images/sizes.ts';
 import type { PlannedOutput } from './variant-plan.ts';
 
 export type ProcessingStep = 'CONVERT' | 'RESIZE' | 'OPTIMIZE';

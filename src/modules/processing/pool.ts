@@ -1,6 +1,7 @@
 /**
  * The worker-thread pool that runs image pipelines off the event loop: one image per thread, sized
- * to the cores, each task bounded in time. The main thread only reads the header and plans.
+ * to the cores, each task bounded in time. The main thread only plans, from the geometry that
+ * intake read from the header (the file is not inspected again).
  */
 // sharp's native module must be loaded by the main thread before any worker loads it.
 import 'sharp';
@@ -9,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AppError, ValidationError } from '../../errors.ts';
-import { inspectSource, type SourceFormat } from '../images/sniff.ts';
-import { PIPELINE_STEPS, STEP_PROGRESS } from '../status/steps.ts';
+import { PIPELINE_STEPS, STEP_PROGRESS } from '../images/steps.ts';
 import { INVALID_IMAGE, type ProcessingStep, type VariantOutput } from './pipeline.ts';
 import type { WorkerMessage, WorkerTask } from './pipeline.worker.ts';
 import { restrictLoaders } from './loaders.ts';
-import { planVariants } from './variant-plan.ts';
+import type { SourceFormat } from '../images/formats.ts';
+import { planVariants, type SourceGeometry } from './variant-plan.ts';
 
 export type { ProcessingStep, VariantOutput };
 
@@ -22,9 +23,8 @@ export interface ProcessingPoolOptions {
   threads: number;
   /** Longest a pipeline may run once a thread has picked it up. */
   taskTimeoutMs: number;
+  /** libvips' own pixel guard while decoding (intake already refused larger headers). */
   maxInputPixels: number;
-  /** Intake enforces the frame limit; here it defaults to none (pixels × frames stays bounded). */
-  maxFrames?: number;
 }
 
 export interface ProcessResult {
@@ -45,11 +45,11 @@ export type StepCallback = (step: ProcessingStep, progress: number) => void;
 
 export class ProcessingPool {
   readonly #piscina: Piscina;
-  readonly #options: Required<ProcessingPoolOptions>;
+  readonly #options: ProcessingPoolOptions;
 
   constructor(options: ProcessingPoolOptions) {
     restrictLoaders();
-    this.#options = { maxFrames: Number.POSITIVE_INFINITY, ...options };
+    this.#options = options;
     this.#piscina = new Piscina({
       filename: workerFilename(),
       // Threads stay up: starting one (and loading sharp in it) costs more than an idle thread.
@@ -60,10 +60,9 @@ export class ProcessingPool {
     });
   }
 
-  /** Encodes the image at `sourcePath` into every planned WebP output. */
-  async process(sourcePath: string, onStep?: StepCallback): Promise<ProcessResult> {
-    const { maxInputPixels, maxFrames, taskTimeoutMs } = this.#options;
-    const source = await inspectSource(sourcePath, { maxInputPixels, maxFrames });
+  /** Encodes the image at `sourcePath`, of the given geometry, into every planned WebP output. */
+  async process(sourcePath: string, source: SourceGeometry & { format: SourceFormat }, onStep?: StepCallback): Promise<ProcessResult> {
+    const { maxInputPixels, taskTimeoutMs } = this.#options;
     const plan = planVariants(source);
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();

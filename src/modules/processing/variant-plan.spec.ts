@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VARIANT_SIZES, WEBP_MAX_DIMENSION } from './sizes.ts';
+import { VARIANT_SIZES, WEBP_MAX_DIMENSION } from '../images/sizes.ts';
 import { planVariants, type PlannedOutput } from './variant-plan.ts';
 
 const plan = (width: number, height: number, pages = 1) => planVariants({ width, height, pages });

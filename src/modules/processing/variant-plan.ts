@@ -2,7 +2,7 @@
  * Variant planning, pure: which distinct WebP files an image needs. Sizes that would enlarge the image
  * collapse into the full-size output, so it is encoded once and stored under several keys.
  */
-import { VARIANT_SIZES, WEBP_MAX_DIMENSION, type VariantSize } from './sizes.ts';
+import { VARIANT_SIZES, WEBP_MAX_DIMENSION, type VariantSize } from '../images/sizes.ts';
 
 /** Source dimensions after EXIF orientation; for animations, of one frame. */
 export interface SourceGeometry {

@@ -1,7 +1,5 @@
 import { builder } from '../../graphql/builder.ts';
-import { accountConfig } from './config.rest.ts';
-
-type AccountConfig = Awaited<ReturnType<typeof accountConfig>>;
+import { accountConfig, type AccountConfig } from './account-config.ts';
 
 const QuotaRef = builder.objectRef<AccountConfig['quota']>('Quota').implement({
   description: 'Uploads this UTC calendar month.',

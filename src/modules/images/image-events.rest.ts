@@ -1,19 +1,19 @@
 /** REST peer of the imageStatus subscription: GET /api/v1/images/:id/events as Server-Sent Events. */
 import type { Route } from '../../http/rest.ts';
-import type { StatusEvent } from './status-bus.ts';
-import type { StatusService } from './status.service.ts';
+import { publicStatus, type StatusEvent } from './image-events.ts';
+import type { ImageWatch } from './image-watch.ts';
 
 export const statusEventJson = (e: StatusEvent) => ({
   id: e.imageId,
   collectionId: e.collectionId,
-  status: e.status,
+  status: publicStatus(e.status),
   step: e.step,
   progress: e.progress,
   error: e.error,
   at: e.at,
 });
 
-export function statusRoutes(watch: StatusService): Route[] {
+export function imageEventRoutes(watch: ImageWatch): Route[] {
   return [
     {
       method: 'GET',

@@ -1,33 +1,18 @@
 /**
- * Image status events, across processes: PostgreSQL LISTEN/NOTIFY on one connection per process,
- * with an in-process fast path (a process's own events reach its subscribers without a round trip).
- * Payloads are small (ids, step, progress, a short error). When the listening connection drops, it
+ * Events across processes: PostgreSQL LISTEN/NOTIFY on one connection per process, with an
+ * in-process fast path (a process's own events reach its subscribers without a round trip).
+ * Payloads must stay small (NOTIFY allows 8000 bytes). When the listening connection drops, it
  * reconnects with backoff and tells subscribers to re-sync from the rows, so none waits forever on
- * a notification lost in the gap.
+ * a notification lost in the gap. Plumbing: it knows nothing of what the events mean.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import type { Logger } from '../../logger.ts';
-import type { ImageStatus } from '../images/image.entity.ts';
-import type { PipelineStep } from './steps.ts';
+import type { Logger } from '../logger.ts';
 
-export const STATUS_CHANNEL = 'optimage_image_status';
+type Listener<E> = (event: E) => void;
 
-export interface StatusEvent {
-  imageId: string;
-  userId: string;
-  collectionId: string;
-  status: ImageStatus;
-  step: PipelineStep;
-  progress: number;
-  error: string | null;
-  at: string;
-}
-
-type Listener = (event: StatusEvent) => void;
-
-export class StatusBus {
+export class EventBus<E> {
   private readonly origin = randomUUID();
   private readonly emitter = new EventEmitter();
   private listenClient: pg.Client | null = null;
@@ -35,6 +20,8 @@ export class StatusBus {
   private reconnectTimer: NodeJS.Timeout | null = null;
 
   constructor(
+    /** A PostgreSQL identifier: the NOTIFY channel. */
+    private readonly channel: string,
     private readonly databaseUrl: string,
     private readonly pool: { query: (sql: string, params: unknown[]) => Promise<unknown> },
     private readonly logger: Logger,
@@ -47,16 +34,16 @@ export class StatusBus {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'optimage-status' });
-    client.on('error', (err) => this.logger.warn({ err }, 'status listener connection error'));
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'optimage-events' });
+    client.on('error', (err) => this.logger.warn({ err }, 'event listener connection error'));
     client.on('end', () => this.onDisconnect(client));
     client.on('notification', (msg) => {
-      if (msg.channel !== STATUS_CHANNEL || !msg.payload) return;
-      const { o, e } = JSON.parse(msg.payload) as { o: string; e: StatusEvent };
+      if (msg.channel !== this.channel || !msg.payload) return;
+      const { o, e } = JSON.parse(msg.payload) as { o: string; e: E };
       if (o !== this.origin) this.emitter.emit('event', e);
     });
     await client.connect();
-    await client.query(`LISTEN ${STATUS_CHANNEL}`);
+    await client.query(`LISTEN ${this.channel}`);
     this.listenClient = client;
   }
 
@@ -69,11 +56,11 @@ export class StatusBus {
       if (this.closed) return;
       this.connect().then(
         () => {
-          this.logger.info('status listener reconnected');
+          this.logger.info('event listener reconnected');
           this.emitter.emit('resync');
         },
         (err: unknown) => {
-          this.logger.warn({ err, delay }, 'status listener reconnect failed');
+          this.logger.warn({ err, delay }, 'event listener reconnect failed');
           delay = Math.min(delay * 2, 5_000);
           this.reconnectTimer = setTimeout(retry, delay);
         },
@@ -83,14 +70,13 @@ export class StatusBus {
   }
 
   /** Delivers locally at once, and to every other process through NOTIFY. */
-  async publish(event: StatusEvent): Promise<void> {
-    const small = { ...event, error: event.error && event.error.slice(0, 500) };
-    this.emitter.emit('event', small);
-    await this.pool.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, JSON.stringify({ o: this.origin, e: small })]);
+  async publish(event: E): Promise<void> {
+    this.emitter.emit('event', event);
+    await this.pool.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify({ o: this.origin, e: event })]);
   }
 
   /** Listens to every event; returns the unsubscribe function. */
-  subscribe(listener: Listener): () => void {
+  subscribe(listener: Listener<E>): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
   }

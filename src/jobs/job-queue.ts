@@ -5,7 +5,7 @@
  */
 import { PgBoss, type Job } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '../logger.ts';
 
 export const PROCESS_IMAGE_QUEUE = 'process-image';
 export const PROCESS_RETRY_LIMIT = 4;

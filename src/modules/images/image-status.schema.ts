@@ -1,14 +1,14 @@
 import { builder } from '../../graphql/builder.ts';
 import { UnauthenticatedError } from '../../errors.ts';
-import { ImageStatusEnum, PipelineStepEnum } from '../images/images.schema.ts';
-import type { StatusEvent } from './status-bus.ts';
+import { publicStatus, type StatusEvent } from './image-events.ts';
+import { ImageStatusEnum, PipelineStepEnum } from './images.schema.ts';
 
 const ImageStatusEventRef = builder.objectRef<StatusEvent>('ImageStatusEvent').implement({
   description: 'One step of an image through the pipeline. The last event of a subscription has status ready or failed.',
   fields: (t) => ({
     id: t.id({ description: 'The image id.', resolve: (e) => e.imageId }),
     collectionId: t.id({ resolve: (e) => e.collectionId }),
-    status: t.field({ type: ImageStatusEnum, resolve: (e) => (e.status === 'deleted' ? 'failed' : e.status) }),
+    status: t.field({ type: ImageStatusEnum, resolve: (e) => publicStatus(e.status) }),
     step: t.field({ type: PipelineStepEnum, resolve: (e) => e.step }),
     progress: t.int({ description: '0–100, never decreasing for one image.', resolve: (e) => e.progress }),
     error: t.string({ nullable: true, resolve: (e) => e.error }),
@@ -24,7 +24,7 @@ builder.subscriptionFields((t) => ({
     args: { id: t.arg.id() },
     subscribe: (_root, args, ctx) => {
       if (!ctx.viewer) throw new UnauthenticatedError();
-      return ctx.services.statusWatch.watchImage(ctx.viewer.user.id, String(args.id));
+      return ctx.services.imageWatch.watchImage(ctx.viewer.user.id, String(args.id));
     },
     resolve: (event) => event,
   }),
@@ -34,7 +34,7 @@ builder.subscriptionFields((t) => ({
     args: { collectionId: t.arg.id() },
     subscribe: (_root, args, ctx) => {
       if (!ctx.viewer) throw new UnauthenticatedError();
-      return ctx.services.statusWatch.watchCollection(ctx.viewer.user.id, String(args.collectionId), (u, c) => ctx.services.collections.get(u, c));
+      return ctx.services.imageWatch.watchCollection(ctx.viewer.user.id, String(args.collectionId));
     },
     resolve: (event) => event,
   }),

@@ -1,0 +1,11 @@
+/** Every entity, in one list for the DataSource (assembled here, like schema.ts: db/ knows no module). */
+import { ApiKey } from './modules/accounts/api-key.entity.ts';
+import { LoginThrottle } from './modules/accounts/login-throttle.entity.ts';
+import { Session } from './modules/accounts/session.entity.ts';
+import { User } from './modules/accounts/user.entity.ts';
+import { Collection } from './modules/collections/collection.entity.ts';
+import { ImageVariant } from './modules/images/image-variant.entity.ts';
+import { Image } from './modules/images/image.entity.ts';
+import { Usage } from './modules/quota/usage.entity.ts';
+
+export const ENTITIES = [User, Session, ApiKey, LoginThrottle, Collection, Image, ImageVariant, Usage];
