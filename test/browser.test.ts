@@ -3,15 +3,14 @@
  * against a running server — only the host changed: calculateChecksum, uploadImage, the list example
  * and buildSrcset, then an <img srcset> built from the result actually loads.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { launchChromium } from './support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 /** The documentation's examples, copied as written; `API` replaces https://api.optimage.com and `CDN` the CDN host. */
 const DOCUMENTED = `
@@ -97,7 +96,6 @@ function servePage(html: () => string): Promise<{ server: Server; origin: string
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
   // a second origin that is allowed by CORS_ORIGINS, and a third that is not
   const allowed = await servePage(() => PAGE(app.url, `${app.url}/cdn`));
   pageServer = allowed.server;
@@ -106,10 +104,7 @@ beforeAll(async () => {
   otherServer = other.server;
   otherOrigin = other.origin;
   app = await startTestApp({ CORS_ORIGINS: foreignOrigin });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

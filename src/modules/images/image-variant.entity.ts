@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { Image } from './image.entity.ts';
+import type { Image } from './image.entity.ts';
 
 /** One stored WebP of an image: written together with the image's flip to `ready`. */
 @Entity('image_variants')
@@ -7,7 +7,8 @@ export class ImageVariant {
   @PrimaryColumn({ name: 'image_id', type: 'text' })
   imageId: string;
 
-  @ManyToOne(() => Image, (i) => i.variants, { onDelete: 'CASCADE' })
+  // the target by entity name: a class reference here would make the two entity files import each other
+  @ManyToOne('Image', (i: Image) => i.variants, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'image_id', foreignKeyConstraintName: 'image_variants_image_id_fkey' })
   image?: Relation<Image>;
 
