@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { CollectionDocument, CollectionsDocument, CreateCollectionDocument, DeleteCollectionDocument, RenameCollectionDocument } from './generated/graphql.ts';
-import { startTestApp, type TestApp } from './support/app.ts';
+import { appTest } from './support/fixtures.ts';
 import { Client } from './support/http.ts';
 
-let app: TestApp;
-let alice: Client;
-let bob: Client;
-beforeAll(async () => {
-  app = await startTestApp();
-  alice = new Client(app.url);
-  bob = new Client(app.url);
-  await alice.signUp();
-  await bob.signUp();
-});
-afterAll(async () => {
-  await app?.close();
-});
+const test = appTest();
 
 describe('collections over REST', () => {
-  it('creates, lists newest first, fetches, renames and deletes', async () => {
+  test('creates, lists newest first, fetches, renames and deletes', async ({ alice }) => {
     const a = await alice.json<{ id: string; name: string; createdAt: string }>('POST', '/api/v1/collections', { name: ' Holidays ' });
     expect(a.status).toBe(201);
     expect(a.body).toEqual({ id: expect.stringMatching(/^col_[a-z0-9]{20}$/), name: 'Holidays', createdAt: expect.stringMatching(/Z$/) });
@@ -33,7 +21,7 @@ describe('collections over REST', () => {
     expect((await alice.json('GET', `/api/v1/collections/${b.body.id}`)).status).toBe(404);
   });
 
-  it('validates names and requires authentication', async () => {
+  test('validates names and requires authentication', async ({ app, alice }) => {
     expect((await alice.json('POST', '/api/v1/collections', { name: '' })).body).toMatchObject({ code: 'INVALID_NAME' });
     expect((await alice.json('POST', '/api/v1/collections', {})).status).toBe(400);
     expect((await alice.json('POST', '/api/v1/collections', { name: 'x'.repeat(101) })).status).toBe(400);
@@ -42,7 +30,7 @@ describe('collections over REST', () => {
     expect((await anon.json('POST', '/api/v1/collections', { name: 'x' })).status).toBe(401);
   });
 
-  it("never shows or changes another user's collection", async () => {
+  test("never shows or changes another user's collection", async ({ alice, bob }) => {
     const mine = await alice.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Private' });
     const id = mine.body.id;
     const get = await bob.json('GET', `/api/v1/collections/${id}`);
@@ -56,7 +44,7 @@ describe('collections over REST', () => {
 });
 
 describe('collections over GraphQL', () => {
-  it('create, list, fetch, rename, delete with typed errors and per-user isolation', async () => {
+  test('create, list, fetch, rename, delete with typed errors and per-user isolation', async ({ alice, bob }) => {
     const created = await alice.gql(CreateCollectionDocument, { name: 'GraphQL' });
     expect(created.data?.createCollection).toMatchObject({ __typename: 'Collection', name: 'GraphQL' });
     const id = (created.data?.createCollection as { id: string }).id;
