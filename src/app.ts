@@ -26,6 +26,7 @@ import { ProcessingPool } from './modules/processing/pool.ts';
 import { QuotaService } from './modules/quota/quota.service.ts';
 import type { Services } from './services.ts';
 import { createObjectStore } from './storage/create-store.ts';
+import { sweepScratch } from './storage/scratch.ts';
 import type { ObjectStore } from './storage/object-store.ts';
 
 export type AppRole = 'serve' | 'worker' | 'migrate';
@@ -89,6 +90,9 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     restrictLoaders(); // intake reads image headers on every node, processing or not
     const settings = publicSettings(config);
     await mkdir(settings.uploadDir, { recursive: true });
+    // what a killed process left behind (spooled uploads, fetched originals)
+    const swept = role === 'migrate' ? [] : await sweepScratch(settings.uploadDir);
+    if (swept.length) logger.info({ files: swept.length }, 'removed scratch files left by stopped processes');
     const store = createObjectStore(config.storage);
     await store.check();
     onClose('object store', () => store.close());
@@ -114,7 +118,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     let control: App['processing'] = null;
     if (processing) {
       const pool = new ProcessingPool({ threads: config.processing.threads, taskTimeoutMs: config.limits.jobTimeoutMs, maxInputPixels: config.limits.maxInputPixels });
-      const processor = new ImageProcessor(lifecycle, store, pool, logger.child({ module: 'processing' }));
+      const processor = new ImageProcessor(lifecycle, store, pool, settings.uploadDir, logger.child({ module: 'processing' }));
       control = {
         pause: () => queue.stopWorking(),
         resume: async () => {

@@ -2,17 +2,15 @@
  * Streams an uploaded file to a temp file while hashing it, so memory stays bounded whatever the
  * file size or the number of concurrent uploads. Keeps the first bytes for format sniffing.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PayloadTooLargeError } from '../errors.ts';
+import { scratchPath } from './scratch.ts';
 
 const HEAD_BYTES = 64;
-/** Temp files of uploads start with this, so a start-up sweep can recognise leftovers. */
-export const SPOOL_PREFIX = 'optimage-upload-';
 
 /** An uploaded file on local disk, hashed. Whoever accepts it owns it and discards it when done. */
 export class SpooledFile {
@@ -42,7 +40,7 @@ export class RefusedUpload {
 export type UploadValue = SpooledFile | RefusedUpload;
 
 export async function spoolUpload(source: Readable, filename: string | null, maxBytes: number, dir: string): Promise<SpooledFile> {
-  const path = join(dir, `${SPOOL_PREFIX}${randomUUID()}`);
+  const path = scratchPath(dir, 'upload');
   const hash = createHash('sha256');
   let size = 0;
   let head = Buffer.alloc(0);

@@ -98,6 +98,19 @@ export class ImageLifecycle {
     return outcome;
   }
 
+  /**
+   * A publication that failed part-way is taken back before its job retries or fails, so no URL
+   * of an image still processing answers (on S3 they would be public, and cached for a year). The
+   * row stays locked for that one batched delete: a concurrent run that already made the image
+   * ready keeps its files, and none can activate in between.
+   */
+  async withdrawPublication(image: Pick<Image, 'id' | 'collectionId' | 'slug'>): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const [row] = (await tx.query('SELECT status FROM images WHERE id = $1 FOR UPDATE', [image.id])) as { status: ImageStatus }[];
+      if (row?.status === 'processing') await this.store.delete(allVariantKeys(image.collectionId, image.slug));
+    });
+  }
+
   /** failed: a processing image gets its error and loses any variant already stored. */
   async fail(imageId: string, message: string): Promise<void> {
     const error = `Processing failed: ${message}`.slice(0, ERROR_CHARS);

@@ -4,15 +4,13 @@
  * Idempotent: a job for an image that is already ready (or gone) does nothing; re-running writes
  * the same objects.
  */
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Job } from 'pg-boss';
 import { AppError } from '../../errors.ts';
 import { PROCESS_RETRY_LIMIT, type ProcessImageJob } from '../../jobs/job-queue.ts';
 import type { Logger } from '../../logger.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
+import { scratchPath } from '../../storage/scratch.ts';
 import type { ImageLifecycle } from '../images/image-lifecycle.ts';
 import { STEP_PROGRESS, type PipelineStep } from '../images/steps.ts';
 import { allStagingKeys, originalKey, stagingKey, variantKey } from '../images/variant-urls.ts';
@@ -26,6 +24,8 @@ export class ImageProcessor {
     private readonly lifecycle: ImageLifecycle,
     private readonly store: ObjectStore,
     private readonly pool: ProcessingPool,
+    /** Where originals are fetched to while processed (under DATA_DIR, swept at start-up). */
+    private readonly scratchDir: string,
     private readonly logger: Logger,
   ) {}
 
@@ -33,7 +33,7 @@ export class ImageProcessor {
     const image = await this.lifecycle.claimForProcessing(job.data.imageId);
     if (!image) return; // finished by an earlier run, deleted, or gone with its collection
     const log = this.logger.child({ imageId: image.id, attempt: job.retryCount + 1 });
-    const source = join(tmpdir(), `optimage-source-${randomUUID()}`);
+    const source = scratchPath(this.scratchDir, 'source');
     // Steps are recorded and published strictly in order, even when reported from callbacks.
     let steps = Promise.resolve();
     const report = (step: PipelineStep, progress?: number) => {
@@ -62,7 +62,11 @@ export class ImageProcessor {
       const writes = result.outputs.flatMap((output, i) => output.sizes.map((size) => ({ size, output, staged: stagingKey(image.id, i) })));
       await runLimited(writes, UPLOAD_CONCURRENCY, ({ size, staged }) =>
         this.store.copy(staged, variantKey(image.collectionId, size, image.slug), { contentType: 'image/webp', cacheControl: VARIANT_CACHE_CONTROL }),
-      );
+      ).catch(async (err: unknown) => {
+        // never leave part of an image public while the job waits for its retry
+        await this.lifecycle.withdrawPublication(image).catch((e: unknown) => log.error({ err: e }, 'could not withdraw a partial publication'));
+        throw err;
+      });
       const variants = writes.map(({ size, output }) => ({ size, width: output.width, height: output.height, bytes: output.bytes.byteLength }));
       await steps;
       const outcome = await this.lifecycle.activate(image, { width: result.width, height: result.height, pages: result.pages, variants });
@@ -87,10 +91,15 @@ export class ImageProcessor {
   }
 }
 
+/** Runs `fn` over `items`, `limit` at a time; at the first failure takes no more, waits for those in flight, then throws it. */
 async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
+  let failure: { err: unknown } | null = null;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (!failure && next < items.length) {
+      await fn(items[next++]!).catch((err: unknown) => void (failure ??= { err }));
+    }
   });
-  await Promise.all(workers);
+  await Promise.all(lanes);
+  if (failure) throw (failure as { err: unknown }).err;
 }

@@ -1,0 +1,45 @@
+/**
+ * Scratch files under DATA_DIR (never the OS temp dir): spooled uploads and originals fetched for
+ * processing. Each name carries the owning process id, so the start-up sweep removes what a killed
+ * process left behind — files whose owner is gone, or that are older than a day — and never a file
+ * that a live process sharing the directory (an API node beside a worker) is still using.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export type ScratchKind = 'upload' | 'source';
+
+/** Whatever the owner, a scratch file older than this is a leftover (no upload or job lasts a day). */
+export const SCRATCH_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+const SCRATCH_NAME = /^optimage-(upload|source)-(\d+)-[0-9a-f-]{36}$/;
+
+export function scratchPath(dir: string, kind: ScratchKind): string {
+  return join(dir, `optimage-${kind}-${process.pid}-${randomUUID()}`);
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
+
+/** Removes leftover scratch files in `dir`; returns the names removed. */
+export async function sweepScratch(dir: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const match = SCRATCH_NAME.exec(name);
+    if (!match) continue;
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (!info) continue;
+    if (isAlive(Number(match[2])) && now - info.mtimeMs < SCRATCH_MAX_AGE_MS) continue;
+    await rm(path, { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
