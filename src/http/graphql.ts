@@ -40,7 +40,8 @@ function maskAppErrors(error: unknown, message: string, isDev?: boolean): Error 
     return new GraphQLError(original.message, {
       nodes: gqlError?.nodes,
       path: gqlError?.path,
-      extensions: { code: original.code, http: { status: original.status === 401 ? 401 : 200 } },
+      // Always HTTP 200: a field's failure (also UNAUTHENTICATED) is a GraphQL error beside partial data.
+      extensions: { code: original.code },
     });
   }
   return maskError(error, message, isDev);
