@@ -15,6 +15,8 @@ import type { Logger } from '../logger.ts';
 import type { Viewer } from '../modules/accounts/accounts.service.ts';
 import { getSchema } from '../schema.ts';
 import type { Services } from '../services.ts';
+import { graphqlLimits } from './graphql-limits.ts';
+import { useGraphQLSSE } from './graphql-sse.ts';
 import { sendJson } from './rest.ts';
 
 /** What the HTTP layer hands Yoga for each request. */
@@ -27,6 +29,9 @@ export interface GraphQLServerContext {
   responseCookies: string[];
   preParsed?: unknown;
 }
+
+/** Where graphql-sse clients connect (Yoga's own SSE answers on /graphql too). */
+export const GRAPHQL_SSE_PATH = '/graphql/stream';
 
 export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'graphql-preflight', 'apollo-require-preflight'];
 
@@ -85,7 +90,14 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
       responseCookies,
       secureCookies: config.http.secureCookies,
     }),
-    plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), preParsedPlugin, cookiesPlugin],
+    plugins: [
+      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      preParsedPlugin,
+      cookiesPlugin,
+      ...graphqlLimits(config.graphql),
+      // graphql-sse's single connection mode (and its distinct mode) at /graphql/stream
+      useGraphQLSSE(GRAPHQL_SSE_PATH),
+    ],
   });
 
   async function handle(ctx: GraphQLServerContext): Promise<void> {

@@ -9,7 +9,7 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import { OriginPolicy } from './cors.ts';
-import { createGraphQL } from './graphql.ts';
+import { createGraphQL, GRAPHQL_SSE_PATH } from './graphql.ts';
 import { compileRoutes, errorResponse, matchRoute, readJson, sendJson, type RestRequest, type Route } from './rest.ts';
 import { readCredentials, resolveViewer } from './viewer.ts';
 
@@ -44,7 +44,7 @@ export function createHttpHandler(deps: HttpDeps) {
     const forwarded = config.http.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() : '';
     const clientIp = forwarded || req.socket.remoteAddress;
 
-    if (path === '/graphql') {
+    if (path === '/graphql' || path === GRAPHQL_SSE_PATH) {
       const viewer = await resolveViewer(services.accounts, creds);
       return graphql.handle({ req, res, viewer, sessionToken: creds.sessionToken, clientIp, responseCookies: [] });
     }
