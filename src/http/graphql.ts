@@ -15,6 +15,7 @@ import type { Logger } from '../logger.ts';
 import type { Viewer } from '../modules/accounts/accounts.service.ts';
 import { getSchema } from '../schema.ts';
 import type { Services } from '../services.ts';
+import { renderOfflineGraphiQL } from './graphiql.ts';
 import { graphqlLimits } from './graphql-limits.ts';
 import { useGraphQLSSE } from './graphql-sse.ts';
 import { sendJson } from './rest.ts';
@@ -71,7 +72,9 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
     schema: getSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'optimage GraphQL', credentials: 'include', headers: JSON.stringify({ 'x-graphql-yoga-csrf': '1' }) },
+    // GraphiQL from this server's own package (no CDN), sending the cookie and the CSRF header on every request.
+    graphiql: { title: 'optimage GraphQL', credentials: 'include', additionalHeaders: { 'x-graphql-yoga-csrf': '1' } },
+    renderGraphiQL: renderOfflineGraphiQL,
     maskedErrors: { maskError: maskAppErrors },
     // JSON bodies (declared or chunked) are bounded here; multipart bodies are pre-parsed and
     // streamed with their own file-size limit (see handle()).
