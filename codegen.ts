@@ -11,6 +11,11 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false },
       config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: 'string', Upload: 'File' } },
     },
+    // Apollo Client's possibleTypes: which types implement Node and Error and make up each result union
+    'test/generated/possible-types.ts': {
+      plugins: ['fragment-matcher'],
+      config: { apolloClientVersion: 3, useExplicitTyping: true },
+    },
   },
   hooks: {},
   emitLegacyCommonJSImports: false,

@@ -52,6 +52,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the GraphQL limits and introspection switch, refusing bad values by name', () => {
+    const c = loadConfig({ GRAPHQL_INTROSPECTION: 'off', GRAPHQL_MAX_DEPTH: '10', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_TOKENS: '5000', GRAPHQL_MAX_DIRECTIVES: '5', GRAPHQL_MAX_COST: '20000' });
+    expect(c.graphql).toEqual({ introspection: false, maxDepth: 10, maxAliases: 0, maxTokens: 5000, maxDirectives: 5, maxCost: 20000 });
+    expect(() => loadConfig({ GRAPHQL_MAX_DEPTH: 'deep' })).toThrow(/^GRAPHQL_MAX_DEPTH:/);
+    expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'sometimes' })).toThrow(/^GRAPHQL_INTROSPECTION:/);
+  });
+
   it('requires the S3 settings when STORAGE=s3 and valid CORS origins', () => {
     expect(() => loadConfig({ STORAGE: 's3' })).toThrow(/S3_BUCKET: required when STORAGE=s3/);
     expect(() => loadConfig({ STORAGE: 'ftp' })).toThrow(/^STORAGE:/);

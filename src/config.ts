@@ -39,6 +39,8 @@ export interface Config {
   plans: Record<PlanName, number>;
   limits: { maxUploadBytes: number; maxInputPixels: number; maxFrames: number; maxJsonBytes: number; jobTimeoutMs: number };
   processing: { enabled: boolean; threads: number };
+  /** What a GraphQL document may ask for (see src/http/graphql-limits.ts and the README). */
+  graphql: { introspection: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
   logLevel: string;
 }
 
@@ -109,6 +111,12 @@ const schema = z.object({
   TRUST_PROXY: bool.default(false),
   PROCESSING: bool.default(true),
   WORKER_THREADS: intIn(1, 256).optional(),
+  GRAPHQL_INTROSPECTION: bool.default(true),
+  GRAPHQL_MAX_DEPTH: intIn(1, 1000).default(15),
+  GRAPHQL_MAX_ALIASES: intIn(0, 100000).default(30),
+  GRAPHQL_MAX_TOKENS: intIn(1, 10000000).default(2000),
+  GRAPHQL_MAX_DIRECTIVES: intIn(0, 100000).default(50),
+  GRAPHQL_MAX_COST: intIn(1, 1000000000).default(10000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -171,6 +179,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       jobTimeoutMs: e.JOB_TIMEOUT_MS,
     },
     processing: { enabled: e.PROCESSING, threads: e.WORKER_THREADS ?? Math.max(1, cpus().length) },
+    graphql: {
+      introspection: e.GRAPHQL_INTROSPECTION,
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxCost: e.GRAPHQL_MAX_COST,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

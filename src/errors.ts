@@ -1,14 +1,16 @@
 /**
  * Typed application errors. Services throw these; the REST layer maps `status` to the HTTP response
- * and the GraphQL layer exposes `code` and `message` (everything else is masked).
+ * and the GraphQL layer exposes `code`, `message` and the details below (everything else is masked).
  */
+import type { ErrorCode } from './error-codes.ts';
+
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   /** Extra response headers (Retry-After, RateLimit-*). */
   readonly headers: Record<string, string>;
 
-  constructor(message: string, code: string, status: number, headers: Record<string, string> = {}) {
+  constructor(message: string, code: ErrorCode, status: number, headers: Record<string, string> = {}) {
     super(message);
     this.name = new.target.name;
     this.code = code;
@@ -18,43 +20,60 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(message: string, code = 'BAD_REQUEST') {
+  /** The input that was wrong (`email`, `name`, …), when one input is to blame: forms show the message next to it. */
+  readonly field: string | null;
+
+  constructor(message: string, code: ErrorCode = 'BAD_REQUEST', field: string | null = null) {
     super(message, code, 400);
+    this.field = field;
   }
 }
 
 export class UnauthenticatedError extends AppError {
-  constructor(message = 'Authentication required', code = 'UNAUTHENTICATED') {
+  constructor(message = 'Authentication required', code: ErrorCode = 'UNAUTHENTICATED') {
     super(message, code, 401);
   }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message: string, code = 'FORBIDDEN') {
+  constructor(message: string, code: ErrorCode = 'FORBIDDEN') {
     super(message, code, 403);
   }
 }
 
 export class NotFoundError extends AppError {
-  constructor(message: string, code = 'NOT_FOUND') {
+  constructor(message: string, code: ErrorCode = 'NOT_FOUND') {
     super(message, code, 404);
   }
 }
 
 export class ConflictError extends AppError {
-  constructor(message: string, code = 'CONFLICT') {
+  constructor(message: string, code: ErrorCode = 'CONFLICT') {
     super(message, code, 409);
   }
 }
 
 export class PayloadTooLargeError extends AppError {
-  constructor(message: string, code = 'PAYLOAD_TOO_LARGE') {
+  constructor(message: string, code: ErrorCode = 'PAYLOAD_TOO_LARGE') {
     super(message, code, 413);
   }
 }
 
 export class TooManyRequestsError extends AppError {
-  constructor(message: string, code: string, headers: Record<string, string> = {}) {
+  constructor(message: string, code: ErrorCode, headers: Record<string, string> = {}) {
     super(message, code, 429, headers);
+  }
+}
+
+/** The monthly upload quota is used up: clients show when it comes back. */
+export class QuotaExceededError extends TooManyRequestsError {
+  /** Uploads a month on the user's plan. */
+  readonly limit: number;
+  readonly resetsAt: Date;
+
+  constructor(message: string, limit: number, resetsAt: Date, headers: Record<string, string> = {}) {
+    super(message, 'QUOTA_EXCEEDED', headers);
+    this.limit = limit;
+    this.resetsAt = resetsAt;
   }
 }

@@ -2,6 +2,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './graphql/builder.ts';
 import './graphql/error-types.ts';
+import './graphql/node.ts';
 import './modules/accounts/accounts.schema.ts';
 import './modules/collections/collections.schema.ts';
 import './modules/images/images.schema.ts';

@@ -191,7 +191,7 @@ describe('GraphQL accounts', () => {
     expect((await c.gql(MeDocument)).data?.me?.email).toBe(addr);
 
     const dup = await c.gql(SignUpDocument, { email: addr, password: 'graphql password' });
-    expect(dup.data?.signUp).toMatchObject({ __typename: 'AppError', code: 'EMAIL_TAKEN' });
+    expect(dup.data?.signUp).toMatchObject({ __typename: 'ConflictError', code: 'EMAIL_TAKEN' });
 
     const key = await c.gql(CreateApiKeyDocument, { name: 'deploy' });
     expect(key.data?.createApiKey).toMatchObject({ __typename: 'NewApiKey', name: 'deploy', key: expect.stringMatching(/^opt_live_/) });

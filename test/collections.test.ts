@@ -51,10 +51,10 @@ describe('collections over GraphQL', () => {
     expect((await alice.gql(CollectionsDocument)).data?.collections.map((c) => c.id)).toContain(id);
     expect((await alice.gql(CollectionDocument, { id })).data?.collection?.name).toBe('GraphQL');
     expect((await bob.gql(CollectionDocument, { id })).data?.collection).toBeNull();
-    expect((await bob.gql(RenameCollectionDocument, { id, name: 'x' })).data?.renameCollection).toMatchObject({ __typename: 'AppError', code: 'COLLECTION_NOT_FOUND' });
-    expect((await alice.gql(CreateCollectionDocument, { name: '  ' })).data?.createCollection).toMatchObject({ __typename: 'AppError', code: 'INVALID_NAME' });
+    expect((await bob.gql(RenameCollectionDocument, { id, name: 'x' })).data?.renameCollection).toMatchObject({ __typename: 'NotFoundError', code: 'COLLECTION_NOT_FOUND' });
+    expect((await alice.gql(CreateCollectionDocument, { name: '  ' })).data?.createCollection).toMatchObject({ __typename: 'ValidationError', code: 'INVALID_NAME', field: 'name' });
     expect((await alice.gql(RenameCollectionDocument, { id, name: 'Renamed' })).data?.renameCollection).toMatchObject({ name: 'Renamed' });
-    expect((await bob.gql(DeleteCollectionDocument, { id })).data?.deleteCollection).toMatchObject({ __typename: 'AppError' });
+    expect((await bob.gql(DeleteCollectionDocument, { id })).data?.deleteCollection).toMatchObject({ __typename: 'NotFoundError', code: 'COLLECTION_NOT_FOUND' });
     expect((await alice.gql(DeleteCollectionDocument, { id })).data?.deleteCollection).toEqual({ __typename: 'Deleted', id });
     expect((await alice.gql(CollectionDocument, { id })).data?.collection).toBeNull();
   });

@@ -266,7 +266,7 @@ describe('GraphQL upload', () => {
     uploadImage(file: $file, checksum: $checksum, collectionId: $collectionId, slug: $slug) {
       __typename
       ... on Image { id slug status collectionId checksum baseUrl }
-      ... on AppError { code message }
+      ... on Error { code message }
     }
   }`;
 
@@ -282,7 +282,7 @@ describe('GraphQL upload', () => {
   it('returns typed errors, and refuses multipart without a CSRF preflight header', async () => {
     const bytes = await makePhoto(64, 64, 9);
     const bad = await graphqlUpload(alice, mutation, { checksum: 'f'.repeat(64), collectionId: collection }, bytes);
-    expect(bad.body.data?.uploadImage).toMatchObject({ __typename: 'AppError', code: 'CHECKSUM_MISMATCH' });
+    expect(bad.body.data?.uploadImage).toMatchObject({ __typename: 'ValidationError', code: 'CHECKSUM_MISMATCH' });
     const forbidden = await graphqlUpload(bob, mutation, { checksum: sha256(bytes), collectionId: collection }, bytes);
     expect(forbidden.body.data?.uploadImage).toMatchObject({ __typename: 'AppError', code: 'COLLECTION_FORBIDDEN' });
     const csrf = await graphqlUpload(alice, mutation, { checksum: sha256(bytes), collectionId: collection }, bytes, 'x.jpg', {});

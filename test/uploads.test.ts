@@ -33,7 +33,8 @@ async function gqlUpload(client: Client, bytes: Uint8Array, collectionId: string
 
 const used = async (app: { dataSource: { query: (q: string) => Promise<{ used: number }[]> } }) =>
   (await app.dataSource.query('SELECT coalesce(sum(used), 0)::int AS used FROM usage'))[0]!.used;
-const spooled = async (app: { dataDir: string }) => (await readdir(join(app.dataDir, 'uploads'))).length;
+/** Spooled uploads left in the scratch dir (originals fetched for processing live there too, briefly). */
+const spooled = async (app: { dataDir: string }) => (await readdir(join(app.dataDir, 'uploads'))).filter((n) => n.startsWith('optimage-upload-')).length;
 
 const matrix: [string, () => Promise<Buffer>][] = [
   ['1 KB', () => cameraPhoto({ width: 32, height: 24, bytes: 1024 })],

@@ -3,7 +3,7 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { AppError, UnauthenticatedError } from '../errors.ts';
+import { AppError, ConflictError, NotFoundError, QuotaExceededError, UnauthenticatedError, ValidationError } from '../errors.ts';
 import type { UploadValue } from '../storage/spool.ts';
 import type { GraphQLContext } from './context.ts';
 
@@ -24,6 +24,7 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => ({ loggedIn: ctx.viewer !== null }),
     unauthorizedError: () => new UnauthenticatedError(),
   },
-  errors: { defaultTypes: [AppError], directResult: true },
+  // The first class an error is an instance of decides its GraphQL type: most specific first.
+  errors: { defaultTypes: [QuotaExceededError, ValidationError, NotFoundError, ConflictError, AppError], directResult: true },
   relay: { clientMutationId: 'omit', cursorType: 'String' },
 });

@@ -15,6 +15,9 @@ import type { Logger } from '../logger.ts';
 import type { Viewer } from '../modules/accounts/accounts.service.ts';
 import { getSchema } from '../schema.ts';
 import type { Services } from '../services.ts';
+import { renderOfflineGraphiQL } from './graphiql.ts';
+import { graphqlLimits } from './graphql-limits.ts';
+import { useGraphQLSSE } from './graphql-sse.ts';
 import { readGraphQLMultipart } from './graphql-multipart.ts';
 import { isMultipart } from './multipart.ts';
 import { sendJson } from './rest.ts';
@@ -30,6 +33,9 @@ export interface GraphQLServerContext {
   preParsed?: unknown;
 }
 
+/** Where graphql-sse clients connect (Yoga's own SSE answers on /graphql too). */
+export const GRAPHQL_SSE_PATH = '/graphql/stream';
+
 export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'graphql-preflight', 'apollo-require-preflight'];
 
 /** AppErrors keep their message and code; anything unexpected is masked by Yoga's default. */
@@ -42,7 +48,8 @@ function maskAppErrors(error: unknown, message: string, isDev?: boolean): Error 
     return new GraphQLError(original.message, {
       nodes: gqlError?.nodes,
       path: gqlError?.path,
-      extensions: { code: original.code, http: { status: original.status === 401 ? 401 : 200 } },
+      // Always HTTP 200: a field's failure (also UNAUTHENTICATED) is a GraphQL error beside partial data.
+      extensions: { code: original.code },
     });
   }
   return maskError(error, message, isDev);
@@ -72,7 +79,9 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
     schema: getSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'optimage GraphQL', credentials: 'include', headers: JSON.stringify({ 'x-graphql-yoga-csrf': '1' }) },
+    // GraphiQL from this server's own package (no CDN), sending the cookie and the CSRF header on every request.
+    graphiql: { title: 'optimage GraphQL', credentials: 'include', additionalHeaders: { 'x-graphql-yoga-csrf': '1' } },
+    renderGraphiQL: renderOfflineGraphiQL,
     maskedErrors: { maskError: maskAppErrors },
     // JSON bodies (declared or chunked) are bounded here; multipart bodies are read before Yoga,
     // with their own file-size limit (see handle()), and reach it with no body left to count.
@@ -91,7 +100,14 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
       responseCookies,
       secureCookies: config.http.secureCookies,
     }),
-    plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), preParsedPlugin, cookiesPlugin],
+    plugins: [
+      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      preParsedPlugin,
+      cookiesPlugin,
+      ...graphqlLimits(config.graphql),
+      // graphql-sse's single connection mode (and its distinct mode) at /graphql/stream
+      useGraphQLSSE(GRAPHQL_SSE_PATH),
+    ],
   });
 
   async function handle(ctx: GraphQLServerContext): Promise<void> {

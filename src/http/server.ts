@@ -12,7 +12,7 @@ import type { Services } from '../services.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { createCdnHandler } from './cdn.ts';
 import { OriginPolicy } from './cors.ts';
-import { createGraphQL } from './graphql.ts';
+import { createGraphQL, GRAPHQL_SSE_PATH } from './graphql.ts';
 import { readMultipart } from './multipart.ts';
 import { compileRoutes, errorResponse, matchRoute, readJson, sendJson, type RestRequest } from './rest.ts';
 import { restRoutes } from './routes.ts';
@@ -83,7 +83,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
     const forwarded = config.http.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() : '';
     const clientIp = forwarded || req.socket.remoteAddress;
 
-    if (path === '/graphql') {
+    if (path === '/graphql' || path === GRAPHQL_SSE_PATH) {
       const viewer = await resolveViewer(services.accounts, creds);
       return graphql.handle({ req, res, viewer, sessionToken: creds.sessionToken, clientIp, responseCookies: [] });
     }

@@ -1,8 +1,9 @@
 /**
  * graphql-ws on the GraphQL path, through `yoga.getEnveloped` so WebSocket operations pass the
- * same plugins (masking, CSRF-free but authenticated) as HTTP. Authentication happens at
- * connection_init: an API key in `connectionParams.authorization`, else the session cookie — the
- * cookie only when the upgrade came from our own or an allowed origin.
+ * same plugins (masking, limits, CSRF-free but authenticated) as HTTP. A browser upgrade from a
+ * foreign Origin (neither ours nor in CORS_ORIGINS) is refused with 403 before the upgrade, so a
+ * page elsewhere can never ride the session cookie. Authentication happens at connection_init: an
+ * API key in `connectionParams.authorization`, else the session cookie.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -35,7 +36,6 @@ export function attachWebSockets(
   logger: Logger,
 ): { close: () => Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const trusted = new WeakMap<IncomingMessage, boolean>();
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -43,8 +43,12 @@ export function attachWebSockets(
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    // No Origin: not a browser (servers, CLIs), which authenticate with their own credentials.
     const origin = req.headers.origin;
-    trusted.set(req, origin === undefined || policy.isSameOrigin(origin, req) || policy.isAllowedCrossOrigin(origin));
+    if (origin !== undefined && !policy.isSameOrigin(origin, req) && !policy.isAllowedCrossOrigin(origin)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nOrigin not allowed\n');
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -57,7 +61,7 @@ export function attachWebSockets(
         const auth = typeof params.authorization === 'string' ? params.authorization : undefined;
         let credentials: Credentials | null = null;
         if (auth) credentials = readCredentials({ authorization: /^Bearer /i.test(auth) ? auth : `Bearer ${auth}` });
-        else if (trusted.get(extra.request)) credentials = readCredentials({ cookie: extra.request.headers.cookie });
+        else credentials = readCredentials({ cookie: extra.request.headers.cookie });
         const viewer = credentials && (await resolveViewer(services.accounts, credentials));
         if (!viewer) return false; // closes with 4403 Forbidden
         extra.viewer = viewer;

@@ -47,3 +47,24 @@ export function collect<T = Record<string, unknown>>(client: WsClient, query: st
   );
   return { events, done, error, unsubscribe };
 }
+
+export interface OperationResult {
+  data?: Record<string, unknown> | null;
+  /** The result's errors, or the errors the server refused the operation with (an `error` message). */
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** Runs one query or mutation over graphql-ws and settles with its result or its refusal. */
+export function wsOperation(client: WsClient, query: string, variables: Record<string, unknown> = {}): Promise<OperationResult> {
+  return new Promise((resolve, reject) => {
+    let result: OperationResult | undefined;
+    client.subscribe<Record<string, unknown>>(
+      { query, variables },
+      {
+        next: (msg) => (result = msg as OperationResult),
+        error: (err) => (Array.isArray(err) ? resolve({ errors: err as OperationResult['errors'] }) : reject(err)),
+        complete: () => resolve(result ?? {}),
+      },
+    );
+  });
+}

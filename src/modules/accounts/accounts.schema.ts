@@ -1,5 +1,6 @@
 import { builder } from '../../graphql/builder.ts';
 import { DeletedRef } from '../../graphql/error-types.ts';
+import { NodeInterface, registerNode } from '../../graphql/node.ts';
 import type { ApiKey } from './api-key.entity.ts';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.ts';
 import type { User } from './user.entity.ts';
@@ -15,14 +16,16 @@ export const UserRef = builder.objectRef<User>('User').implement({
 
 export const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
   description: 'A server credential. The secret itself is only returned once, by createApiKey.',
+  interfaces: [NodeInterface],
   fields: (t) => ({
-    id: t.exposeID('id'),
     name: t.exposeString('name'),
     prefix: t.exposeString('prefix', { description: 'The first characters of the key, to recognise it.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
   }),
 });
+
+registerNode('key', ApiKeyRef, (ids, ctx) => ctx.services.accounts.findApiKeys(ctx.viewer!.user.id, ids));
 
 const NewApiKeyRef = builder.objectRef<{ apiKey: ApiKey; key: string }>('NewApiKey').implement({
   fields: (t) => ({
@@ -41,8 +44,9 @@ builder.queryFields((t) => ({
   me: t.field({
     type: UserRef,
     nullable: true,
-    description: 'The signed-in user, or null.',
-    resolve: (_root, _args, ctx) => ctx.viewer?.user ?? null,
+    authScopes: { loggedIn: true },
+    description: 'The signed-in user. Not signed in: null with an UNAUTHENTICATED error, like every field that needs a viewer.',
+    resolve: (_root, _args, ctx) => ctx.viewer!.user,
   }),
   apiKeys: t.field({
     type: [ApiKeyRef],

@@ -1,5 +1,5 @@
 /** Users, sessions and API keys. Knows nothing of HTTP: callers pass the client address and tokens. */
-import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { In, IsNull, type DataSource, type Repository } from 'typeorm';
 import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import { PLAN_NAMES, type PlanName } from '../../config.ts';
@@ -56,14 +56,14 @@ export class AccountsService {
       throw new ValidationError('email and password are required', 'INVALID_INPUT');
     }
     const email = AccountsService.normaliseEmail(input.email);
-    if (!emailSchema.safeParse(email).success) throw new ValidationError('Enter a valid email address', 'INVALID_EMAIL');
+    if (!emailSchema.safeParse(email).success) throw new ValidationError('Enter a valid email address', 'INVALID_EMAIL', 'email');
     return { email, password: input.password };
   }
 
   async signUp(input: Credentials): Promise<NewSession> {
     const { email, password } = this.parseCredentials(input);
-    if (password.length < 8) throw new ValidationError('Password must be at least 8 characters', 'WEAK_PASSWORD');
-    if (password.length > 1024) throw new ValidationError('Password must be at most 1024 characters', 'INVALID_INPUT');
+    if (password.length < 8) throw new ValidationError('Password must be at least 8 characters', 'WEAK_PASSWORD', 'password');
+    if (password.length > 1024) throw new ValidationError('Password must be at most 1024 characters', 'INVALID_INPUT', 'password');
     const passwordHash = await hashPassword(password);
     const user = this.users.create({ id: newId('usr'), email, passwordHash, plan: 'free' });
     try {
@@ -119,7 +119,7 @@ export class AccountsService {
 
   async createApiKey(userId: string, name: unknown): Promise<{ apiKey: ApiKey; key: string }> {
     if (typeof name !== 'string' || !name.trim() || name.trim().length > 100) {
-      throw new ValidationError('name is required (1 to 100 characters)', 'INVALID_NAME');
+      throw new ValidationError('name is required (1 to 100 characters)', 'INVALID_NAME', 'name');
     }
     const key = newApiKey();
     const apiKey = this.keys.create({
@@ -139,6 +139,11 @@ export class AccountsService {
     return this.keys.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' } });
   }
 
+  /** Those of `ids` that are the user's unrevoked keys (any order). */
+  findApiKeys(userId: string, ids: readonly string[]): Promise<ApiKey[]> {
+    return ids.length ? this.keys.findBy({ userId, id: In([...ids]), revokedAt: IsNull() }) : Promise.resolve([]);
+  }
+
   async revokeApiKey(userId: string, id: string): Promise<void> {
     const result = await this.keys.update({ id, userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
     if (!result.affected) throw new NotFoundError('API key not found', 'API_KEY_NOT_FOUND');
@@ -146,7 +151,7 @@ export class AccountsService {
 
   async setPlan(email: string, plan: string): Promise<User> {
     if (!PLAN_NAMES.includes(plan as PlanName)) {
-      throw new ValidationError(`Unknown plan "${plan}" (plans: ${PLAN_NAMES.join(', ')})`, 'UNKNOWN_PLAN');
+      throw new ValidationError(`Unknown plan "${plan}" (plans: ${PLAN_NAMES.join(', ')})`, 'UNKNOWN_PLAN', 'plan');
     }
     const user = await this.users.findOneBy({ email: AccountsService.normaliseEmail(email) });
     if (!user) throw new NotFoundError(`No user with email ${email}`, 'USER_NOT_FOUND');

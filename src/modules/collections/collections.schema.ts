@@ -1,14 +1,17 @@
 import { builder } from '../../graphql/builder.ts';
 import { DeletedRef } from '../../graphql/error-types.ts';
+import { NodeInterface, registerNode } from '../../graphql/node.ts';
 import type { Collection } from './collection.entity.ts';
 
 export const CollectionRef = builder.objectRef<Collection>('Collection').implement({
+  interfaces: [NodeInterface],
   fields: (t) => ({
-    id: t.exposeID('id'),
     name: t.exposeString('name'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
+
+registerNode('col', CollectionRef, (ids, ctx) => ctx.services.collections.findMany(ctx.viewer!.user.id, ids));
 
 builder.queryFields((t) => ({
   collections: t.field({
@@ -23,8 +26,7 @@ builder.queryFields((t) => ({
     authScopes: { loggedIn: true },
     args: { id: t.arg.id() },
     description: 'One of the viewer\'s collections, or null (also for other users\' collections).',
-    resolve: (_root, args, ctx) =>
-      ctx.services.collections.get(ctx.viewer!.user.id, String(args.id)).catch(() => null),
+    resolve: async (_root, args, ctx) => (await ctx.services.collections.findMany(ctx.viewer!.user.id, [String(args.id)]))[0] ?? null,
   }),
 }));
 

@@ -1,5 +1,5 @@
 /** Collections belong to one user; anyone else gets "not found" (never another user's data). */
-import type { DataSource, Repository } from 'typeorm';
+import { In, type DataSource, type Repository } from 'typeorm';
 import { newId } from '../../db/ids.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { Collection } from './collection.entity.ts';
@@ -12,9 +12,9 @@ export class CollectionsService {
   }
 
   private static parseName(name: unknown): string {
-    if (typeof name !== 'string' || !name.trim()) throw new ValidationError('name is required', 'INVALID_NAME');
+    if (typeof name !== 'string' || !name.trim()) throw new ValidationError('name is required', 'INVALID_NAME', 'name');
     const trimmed = name.trim();
-    if (trimmed.length > 100) throw new ValidationError('name must be at most 100 characters', 'INVALID_NAME');
+    if (trimmed.length > 100) throw new ValidationError('name must be at most 100 characters', 'INVALID_NAME', 'name');
     return trimmed;
   }
 
@@ -26,6 +26,11 @@ export class CollectionsService {
 
   list(userId: string): Promise<Collection[]> {
     return this.repo.find({ where: { userId }, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+
+  /** Those of `ids` that are the caller's collections (any order); others are left out. */
+  findMany(userId: string, ids: readonly string[]): Promise<Collection[]> {
+    return ids.length ? this.repo.findBy({ userId, id: In([...ids]) }) : Promise.resolve([]);
   }
 
   /** The caller's collection, or 404 (also when it exists but belongs to someone else). */

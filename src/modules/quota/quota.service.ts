@@ -6,7 +6,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../clock.ts';
 import type { PlanName } from '../../config.ts';
-import { TooManyRequestsError } from '../../errors.ts';
+import { QuotaExceededError } from '../../errors.ts';
 import type { User } from '../accounts/user.entity.ts';
 import { quotaPeriod } from './period.ts';
 
@@ -72,11 +72,12 @@ export class QuotaService {
     };
   }
 
-  private exceeded(status: QuotaStatus): TooManyRequestsError {
+  private exceeded(status: QuotaStatus): QuotaExceededError {
     const headers = this.headers(status);
-    return new TooManyRequestsError(
+    return new QuotaExceededError(
       `Monthly upload quota of ${status.limit} images for the ${status.plan} plan is used up; it resets at ${status.resetsAt.toISOString()}`,
-      'QUOTA_EXCEEDED',
+      status.limit,
+      status.resetsAt,
       { ...headers, 'Retry-After': headers['RateLimit-Reset']! },
     );
   }

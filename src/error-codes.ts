@@ -1,0 +1,57 @@
+/**
+ * Every code an AppError can carry, with what it means. One list for REST bodies, the GraphQL
+ * `ErrorCode` enum and TypeScript: a service cannot throw a code that clients were not told about.
+ */
+export const ERROR_CODES = {
+  // generic, the defaults of the AppError subclasses
+  BAD_REQUEST: 'The request is malformed.',
+  UNAUTHENTICATED: 'Not signed in, or the session or API key is no longer valid.',
+  FORBIDDEN: 'Signed in, but not allowed to do this.',
+  NOT_FOUND: 'No such object (or it belongs to someone else).',
+  CONFLICT: 'The request conflicts with the current state.',
+  PAYLOAD_TOO_LARGE: 'The request body is too large.',
+  // request bodies
+  INVALID_INPUT: 'A required input is missing or has the wrong type.',
+  INVALID_JSON: 'The body is not a JSON object.',
+  UNSUPPORTED_MEDIA_TYPE: 'The body has the wrong content type.',
+  BODY_TOO_LARGE: 'The JSON body is larger than the limit.',
+  INVALID_MULTIPART: 'The multipart body is malformed.',
+  UPLOAD_ABORTED: 'The upload was interrupted before it ended.',
+  MISSING_FIELD: 'A required upload field is missing.',
+  FIELD_TOO_LARGE: 'A multipart form field is longer than allowed.',
+  TOO_MANY_FIELDS: 'The multipart body has more fields than allowed.',
+  TOO_MANY_FILES: 'More than one file in one request: send one file per request.',
+  FILE_MISSING: "The GraphQL multipart map names a file part the request does not contain.",
+  CSRF_HEADER_REQUIRED: 'A multipart GraphQL request needs a CSRF preflight header (x-graphql-yoga-csrf, graphql-preflight or apollo-require-preflight).',
+  // accounts
+  INVALID_EMAIL: 'The email address is not valid.',
+  WEAK_PASSWORD: 'The password is too short.',
+  EMAIL_TAKEN: 'An account with this email already exists.',
+  INVALID_CREDENTIALS: 'Wrong email or password.',
+  LOGIN_THROTTLED: 'Too many failed logins; try again later.',
+  API_KEY_NOT_FOUND: 'No such API key.',
+  UNKNOWN_PLAN: 'No such plan.',
+  USER_NOT_FOUND: 'No such user.',
+  // collections
+  INVALID_NAME: 'The name is empty or longer than 100 characters.',
+  COLLECTION_NOT_FOUND: 'No such collection.',
+  COLLECTION_FORBIDDEN: 'The collection does not exist or is not yours.',
+  // images
+  INVALID_CHECKSUM: 'The checksum is not 64 hex characters.',
+  CHECKSUM_MISMATCH: 'The checksum is not the SHA-256 of the uploaded bytes.',
+  INVALID_SLUG: 'The slug is not lowercase words joined by hyphens (at most 100 characters).',
+  SLUG_TAKEN: 'The slug is already used in this collection.',
+  EMPTY_FILE: 'The file is empty.',
+  FILE_TOO_LARGE: 'The file is larger than the upload limit.',
+  UNSUPPORTED_FORMAT: 'The file is not a JPEG, PNG, WebP or GIF image.',
+  INVALID_IMAGE: 'The file is damaged or not the image it claims to be.',
+  IMAGE_TOO_LARGE: 'The image has more pixels than the limit.',
+  TOO_MANY_FRAMES: 'The animation has more frames than the limit.',
+  IMAGE_NOT_FOUND: 'No such image.',
+  // quota, processing, storage
+  QUOTA_EXCEEDED: "This month's upload quota is used up.",
+  PROCESSING_TIMEOUT: 'Processing took too long and was stopped.',
+  OBJECT_NOT_FOUND: 'A stored file is missing.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

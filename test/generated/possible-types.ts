@@ -1,0 +1,177 @@
+
+      export type PossibleTypesResultData = {
+  "possibleTypes": {
+    "Error": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateApiKeyResult": [
+      "AppError",
+      "ConflictError",
+      "NewApiKey",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateCollectionResult": [
+      "AppError",
+      "Collection",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationDeleteCollectionResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationDeleteImageResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationLogInResult": [
+      "AppError",
+      "AuthPayload",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationRenameCollectionResult": [
+      "AppError",
+      "Collection",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationRevokeApiKeyResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationSignUpResult": [
+      "AppError",
+      "AuthPayload",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationUploadImageResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "Node": [
+      "ApiKey",
+      "Collection"
+    ]
+  }
+};
+      const result: PossibleTypesResultData = {
+  "possibleTypes": {
+    "Error": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateApiKeyResult": [
+      "AppError",
+      "ConflictError",
+      "NewApiKey",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateCollectionResult": [
+      "AppError",
+      "Collection",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationDeleteCollectionResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationDeleteImageResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationLogInResult": [
+      "AppError",
+      "AuthPayload",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationRenameCollectionResult": [
+      "AppError",
+      "Collection",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationRevokeApiKeyResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationSignUpResult": [
+      "AppError",
+      "AuthPayload",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationUploadImageResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "Node": [
+      "ApiKey",
+      "Collection"
+    ]
+  }
+};
+      export default result;
+    
