@@ -12,6 +12,7 @@ import { createDataSource, migrate } from './db/data-source.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.ts';
 import { createCdnHandler } from './http/cdn.ts';
 import { createHttpHandler, listen } from './http/server.ts';
+import { createDashboardHandler } from './http/static.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { attachWebSockets } from './http/websocket.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -158,7 +159,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
           ...configRoutes(quota, services.config),
           { method: 'GET', path: '/api/v1/openapi.json', auth: false, handler: async () => ({ status: 200, body: openApiDocument(config.http.publicBaseUrl) }) },
         ],
-        extraHandlers: store.kind === 'local' ? [createCdnHandler(images, store)] : [],
+        extraHandlers: [...(store.kind === 'local' ? [createCdnHandler(images, store)] : []), createDashboardHandler()],
         ready: async () => (await dataSource.query('SELECT 1')).length === 1,
       });
       handler = http.handle;
