@@ -20,6 +20,7 @@ import { restUpload } from './support/upload.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = '.artifacts/dashboard';
 const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
+const QUOTA = 32; // 3 photos + 27 paging dots + 2, then a drop is refused
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 const EMAIL = `dash${Date.now()}@example.com`;
@@ -36,12 +37,12 @@ beforeAll(async () => {
   // `npm test` has built dist/web already; a lone `vitest run` of this file builds it here.
   if (!process.env.OPTIMAGE_BUILT) execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   await mkdir(ARTIFACTS, { recursive: true });
-  app = await startTestApp({ MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) });
+  app = await startTestApp({ MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES), PLAN_LIMITS: `free=${QUOTA},pro=5000,business=25000` });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  context = await browser.newContext({ viewport: DESKTOP, permissions: ['clipboard-read', 'clipboard-write'] });
+  context = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', timezoneId: 'UTC', permissions: ['clipboard-read', 'clipboard-write'] });
   // Records every value each progress bar takes, to prove the bars moved on their own.
   await context.addInitScript(() => {
     const seen: Record<string, number[]> = {};
@@ -76,6 +77,7 @@ async function expectAccessible(name: string): Promise<void> {
 }
 
 async function screenshot(name: string, target: Page = page): Promise<void> {
+  await target.evaluate(() => window.scrollTo(0, 0)); // sticky bars sit where they would at the top
   await target.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true, animations: 'disabled' });
 }
 
@@ -130,7 +132,7 @@ describe('the dashboard at /', () => {
     await page.getByRole('button', { name: 'Sign up', exact: true }).click();
     await page.getByRole('heading', { name: 'Create your first collection' }).waitFor();
     await expect.poll(() => page.getByText(EMAIL).isVisible()).toBe(true);
-    await expect.poll(() => page.locator('.plan-figures').textContent()).toMatch(/0 of 500 used · resets /);
+    await expect.poll(() => page.locator('.plan-figures').textContent()).toMatch(new RegExp(`^0 of ${QUOTA} used · resets `));
     await expectAccessible('empty library');
     await screenshot('library-empty-desktop');
   });
@@ -194,6 +196,8 @@ describe('the dashboard at /', () => {
     await expect.poll(() => uploadRow('notes.txt').locator('.upload-message').textContent()).toMatch(/Unsupported file format/);
     await expect.poll(() => uploadRow('huge.jpg').locator('.upload-message').textContent()).toMatch(new RegExp(`larger than the ${MAX_UPLOAD_BYTES}-byte upload limit`));
     expect(await page.locator('.uploads .section-head p').textContent()).toBe('3 of 5 ready · 2 failed');
+    // the SHA-256 ran in the Web Worker, off the page's main thread
+    expect(page.workers().map((w) => w.url())).toEqual([expect.stringMatching(/\/assets\/checksum\.worker-[\w-]+\.js$/)]);
 
     // the bars moved through bytes and pipeline steps, never backwards
     const seen = await page.evaluate(() => (window as unknown as { progressSeen: Record<string, number[]> }).progressSeen);
@@ -203,7 +207,7 @@ describe('the dashboard at /', () => {
       expect(values.some((v) => v > 0 && v < 100)).toBe(true);
       expect([...values].sort((a, b) => a - b)).toEqual(values);
     }
-    await expect.poll(() => page.locator('.plan-figures').textContent()).toMatch(/^3 of 500 used/);
+    await expect.poll(() => page.locator('.plan-figures').textContent()).toMatch(new RegExp(`^3 of ${QUOTA} used`));
     await expect.poll(() => page.locator('.grid .tile img').count()).toBe(3);
     await expectAccessible('collection with uploads');
     await screenshot('collection-uploads-desktop');
@@ -238,7 +242,7 @@ describe('the dashboard at /', () => {
     expect(await rows.first().locator('th').textContent()).toBe('Full size');
     expect(await rows.first().locator('td').first().textContent()).toBe('4000 × 3000');
     expect(await rows.nth(1).locator('td').first().textContent()).toBe('320 × 240');
-    expect(await rows.nth(1).locator('td.num').last().textContent()).toMatch(/^−\d+%$/);
+    expect(await rows.nth(1).locator('td.num').last().textContent()).toMatch(/^−\d+(\.\d)?%$/);
 
     await page.getByRole('button', { name: 'Copy srcset', exact: true }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Copied srcset to the clipboard');
@@ -334,8 +338,21 @@ describe('the dashboard at /', () => {
     await page.getByRole('heading', { level: 1 }).filter({ hasText: /Many|Holiday 2026/ }).waitFor();
   });
 
+  it('a drop over the monthly quota shows when the quota resets', async () => {
+    const api = new Client(app.url);
+    api.cookie = `optimage_session=${(await context.cookies()).find((c) => c.name === 'optimage_session')!.value}`;
+    const png = await onePixelPng();
+    for (let i = 0; i < 2; i++) expect((await restUpload(api, png, { collection: collectionId, slug: `last-${i}`, filename: 'dot.png', type: 'image/png' })).status).toBe(201);
+    await page.goto(`${app.url}/collections/${collectionId}`);
+    await expect.poll(() => page.locator('.plan-figures').textContent()).toMatch(new RegExp(`^${QUOTA} of ${QUOTA} used`));
+    await page.getByLabel('Drop images here').setInputFiles([{ name: 'One more.jpg', mimeType: 'image/jpeg', buffer: await photoJpeg(800, 600, 4) }]);
+    await expect.poll(() => uploadRow('One more.jpg').locator('.upload-message').textContent()).toMatch(new RegExp(`Monthly upload quota of ${QUOTA} images for the free plan is used up; it resets at [A-Z][a-z]{2} 1, \\d{4}, 12:00\\sAM$`)); // the server's ISO time, shown in the reader's
+    await expectAccessible('quota used up');
+    await screenshot('collection-quota-desktop');
+  });
+
   it('fits a phone: every page at 390 px wide, without horizontal scrolling', async () => {
-    const phone = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: await context.storageState() });
+    const phone = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US', timezoneId: 'UTC', storageState: await context.storageState() });
     const tab = await phone.newPage();
     const pages: [string, string][] = [
       ['collection-gallery-phone', `/collections/${collectionId}`],
@@ -363,7 +380,7 @@ describe('the dashboard at /', () => {
       expect(await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), name).toBeLessThanOrEqual(0);
       await screenshot(name, tab);
     }
-    const signedOut = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true });
+    const signedOut = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, locale: 'en-US', timezoneId: 'UTC' });
     const signIn = await signedOut.newPage();
     await signIn.goto(app.url);
     await signIn.getByRole('heading', { name: 'Sign in to optimage' }).waitFor();

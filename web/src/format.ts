@@ -14,6 +14,13 @@ export const formatDateTime = (iso: string) => dateTimeFormat.format(new Date(is
 /** "−84%" for a variant of 16 KB against a 100 KB original. */
 export function formatSaving(bytes: number, original: number): string {
   if (!original) return '—';
-  const change = Math.round((bytes / original - 1) * 100);
-  return change <= 0 ? `−${Math.abs(change)}%` : `+${change}%`;
+  const change = (bytes / original - 1) * 100;
+  // −99.6% stays −99.6%: rounding it to −100% would claim the file is empty
+  const shown = Math.abs(change) >= 99.5 ? Math.abs(change).toFixed(1) : String(Math.round(Math.abs(change)));
+  return change <= 0 ? `−${shown}%` : `+${shown}%`;
+}
+
+/** Server messages carry ISO timestamps ("it resets at 2027-01-01T00:00:00.000Z"): show them in the reader's time. */
+export function localizeTimestamps(message: string): string {
+  return message.replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z\b/g, (iso) => formatDateTime(iso));
 }

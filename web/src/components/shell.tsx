@@ -59,7 +59,8 @@ export function Shell({ route }: { route: Route }) {
           </button>
         </div>
       </header>
-      <div class="layout">
+      {/* on a phone, an image or the keys page gets the whole screen; the library keeps plan and collections on top */}
+      <div class={route.page === 'image' || route.page === 'keys' ? 'layout layout-focus' : 'layout'}>
         <aside class="sidebar" aria-label="Plan and collections">
           <PlanMeter />
           <CollectionNav active={activeCollection} />

@@ -71,7 +71,7 @@ export function ApiKeysPage() {
             Key name
           </label>
           <div class="inline-form">
-            <input id="api-key-name" name="name" maxLength={100} placeholder="e.g. production web server" autocomplete="off" aria-describedby={formError ? 'api-key-error' : undefined} />
+            <input id="api-key-name" name="name" maxLength={100} placeholder="e.g. web server" autocomplete="off" aria-describedby={formError ? 'api-key-error' : undefined} />
             <button type="submit" class="btn btn-primary" disabled={creation.fetching}>
               Create API key
             </button>

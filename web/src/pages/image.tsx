@@ -147,7 +147,7 @@ export function ImagePage({ id }: { id: string }) {
         <section class="card table-card" aria-labelledby="sizes-title">
           <h2 id="sizes-title">All {variants.length} sizes</h2>
           <div class="table-scroll">
-            <table class="table">
+            <table class="table sizes-table">
               <thead>
                 <tr>
                   <th scope="col">Size</th>
@@ -167,10 +167,10 @@ export function ImagePage({ id }: { id: string }) {
                 {variants.map((v) => (
                   <tr key={v.size}>
                     <th scope="row">{sizeName(v.size)}</th>
-                    <td>
+                    <td class="dims">
                       {v.width} × {v.height}
                     </td>
-                    <td class="num">{formatBytes(v.bytes)}</td>
+                    <td class="num bytes">{formatBytes(v.bytes)}</td>
                     <td class={v.bytes <= image.bytes ? 'num saving' : 'num growth'}>{formatSaving(v.bytes, image.bytes)}</td>
                     <td class="actions">
                       <a href={v.url} class="btn btn-ghost btn-small" target="_blank" rel="noopener" aria-label={`Open ${sizeName(v.size)}`}>

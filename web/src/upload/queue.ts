@@ -8,10 +8,10 @@
 import type { Client } from '@urql/core';
 import { ImageDetailDocument, UploadProgressDocument, type ImageCardFragment } from '../generated/graphql.ts';
 import { isFinal, isReady, stepLabel } from '../image-status.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes, localizeTimestamps } from '../format.ts';
 import { invalidate } from '../refresh.ts';
 import { sha256 } from './checksum.ts';
-import { restUpload, UploadRejected, type UploadTransport } from './transport.ts';
+import { restUpload, type UploadTransport } from './transport.ts';
 
 export type Phase = 'queued' | 'hashing' | 'uploading' | 'processing' | 'ready' | 'failed';
 
@@ -146,7 +146,7 @@ export class UploadQueue {
       this.watch(key, image.id);
     } catch (err) {
       this.files.delete(key);
-      this.update(key, { phase: 'failed', error: err instanceof UploadRejected || err instanceof Error ? err.message : String(err) });
+      this.update(key, { phase: 'failed', error: localizeTimestamps(err instanceof Error ? err.message : String(err)) });
       this.pump();
     }
   }
@@ -172,7 +172,7 @@ export class UploadQueue {
     if (this.disposed) return;
     if (image && isReady(image.status)) this.update(key, { phase: 'ready', processing: 100, image });
     else if (image && !isFinal(image.status)) return void setTimeout(() => void this.finish(key, imageId), 1000);
-    else this.update(key, { phase: 'failed', error: image?.error ?? 'Processing failed', image });
+    else this.update(key, { phase: 'failed', error: image ? (image.error ?? 'Processing failed') : 'The image was deleted, or could not be loaded', image });
     this.pump();
   }
 }
