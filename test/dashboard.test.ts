@@ -388,4 +388,13 @@ describe('the dashboard at /', () => {
     await signedOut.close();
     await phone.close();
   });
+
+  it('returns to sign in when the session ends elsewhere', async () => {
+    await page.goto(`${app.url}/collections/${collectionId}`);
+    await page.getByRole('heading', { level: 1, name: 'Holiday 2026' }).waitFor();
+    const cookie = `optimage_session=${(await context.cookies()).find((c) => c.name === 'optimage_session')!.value}`;
+    expect((await fetch(`${app.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie } })).status).toBe(204);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('heading', { name: 'Sign in to optimage' }).waitFor();
+  });
 });

@@ -3,7 +3,7 @@
  * header), subscriptions over graphql-ws on the same /graphql path, authenticated by the session
  * cookie. A new session gets a new client, so no socket outlives the cookie it was opened with.
  */
-import { Client, cacheExchange, fetchExchange, subscriptionExchange, type CombinedError } from '@urql/core';
+import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange, type CombinedError } from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws/client';
 
 export interface Api {
@@ -11,7 +11,8 @@ export interface Api {
   dispose(): void;
 }
 
-export function createApi(): Api {
+/** `onSignedOut` runs when the server says the session is gone (expired, revoked elsewhere). */
+export function createApi(onSignedOut: () => void = () => undefined): Api {
   const ws = createWsClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
     lazy: true,
@@ -25,6 +26,7 @@ export function createApi(): Api {
     requestPolicy: 'cache-and-network',
     fetchOptions: { credentials: 'same-origin', headers: { 'x-graphql-yoga-csrf': '1' } },
     exchanges: [
+      mapExchange({ onError: (error) => error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') && onSignedOut() }),
       cacheExchange,
       fetchExchange,
       subscriptionExchange({

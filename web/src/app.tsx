@@ -11,8 +11,8 @@ import { SessionContext, type Session, type User } from './session.ts';
 import { UploadQueue } from './upload/queue.ts';
 
 export function App() {
-  const [api, setApi] = useState<Api>(() => createApi());
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [api, setApi] = useState<Api>(() => createApi(() => setUser(null)));
   const [failed, setFailed] = useState(false);
   const route = useRoute();
 
@@ -33,7 +33,7 @@ export function App() {
   /** A new session gets a fresh client: no cached data or open socket crosses accounts. */
   const switchSession = (next: User | null) => {
     api.dispose();
-    setApi(createApi());
+    setApi(createApi(() => setUser(null)));
     setUser(next);
   };
 

@@ -67,6 +67,7 @@ export class UploadQueue {
   private readonly files = new Map<number, File>();
   private readonly listeners = new Set<() => void>();
   private readonly cleanups = new Map<number, () => void>();
+  private readonly stop = new AbortController();
   private nextKey = 1;
   private disposed = false;
 
@@ -103,6 +104,7 @@ export class UploadQueue {
 
   dispose(): void {
     this.disposed = true;
+    this.stop.abort(); // a signed-out session sends nothing more
     for (const cleanup of this.cleanups.values()) cleanup();
     this.cleanups.clear();
     this.listeners.clear();
@@ -127,7 +129,6 @@ export class UploadQueue {
       if (item.phase !== 'queued') continue;
       if (this.count('hashing', 'uploading') >= this.limits.uploading) return;
       if (this.count('hashing', 'uploading', 'processing') >= this.limits.active) return;
-      item.phase = 'hashing'; // claimed before the first await
       this.update(item.key, { phase: 'hashing' });
       void this.send(item.key);
     }
@@ -139,7 +140,7 @@ export class UploadQueue {
     try {
       const checksum = await sha256(file);
       this.update(key, { phase: 'uploading' });
-      const image = await this.transport({ file, checksum, collectionId: item.collectionId, onProgress: (sent) => this.update(key, { sent }) });
+      const image = await this.transport({ file, checksum, collectionId: item.collectionId, onProgress: (sent) => this.update(key, { sent }), signal: this.stop.signal });
       this.files.delete(key);
       this.update(key, { phase: 'processing', sent: file.size, imageId: image.id });
       invalidate('images', 'plan');
