@@ -70,8 +70,8 @@ afterAll(async () => {
 });
 
 /** axe on the current page: no serious or critical violations. */
-async function expectAccessible(name: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
+async function expectAccessible(name: string, target: Page = page): Promise<void> {
+  const { violations } = await new AxeBuilder({ page: target }).analyze();
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
@@ -378,14 +378,25 @@ describe('the dashboard at /', () => {
       });
       expect(tooWide, name).toEqual([]);
       expect(await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), name).toBeLessThanOrEqual(0);
+      await expectAccessible(name, tab);
       await screenshot(name, tab);
     }
-    const signedOut = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, locale: 'en-US', timezoneId: 'UTC' });
-    const signIn = await signedOut.newPage();
-    await signIn.goto(app.url);
-    await signIn.getByRole('heading', { name: 'Sign in to optimage' }).waitFor();
-    await screenshot('sign-in-phone', signIn);
-    await signedOut.close();
+    // a newcomer on a phone: sign in, sign up, the empty library
+    const newcomer = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US', timezoneId: 'UTC' });
+    const tab2 = await newcomer.newPage();
+    await tab2.goto(app.url);
+    await tab2.getByRole('heading', { name: 'Sign in to optimage' }).waitFor();
+    await screenshot('sign-in-phone', tab2);
+    await tab2.getByRole('link', { name: 'Create an account' }).click();
+    await tab2.getByLabel('Email').fill(`phone${Date.now()}@example.com`);
+    await tab2.getByLabel('Password').fill(PASSWORD);
+    await screenshot('sign-up-phone', tab2);
+    await tab2.getByRole('button', { name: 'Sign up', exact: true }).click();
+    await tab2.getByRole('heading', { name: 'Create your first collection' }).waitFor();
+    await tab2.locator('.plan-figures').waitFor();
+    await expectAccessible('empty library (phone)', tab2);
+    await screenshot('library-empty-phone', tab2);
+    await newcomer.close();
     await phone.close();
   });
 
