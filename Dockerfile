@@ -9,7 +9,8 @@ COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
 COPY bench ./bench
-RUN npx tsc -p tsconfig.build.json
+COPY web ./web
+RUN npm run build
 
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production \

@@ -33,7 +33,7 @@ export const architectureRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', '.tmp/', 'src/graphql/generated/', 'test/generated/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', '.tmp/', 'src/graphql/generated/', 'test/generated/', 'web/src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -51,5 +51,7 @@ export default tseslint.config(
     settings: { 'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] }, 'import-x/extensions': ['.ts', '.js'] },
     rules: architectureRules,
   },
+  // the dashboard runs in browsers (and a Web Worker), not in Node
+  { files: ['web/src/**'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['src/config.ts', 'test/**', 'scripts/**', 'bench/**', 'vitest.config.ts', 'codegen.ts'], rules: { 'no-restricted-properties': 'off' } },
 );

@@ -11,6 +11,7 @@ import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { createCdnHandler } from './cdn.ts';
+import { createDashboardHandler } from './static.ts';
 import { OriginPolicy } from './cors.ts';
 import { createGraphQL, GRAPHQL_SSE_PATH } from './graphql.ts';
 import { readMultipart } from './multipart.ts';
@@ -67,7 +68,8 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
   const policy = new OriginPolicy(config.http.publicBaseUrl, config.http.corsOrigins);
   const routes = compileRoutes(restRoutes(services, config));
   const graphql = createGraphQL(services, config, logger);
-  const extraHandlers = deps.store.kind === 'local' ? [createCdnHandler(services.images, deps.store)] : [];
+  // the dashboard's SPA fallback comes last: everything else keeps its paths
+  const extraHandlers = [...(deps.store.kind === 'local' ? [createCdnHandler(services.images, deps.store)] : []), createDashboardHandler()];
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
