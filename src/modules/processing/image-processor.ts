@@ -68,6 +68,8 @@ export class ImageProcessor {
         throw err;
       });
       const variants = writes.map(({ size, output }) => ({ size, width: output.width, height: output.height, bytes: output.bytes.byteLength }));
+      // the public copies exist: the staged files are not needed any more, and must be gone by `ready`
+      await this.store.delete(allStagingKeys(image.id)).catch((err: unknown) => log.warn({ err }, 'could not remove staged outputs'));
       await steps;
       const outcome = await this.lifecycle.activate(image, { width: result.width, height: result.height, pages: result.pages, variants });
       if (outcome === 'activated') log.info('image ready');
@@ -82,7 +84,6 @@ export class ImageProcessor {
     } finally {
       await rm(source, { force: true });
     }
-    await this.store.delete(allStagingKeys(image.id)).catch((err: unknown) => log.warn({ err }, 'could not remove staged outputs'));
   }
 
   /** A job that died for good (dead-letter queue): the image must not stay processing forever. */
