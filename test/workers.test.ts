@@ -4,6 +4,9 @@
  * processes, including a dropped bus connection.
  */
 import sharp from 'sharp';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { STEP_PROGRESS } from '../src/modules/images/steps.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';
@@ -81,12 +84,17 @@ describe('separate worker processes', () => {
     await doomed.waitFor(/optimage worker ready/);
     const up = await restUpload(alice, await bigPhoto(2), { collection, slug: 'crash' });
     // kill it once it has really started on this image
-    await expect.poll(async () => (await api.dataSource.query('SELECT progress FROM images WHERE id = $1', [up.body.id]))[0].progress, { timeout: 20_000 }).toBeGreaterThan(0);
+    // (past VALIDATE: the worker has fetched the original into its scratch file)
+    await expect.poll(async () => (await api.dataSource.query('SELECT progress FROM images WHERE id = $1', [up.body.id]))[0].progress, { timeout: 20_000 }).toBeGreaterThan(STEP_PROGRESS.VALIDATE);
     doomed.child.kill('SIGKILL');
     await doomed.exited;
     const killedAt = Date.now();
+    const leftovers = async () => (await readdir(join(api.dataDir, 'uploads'))).filter((n) => n.startsWith(`optimage-source-${doomed.child.pid}-`));
+    expect(await leftovers()).toHaveLength(1);
     const rescuer = startWorker();
     await rescuer.waitFor(/optimage worker ready/);
+    // the start-up sweep removed what the killed worker left behind
+    expect(await leftovers()).toEqual([]);
     const final = await waitForImage(alice, up.body.id, 60_000);
     const recoveredIn = Date.now() - killedAt;
     expect(final.status).toBe('ready');
