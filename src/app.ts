@@ -11,8 +11,10 @@ import { createDataSource, migrate } from './db/data-source.ts';
 import { ENTITIES } from './entities.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.ts';
 import { EventBus } from './events/event-bus.ts';
+import { serveMetricsPort } from './http/metrics-route.ts';
 import { openHttpEdge } from './http/server.ts';
 import { JobQueue } from './jobs/job-queue.ts';
+import { Metrics } from './metrics/metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { AccountsService } from './modules/accounts/accounts.service.ts';
 import { CollectionsService } from './modules/collections/collections.service.ts';
@@ -112,13 +114,14 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const collections = new CollectionsService(dataSource);
     const quota = new QuotaService(dataSource, config.plans, clock);
     const lifecycle = new ImageLifecycle(dataSource, store, events, logger.child({ module: 'images' }));
-    const images = new ImagesService(dataSource, store, lifecycle, collections, quota, queue, config.limits, logger.child({ module: 'images' }));
+    const pool = processing ? new ProcessingPool({ threads: config.processing.threads, taskTimeoutMs: config.limits.jobTimeoutMs, maxInputPixels: config.limits.maxInputPixels }) : null;
+    const metrics = new Metrics({ jobs: () => queue.stats(), eventBusReconnects: () => events.reconnects, poolUtilization: pool ? () => pool.utilization : undefined });
+    const images = new ImagesService(dataSource, store, lifecycle, collections, quota, queue, config.limits, logger.child({ module: 'images' }), (result) => metrics.uploads.inc({ result }));
     const services: Services = { accounts, collections, images, imageWatch: new ImageWatch(dataSource, events, collections), quota, config: settings };
 
     let control: App['processing'] = null;
-    if (processing) {
-      const pool = new ProcessingPool({ threads: config.processing.threads, taskTimeoutMs: config.limits.jobTimeoutMs, maxInputPixels: config.limits.maxInputPixels });
-      const processor = new ImageProcessor(lifecycle, store, pool, settings.uploadDir, logger.child({ module: 'processing' }));
+    if (pool) {
+      const processor = new ImageProcessor(lifecycle, store, pool, settings.uploadDir, logger.child({ module: 'processing' }), (step, seconds) => metrics.steps.observe({ step }, seconds));
       control = {
         pause: () => queue.stopWorking(),
         resume: async () => {
@@ -133,10 +136,15 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     }
 
     if (edge) {
-      edge.serve({ services, store, ready: async () => (await dataSource.query('SELECT 1')).length === 1 });
+      edge.serve({ services, store, metrics, ready: async () => (await dataSource.query('SELECT 1')).length === 1 });
       // again, now last: the edge stops before the services it calls (closers run in reverse); the
       // first registration covers a start-up that fails before this point
       onClose('http edge', edge.close);
+    }
+    if (!edge && role === 'worker' && config.metrics.workerPort) {
+      // a worker has no HTTP port; its step timings and pool use are scraped here when asked for
+      const port = await serveMetricsPort(config.http.host, config.metrics.workerPort, metrics, config.metrics.token);
+      onClose('metrics port', port.close);
     }
     const url = edge?.url ?? '';
     logger.info(

@@ -41,6 +41,8 @@ export interface Config {
   processing: { enabled: boolean; threads: number };
   /** What a GraphQL document may ask for (see src/http/graphql-limits.ts and the README). */
   graphql: { introspection: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
+  /** GET /metrics: a bearer token when set; workers (no HTTP port) listen for it on their own port when set. */
+  metrics: { token: string | undefined; workerPort: number | undefined };
   logLevel: string;
 }
 
@@ -117,6 +119,8 @@ const schema = z.object({
   GRAPHQL_MAX_TOKENS: intIn(1, 10000000).default(2000),
   GRAPHQL_MAX_DIRECTIVES: intIn(0, 100000).default(50),
   GRAPHQL_MAX_COST: intIn(1, 1000000000).default(10000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: intIn(1, 65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -187,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       maxCost: e.GRAPHQL_MAX_COST,
     },
+    metrics: { token: e.METRICS_TOKEN, workerPort: e.METRICS_PORT },
     logLevel: e.LOG_LEVEL,
   };
 }

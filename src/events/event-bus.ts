@@ -18,6 +18,8 @@ export class EventBus<E> {
   private listenClient: pg.Client | null = null;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Reconnects of the listening connection since start (for metrics). */
+  reconnects = 0;
 
   constructor(
     /** A PostgreSQL identifier: the NOTIFY channel. */
@@ -56,6 +58,7 @@ export class EventBus<E> {
       if (this.closed) return;
       this.connect().then(
         () => {
+          this.reconnects++;
           this.logger.info('event listener reconnected');
           this.emitter.emit('resync');
         },

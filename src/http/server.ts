@@ -4,27 +4,34 @@
  * JSON errors, WebSockets — and their shutdown, in order. app.ts hands it the services.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { withListenUrl, type Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { createCdnHandler } from './cdn.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { serveMetrics } from './metrics-route.ts';
 import { createDashboardHandler } from './static.ts';
 import { OriginPolicy } from './cors.ts';
 import { createGraphQL, GRAPHQL_SSE_PATH } from './graphql.ts';
+import { listen } from './listen.ts';
 import { readMultipart } from './multipart.ts';
 import { compileRoutes, errorResponse, matchRoute, readJson, sendJson, type RestRequest } from './rest.ts';
 import { restRoutes } from './routes.ts';
 import { readCredentials, resolveViewer } from './viewer.ts';
 import { attachWebSockets } from './websocket.ts';
 
+/** Paths that are their own metrics label; everything else is labelled by its route pattern. */
+const FIXED_ROUTES = new Set(['/healthz', '/readyz', '/metrics', '/graphql', GRAPHQL_SSE_PATH]);
+
 /** REST form fields (checksum, collection, slug) are short. */
 const MAX_FORM_FIELD_BYTES = 4096;
 
 export interface EdgeDeps {
   services: Services;
+  metrics: Metrics;
   store: ObjectStore;
   ready: () => Promise<boolean>;
 }
@@ -71,8 +78,11 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
   // the dashboard's SPA fallback comes last: everything else keeps its paths
   const extraHandlers = [...(deps.store.kind === 'local' ? [createCdnHandler(services.images, deps.store)] : []), createDashboardHandler()];
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  /** `label.route` is set to the route's pattern (never the raw path: ids would make every request a new series). */
+  async function route(req: IncomingMessage, res: ServerResponse, path: string, label: { route: string }): Promise<void> {
+    label.route = FIXED_ROUTES.has(path) ? path : 'other';
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/metrics') return serveMetrics(req, res, deps.metrics, config.metrics.token);
     if (path === '/readyz') {
       const ok = await deps.ready().catch(() => false);
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
@@ -91,6 +101,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
     }
     if (path.startsWith('/api/')) {
       const match = matchRoute(routes, req.method ?? 'GET', path);
+      label.route = match && 'route' in match ? match.route.path : '/api/unmatched';
       if (!match) return sendJson(res, 404, { message: `No route ${req.method} ${path}`, code: 'NOT_FOUND' });
       if ('allowed' in match) {
         return sendJson(res, 405, { message: `Method ${req.method} not allowed`, code: 'METHOD_NOT_ALLOWED' }, { Allow: match.allowed.join(', ') });
@@ -114,6 +125,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
       if (out.stream) return out.stream(res);
       return sendJson(res, out.status, out.body, out.headers);
     }
+    label.route = path.startsWith('/cdn/') ? '/cdn' : path.startsWith('/assets/') ? '/assets' : '/ (dashboard)';
     for (const handler of extraHandlers) {
       if (await handler(req, res, path)) return;
     }
@@ -124,7 +136,12 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
     const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || randomUUID();
     res.setHeader('X-Request-Id', requestId);
     const started = performance.now();
-    res.once('finish', () => log.info({ requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
+    const label = { route: 'invalid' };
+    res.once('finish', () => {
+      const ms = performance.now() - started;
+      deps.metrics.http.observe({ method: req.method ?? 'GET', route: label.route, status: String(res.statusCode) }, ms / 1000);
+      log.info({ requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms) }, 'request');
+    });
     let path: string;
     try {
       path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -132,7 +149,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
       return sendJson(res, 400, { message: 'Bad request URL', code: 'BAD_REQUEST' });
     }
     try {
-      await route(req, res, path);
+      await route(req, res, path, label);
     } catch (err) {
       const clientStatus = (err as { status?: unknown }).status;
       if (err instanceof AppError) {
@@ -150,27 +167,4 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
   }
 
   return { handle, yoga: graphql.yoga, policy };
-}
-
-/** Listens, and on close stops accepting, lets in-flight requests finish, then drops idle sockets. */
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, host: string, port: number): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
-  const server = createServer({ requestTimeout: 0, headersTimeout: 30_000 }, (req, res) => void handler(req, res));
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as { port: number };
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  let closing: Promise<void> | null = null;
-  return {
-    server,
-    url: `http://${urlHost}:${address.port}`,
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 10_000).unref();
-      })),
-  };
 }

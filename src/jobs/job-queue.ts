@@ -109,6 +109,16 @@ export class JobQueue {
     });
   }
 
+  /** Jobs per queue and state, and the oldest job that could run but waits, per queue (for metrics). */
+  async stats(): Promise<{ counts: { queue: string; state: string; jobs: number }[]; oldestWaiting: { queue: string; seconds: number }[] }> {
+    const db = this.boss.getDb();
+    const counts = await db.executeSql('SELECT name AS queue, state::text AS state, count(*)::int AS jobs FROM pgboss.job GROUP BY 1, 2 ORDER BY 1, 2');
+    const oldest = await db.executeSql(
+      "SELECT name AS queue, extract(epoch FROM now() - min(start_after))::float AS seconds FROM pgboss.job WHERE state IN ('created', 'retry') AND start_after <= now() GROUP BY 1",
+    );
+    return { counts: counts.rows as { queue: string; state: string; jobs: number }[], oldestWaiting: oldest.rows as { queue: string; seconds: number }[] };
+  }
+
   /** Stops taking new jobs here and waits for the running ones to finish. */
   async stopWorking(): Promise<void> {
     for (const name of [PROCESS_IMAGE_QUEUE, DEAD_IMAGE_QUEUE]) {

@@ -44,11 +44,10 @@ const UploadForm = z.object({ checksum: required('checksum'), collection: requir
 /** Types at the edge: the form's fields checked and typed, the file handed on (or dropped on a 400). */
 async function uploadCommand({ fields, file }: MultipartBody): Promise<UploadCommand> {
   const upload = file?.upload;
-  if (upload instanceof RefusedUpload) throw upload.error;
   if (!upload) throw new ValidationError(missing('file'), 'MISSING_FIELD');
   const form = UploadForm.safeParse(fields);
   if (!form.success) {
-    await upload.discard();
+    if (!(upload instanceof RefusedUpload)) await upload.discard();
     throw new ValidationError(form.error.issues[0]!.message, 'MISSING_FIELD');
   }
   return { file: upload, checksum: form.data.checksum, collectionId: form.data.collection, slug: form.data.slug || null };

@@ -1,6 +1,5 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../../graphql/builder.ts';
-import { RefusedUpload } from '../../storage/spool.ts';
 import { DeletedRef } from '../../graphql/error-types.ts';
 import { VARIANT_SIZES } from './sizes.ts';
 import { PIPELINE_STEPS } from './steps.ts';
@@ -87,7 +86,6 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       // the HTTP edge spooled the file (or refused it on arrival, e.g. too large) before this ran
-      if (args.file instanceof RefusedUpload) throw args.file.error;
       const { image } = await ctx.services.images.upload(ctx.viewer!.user, { file: args.file, checksum: args.checksum, collectionId: String(args.collectionId), slug: args.slug || null });
       return image;
     },

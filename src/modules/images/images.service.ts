@@ -5,11 +5,11 @@
  */
 import { Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { newId } from '../../db/ids.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Logger } from '../../logger.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
-import type { SpooledFile } from '../../storage/spool.ts';
+import { RefusedUpload, type SpooledFile, type UploadValue } from '../../storage/spool.ts';
 import type { User } from '../accounts/user.entity.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
 import type { QuotaService, QuotaStatus } from '../quota/quota.service.ts';
@@ -21,9 +21,9 @@ import { inspectSource, sniffFormat, type SourceLimits } from './sniff.ts';
 import { isValidSlug, nextFreeSlug, slugFromFilename } from './slug.ts';
 import { allObjectKeys, originalKey } from './variant-urls.ts';
 
-/** An upload as the HTTP edge hands it over: the file spooled and hashed, the fields as sent. */
+/** An upload as the HTTP edge hands it over: the file spooled and hashed (or refused on arrival), the fields as sent. */
 export interface UploadCommand {
-  file: SpooledFile;
+  file: UploadValue;
   checksum: string;
   collectionId: string;
   /** null: made from the file name. */
@@ -51,6 +51,8 @@ export class ImagesService {
     private readonly queue: JobQueue,
     private readonly limits: SourceLimits,
     private readonly logger: Logger,
+    /** Told each upload's result: `accepted`, or the code it was refused with (metrics). */
+    private readonly onResult: (result: string) => void = () => {},
   ) {
     this.images = db.getRepository(Image);
   }
@@ -60,14 +62,21 @@ export class ImagesService {
    * Owns the spooled file from here: it is removed when this returns, accepted or not.
    */
   async upload(user: User, command: UploadCommand): Promise<{ image: Image; quota: QuotaStatus }> {
+    const { file } = command;
     try {
-      return await this.accept(user, command);
+      if (file instanceof RefusedUpload) throw file.error; // e.g. too large: refused while it arrived
+      const accepted = await this.accept(user, { ...command, file });
+      this.onResult('accepted');
+      return accepted;
+    } catch (err) {
+      this.onResult(err instanceof AppError ? err.code : 'error');
+      throw err;
     } finally {
-      await command.file.discard();
+      if (!(file instanceof RefusedUpload)) await file.discard();
     }
   }
 
-  private async accept(user: User, { file, checksum, collectionId, slug }: UploadCommand): Promise<{ image: Image; quota: QuotaStatus }> {
+  private async accept(user: User, { file, checksum, collectionId, slug }: UploadCommand & { file: SpooledFile }): Promise<{ image: Image; quota: QuotaStatus }> {
     if (!/^[0-9a-f]{64}$/i.test(checksum.trim())) {
       throw new ValidationError('checksum must be the SHA-256 of the file as 64 hex characters', 'INVALID_CHECKSUM');
     }

@@ -27,6 +27,8 @@ export class ImageProcessor {
     /** Where originals are fetched to while processed (under DATA_DIR, swept at start-up). */
     private readonly scratchDir: string,
     private readonly logger: Logger,
+    /** Told how long each step of an image took (metrics). */
+    private readonly onStepTime: (step: PipelineStep, seconds: number) => void = () => {},
   ) {}
 
   async run(job: Job<ProcessImageJob>): Promise<void> {
@@ -36,7 +38,15 @@ export class ImageProcessor {
     const source = scratchPath(this.scratchDir, 'source');
     // Steps are recorded and published strictly in order, even when reported from callbacks.
     let steps = Promise.resolve();
+    let current: { step: PipelineStep; since: number } | null = null;
+    const timeStep = (next: PipelineStep | null) => {
+      if (current?.step === next) return;
+      const now = performance.now();
+      if (current) this.onStepTime(current.step, (now - current.since) / 1000);
+      current = next ? { step: next, since: now } : null;
+    };
     const report = (step: PipelineStep, progress?: number) => {
+      timeStep(step);
       steps = steps.then(() => this.lifecycle.recordStep(image, step, progress)).catch((err: unknown) => log.warn({ err }, 'could not record a step'));
       return steps;
     };
@@ -71,7 +81,9 @@ export class ImageProcessor {
       // the public copies exist: the staged files are not needed any more, and must be gone by `ready`
       await this.store.delete(allStagingKeys(image.id)).catch((err: unknown) => log.warn({ err }, 'could not remove staged outputs'));
       await steps;
+      timeStep('ACTIVATE');
       const outcome = await this.lifecycle.activate(image, { width: result.width, height: result.height, pages: result.pages, variants });
+      timeStep(null);
       if (outcome === 'activated') log.info('image ready');
     } catch (err) {
       const permanent = err instanceof AppError;

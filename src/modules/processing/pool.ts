@@ -93,6 +93,11 @@ export class ProcessingPool {
     }
   }
 
+  /** Share of the pool's capacity used since it started (0–1), for metrics. */
+  get utilization(): number {
+    return this.#piscina.utilization;
+  }
+
   /** Lets running images finish, refuses queued ones, then stops the threads. */
   async close(): Promise<void> {
     await this.#piscina.close({ force: true });
