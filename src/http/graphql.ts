@@ -15,10 +15,11 @@ import type { Logger } from '../logger.ts';
 import type { Viewer } from '../modules/accounts/accounts.service.ts';
 import { getSchema } from '../schema.ts';
 import type { Services } from '../services.ts';
-import { renderOfflineGraphiQL } from './graphiql.ts';
+import { graphiqlScriptHashes, renderOfflineGraphiQL } from './graphiql.ts';
 import { graphqlLimits } from './graphql-limits.ts';
 import { useGraphQLSSE } from './graphql-sse.ts';
 import { readGraphQLMultipart } from './graphql-multipart.ts';
+import { graphiqlPolicy } from './security-headers.ts';
 import { isMultipart } from './multipart.ts';
 import { sendJson } from './rest.ts';
 
@@ -70,6 +71,8 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
   };
   const cookiesPlugin: Plugin<GraphQLServerContext> = {
     onResponse({ response, serverContext }) {
+      // the one HTML page Yoga serves is GraphiQL: its own policy replaces the API's
+      if (response.headers.get('content-type')?.startsWith('text/html')) response.headers.set('Content-Security-Policy', graphiqlPolicy(graphiqlScriptHashes));
       for (const cookie of (serverContext as Partial<GraphQLServerContext>).responseCookies ?? []) {
         response.headers.append('Set-Cookie', cookie);
       }

@@ -13,6 +13,7 @@ import type { ObjectStore } from '../storage/object-store.ts';
 import { createCdnHandler } from './cdn.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { serveMetrics } from './metrics-route.ts';
+import { applySecurityHeaders, dashboardPolicy } from './security-headers.ts';
 import { createDashboardHandler } from './static.ts';
 import { OriginPolicy } from './cors.ts';
 import { createGraphQL, GRAPHQL_SSE_PATH } from './graphql.ts';
@@ -126,6 +127,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
       return sendJson(res, out.status, out.body, out.headers);
     }
     label.route = path.startsWith('/cdn/') ? '/cdn' : path.startsWith('/assets/') ? '/assets' : '/ (dashboard)';
+    if (!path.startsWith('/cdn/')) res.setHeader('Content-Security-Policy', dashboardPolicy(config.http.cdnBaseUrl));
     for (const handler of extraHandlers) {
       if (await handler(req, res, path)) return;
     }
@@ -135,6 +137,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || randomUUID();
     res.setHeader('X-Request-Id', requestId);
+    applySecurityHeaders(res);
     const started = performance.now();
     const label = { route: 'invalid' };
     res.once('finish', () => {

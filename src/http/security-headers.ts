@@ -1,0 +1,32 @@
+/**
+ * Security headers for every response, and the Content-Security-Policy of each kind of page:
+ * JSON and images may load nothing and be framed nowhere; the dashboard runs only its own bundled
+ * scripts; GraphiQL (one inline bundle, see graphiql.ts) runs only that script, by its hash.
+ */
+import type { ServerResponse } from 'node:http';
+
+const COMMON = "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+
+/** API bodies, images, errors: nothing to run, nothing to load, never in a frame. */
+export const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/** The dashboard: its own hashed assets; images from this server or the CDN; WebSocket/SSE to itself. */
+export function dashboardPolicy(cdnBaseUrl: string): string {
+  const cdn = new URL(cdnBaseUrl).origin;
+  return `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' ${cdn} data: blob:; connect-src 'self'; worker-src 'self'; font-src 'self'; ${COMMON}`;
+}
+
+/** GraphiQL: its inline bundle by hash; the editor injects styles and starts workers from blob/data URLs. */
+export function graphiqlPolicy(scriptHashes: Iterable<string>): string {
+  const scripts = [...scriptHashes].map((h) => `'sha256-${h}'`).join(' ');
+  return `default-src 'self'; script-src ${scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob: data:; ${COMMON}`;
+}
+
+/** Set on every response before anything is written; HTML pages replace the CSP with their own. */
+export function applySecurityHeaders(res: ServerResponse): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Content-Security-Policy', API_POLICY);
+}
