@@ -162,7 +162,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
         ready: async () => (await dataSource.query('SELECT 1')).length === 1,
       });
       handler = http.handle;
-      const sockets = attachWebSockets(server.server, http.yoga, services, http.policy, logger.child({ module: 'websocket' }));
+      const sockets = attachWebSockets(server.server, http.yoga, services, http.policy, logger.child({ module: 'websocket' }), config.http.secureCookies);
       // on shutdown (closers run in reverse): sockets first — an upgraded socket would hold the
       // HTTP server's close open — then stop accepting requests; the early registration above is
       // for start-up failures

@@ -40,7 +40,7 @@ export function createHttpHandler(deps: HttpDeps) {
     if (policy.isForbiddenCrossSite(req)) {
       return sendJson(res, 403, { message: 'Cross-site request refused', code: 'CSRF_REJECTED' });
     }
-    const creds = readCredentials(req.headers);
+    const creds = readCredentials(req.headers, config.http.secureCookies);
     const forwarded = config.http.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() : '';
     const clientIp = forwarded || req.socket.remoteAddress;
 

@@ -33,6 +33,7 @@ export function attachWebSockets(
   services: Services,
   policy: OriginPolicy,
   logger: Logger,
+  secureCookies: boolean,
 ): { close: () => Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const trusted = new WeakMap<IncomingMessage, boolean>();
@@ -56,8 +57,8 @@ export function attachWebSockets(
         const extra = ctx.extra as SocketExtra & { request: IncomingMessage };
         const auth = typeof params.authorization === 'string' ? params.authorization : undefined;
         let credentials: Credentials | null = null;
-        if (auth) credentials = readCredentials({ authorization: /^Bearer /i.test(auth) ? auth : `Bearer ${auth}` });
-        else if (trusted.get(extra.request)) credentials = readCredentials({ cookie: extra.request.headers.cookie });
+        if (auth) credentials = readCredentials({ authorization: /^Bearer /i.test(auth) ? auth : `Bearer ${auth}` }, secureCookies);
+        else if (trusted.get(extra.request)) credentials = readCredentials({ cookie: extra.request.headers.cookie }, secureCookies);
         const viewer = credentials && (await resolveViewer(services.accounts, credentials));
         if (!viewer) return false; // closes with 4403 Forbidden
         extra.viewer = viewer;
