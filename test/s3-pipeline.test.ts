@@ -154,6 +154,20 @@ describe('S3 storage end to end', () => {
     }
   });
 
+  it('an upload while the bucket is unreachable answers 503 with Retry-After, not 500', async () => {
+    const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#135' } }).jpeg().toBuffer();
+    proxy.setRules({ failFraction: 1, failWith: 'drop' });
+    try {
+      const up = await restUpload(client, photo, { collection, slug: 'bucket-away' });
+      expect(up.status).toBe(503);
+      expect(up.body).toEqual({ message: expect.any(String), code: 'UNAVAILABLE' });
+      expect(up.res.headers.get('retry-after')).toBe('5');
+    } finally {
+      proxy.setRules({});
+    }
+    expect((await restUpload(client, photo, { collection, slug: 'bucket-away' })).status).toBe(201);
+  });
+
   it('delete removes every object of the image from the bucket', async () => {
     const photo = await sharp({ create: { width: 500, height: 500, channels: 3, background: '#999' } }).jpeg().toBuffer();
     const up = await restUpload(client, photo, { collection, slug: 'gone' });

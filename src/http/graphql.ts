@@ -16,6 +16,7 @@ import type { Viewer } from '../modules/accounts/accounts.service.ts';
 import { getSchema } from '../schema.ts';
 import type { Services } from '../services.ts';
 import { sendJson } from './rest.ts';
+import { asServiceUnavailable } from './unavailable.ts';
 
 /** What the HTTP layer hands Yoga for each request. */
 export interface GraphQLServerContext {
@@ -35,12 +36,13 @@ function maskAppErrors(error: unknown, message: string, isDev?: boolean): Error 
   let original: unknown = error;
   // Resolver errors arrive wrapped (sometimes twice) in GraphQLErrors; find the thrown one.
   while (original instanceof GraphQLError && original.originalError) original = original.originalError;
+  original = asServiceUnavailable(original) ?? original; // database or storage away: UNAVAILABLE, HTTP 503 + Retry-After
   if (original instanceof AppError) {
     const gqlError = error instanceof GraphQLError ? error : undefined;
     return new GraphQLError(original.message, {
       nodes: gqlError?.nodes,
       path: gqlError?.path,
-      extensions: { code: original.code, http: { status: original.status === 401 ? 401 : 200 } },
+      extensions: { code: original.code, http: { status: original.status === 401 || original.status === 503 ? original.status : 200, headers: original.headers } },
     });
   }
   return maskError(error, message, isDev);

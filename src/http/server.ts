@@ -11,6 +11,7 @@ import type { Services } from '../services.ts';
 import { OriginPolicy } from './cors.ts';
 import { createGraphQL } from './graphql.ts';
 import { compileRoutes, errorResponse, matchRoute, readJson, sendJson, type RestRequest, type Route } from './rest.ts';
+import { unavailableResponse } from './unavailable.ts';
 import { readCredentials, resolveViewer } from './viewer.ts';
 
 export interface HttpDeps {
@@ -93,7 +94,12 @@ export function createHttpHandler(deps: HttpDeps) {
       await route(req, res, path);
     } catch (err) {
       const clientStatus = (err as { status?: unknown }).status;
-      if (err instanceof AppError) {
+      const outage = unavailableResponse(err, path); // database or storage away: 503 + Retry-After, not 500
+      if (outage) {
+        log.warn({ err, requestId }, 'backing service unavailable');
+        if (!res.headersSent) sendJson(res, outage.status, outage.body, outage.headers);
+        else res.destroy();
+      } else if (err instanceof AppError) {
         const out = errorResponse(err);
         if (!res.headersSent) sendJson(res, out.status, out.body, out.headers);
       } else if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500) {
