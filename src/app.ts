@@ -129,7 +129,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
 
     let control: App['processing'] = null;
     if (processing) {
-      const pool = new ProcessingPool({ threads: config.processing.threads, taskTimeoutMs: config.limits.jobTimeoutMs, maxInputPixels: config.limits.maxInputPixels });
+      const pool = new ProcessingPool({ threads: config.processing.threads, taskTimeoutMs: config.limits.jobTimeoutMs, maxInputPixels: config.limits.maxInputPixels, memoryBudgetBytes: config.processing.memoryBudgetMb * 2 ** 20 });
       const processor = new ImageProcessor(dataSource, store, pool, status, logger.child({ module: 'processing' }));
       control = {
         pause: () => queue.stopWorking(),

@@ -14,6 +14,7 @@ import { PIPELINE_STEPS, STEP_PROGRESS } from '../status/steps.ts';
 import { INVALID_IMAGE, type ProcessingStep, type VariantOutput } from './pipeline.ts';
 import type { WorkerMessage, WorkerTask } from './pipeline.worker.ts';
 import { restrictLoaders } from './loaders.ts';
+import { footprintBytes, PixelBudget } from './pixel-budget.ts';
 import { planVariants } from './variant-plan.ts';
 
 export type { ProcessingStep, VariantOutput };
@@ -25,6 +26,8 @@ export interface ProcessingPoolOptions {
   maxInputPixels: number;
   /** Intake enforces the frame limit; here it defaults to none (pixels × frames stays bounded). */
   maxFrames?: number;
+  /** Memory the images in flight may hold together (pixel-budget.ts); default: no limit but the thread count. */
+  memoryBudgetBytes?: number;
 }
 
 export interface ProcessResult {
@@ -46,10 +49,12 @@ export type StepCallback = (step: ProcessingStep, progress: number) => void;
 export class ProcessingPool {
   readonly #piscina: Piscina;
   readonly #options: Required<ProcessingPoolOptions>;
+  readonly #budget: PixelBudget;
 
   constructor(options: ProcessingPoolOptions) {
     restrictLoaders();
-    this.#options = { maxFrames: Number.POSITIVE_INFINITY, ...options };
+    this.#options = { maxFrames: Number.POSITIVE_INFINITY, memoryBudgetBytes: Number.POSITIVE_INFINITY, ...options };
+    this.#budget = new PixelBudget(this.#options.memoryBudgetBytes);
     this.#piscina = new Piscina({
       filename: workerFilename(),
       // Threads stay up: starting one (and loading sharp in it) costs more than an idle thread.
@@ -65,6 +70,8 @@ export class ProcessingPool {
     const { maxInputPixels, maxFrames, taskTimeoutMs } = this.#options;
     const source = await inspectSource(sourcePath, { maxInputPixels, maxFrames });
     const plan = planVariants(source);
+    // Admitted by the memory it will hold, not only by a free thread; waiting here is not its run time.
+    const release = await this.#budget.acquire(footprintBytes({ width: source.width, height: source.height, pages: source.pages, alpha: source.format !== 'jpeg' }));
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -91,6 +98,7 @@ export class ProcessingPool {
     } finally {
       clearTimeout(timer);
       port1.close();
+      release();
     }
   }
 
