@@ -114,7 +114,9 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const collections = new CollectionsService(dataSource);
     const quota = new QuotaService(dataSource, config.plans, clock);
     const lifecycle = new ImageLifecycle(dataSource, store, events, logger.child({ module: 'images' }));
-    const pool = processing ? new ProcessingPool({ threads: config.processing.threads, taskTimeoutMs: config.limits.jobTimeoutMs, maxInputPixels: config.limits.maxInputPixels }) : null;
+    const pool = processing
+      ? new ProcessingPool({ threads: config.processing.threads, taskTimeoutMs: config.limits.jobTimeoutMs, maxInputPixels: config.limits.maxInputPixels, memoryBudgetBytes: config.processing.memoryBudgetMb * 2 ** 20 })
+      : null;
     const metrics = new Metrics({ jobs: () => queue.stats(), eventBusReconnects: () => events.reconnects, poolUtilization: pool ? () => pool.utilization : undefined });
     const images = new ImagesService(dataSource, store, lifecycle, collections, quota, queue, config.limits, logger.child({ module: 'images' }), (result) => metrics.uploads.inc({ result }));
     const services: Services = { accounts, collections, images, imageWatch: new ImageWatch(dataSource, events, collections), quota, config: settings };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { totalmem } from 'node:os';
+import { ConfigError, defaultBudgetMib, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
   it('applies the contract defaults', () => {
@@ -63,5 +64,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ STORAGE: 's3' })).toThrow(/S3_BUCKET: required when STORAGE=s3/);
     expect(() => loadConfig({ STORAGE: 'ftp' })).toThrow(/^STORAGE:/);
     expect(() => loadConfig({ CORS_ORIGINS: 'https://ok.example.com,not a url' })).toThrow(/CORS_ORIGINS/);
+  });
+});
+
+describe('PROCESSING_MEMORY_MB', () => {
+  it('defaults to 256 MiB per thread, at most a quarter of the memory, at least 256 MiB', () => {
+    const MIB = 2 ** 20;
+    expect(defaultBudgetMib(2, 24 * 1024 * MIB)).toBe(512);
+    expect(defaultBudgetMib(8, 4 * 1024 * MIB)).toBe(1024);
+    expect(defaultBudgetMib(2, 512 * MIB)).toBe(256);
+    expect(loadConfig({ WORKER_THREADS: '3' }).processing.memoryBudgetMb).toBe(defaultBudgetMib(3, totalmem()));
+  });
+
+  it('takes an explicit value and refuses nonsense with a line naming it', () => {
+    expect(loadConfig({ PROCESSING_MEMORY_MB: '700' }).processing.memoryBudgetMb).toBe(700);
+    expect(() => loadConfig({ PROCESSING_MEMORY_MB: 'lots' })).toThrow(/^PROCESSING_MEMORY_MB: must be a whole number/m);
+    expect(() => loadConfig({ PROCESSING_MEMORY_MB: '10' })).toThrow(/PROCESSING_MEMORY_MB: /);
   });
 });

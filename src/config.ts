@@ -2,7 +2,7 @@
  * Environment → typed, nested Config. The only reader of process.env. Every problem is reported at
  * once, one line per variable, so an operator fixes a bad deployment in one go.
  */
-import { cpus } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -38,7 +38,7 @@ export interface Config {
       };
   plans: Record<PlanName, number>;
   limits: { maxUploadBytes: number; maxInputPixels: number; maxFrames: number; maxJsonBytes: number; jobTimeoutMs: number };
-  processing: { enabled: boolean; threads: number };
+  processing: { enabled: boolean; threads: number; /** Memory the pool's images may hold at once (pixel-budget.ts). */ memoryBudgetMb: number };
   /** What a GraphQL document may ask for (see src/http/graphql-limits.ts and the README). */
   graphql: { introspection: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
   /** GET /metrics: a bearer token when set; workers (no HTTP port) listen for it on their own port when set. */
@@ -121,6 +121,7 @@ const schema = z.object({
   GRAPHQL_MAX_COST: intIn(1, 1000000000).default(10000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: intIn(1, 65535).optional(),
+  PROCESSING_MEMORY_MB: intIn(64, 2 ** 24).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -146,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
   const dataDir = resolve(e.DATA_DIR);
+  const threads = e.WORKER_THREADS ?? Math.max(1, cpus().length);
   const urlHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
   const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${e.PORT}`;
   return {
@@ -182,7 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxJsonBytes: 1024 * 1024,
       jobTimeoutMs: e.JOB_TIMEOUT_MS,
     },
-    processing: { enabled: e.PROCESSING, threads: e.WORKER_THREADS ?? Math.max(1, cpus().length) },
+    processing: { enabled: e.PROCESSING, threads, memoryBudgetMb: e.PROCESSING_MEMORY_MB ?? defaultBudgetMib(threads, totalmem()) },
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
@@ -194,6 +196,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { token: e.METRICS_TOKEN, workerPort: e.METRICS_PORT },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * PROCESSING_MEMORY_MB's default: 256 MiB per worker thread — one typical camera photo (≤ 24 MP
+ * opaque: 227 MiB measured, see modules/processing/pixel-budget.ts) per thread, so everyday uploads
+ * keep every thread busy while larger ones lower the concurrency — but at most a quarter of the
+ * machine's memory, and at least 256 MiB (one such photo at a time).
+ */
+export function defaultBudgetMib(threads: number, totalMemoryBytes: number): number {
+  const perThread = 256;
+  return Math.min(threads * perThread, Math.max(perThread, Math.floor(totalMemoryBytes / 4 / 2 ** 20)));
 }
 
 /** The process environment over the given defaults (a command's own defaults, e.g. quieter logs). */

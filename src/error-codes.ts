@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   NOT_FOUND: 'No such object (or it belongs to someone else).',
   CONFLICT: 'The request conflicts with the current state.',
   PAYLOAD_TOO_LARGE: 'The request body is too large.',
+  // outages
+  UNAVAILABLE: 'A backing service (database or storage) cannot be reached right now; retry after the Retry-After seconds.',
   // request bodies
   INVALID_INPUT: 'A required input is missing or has the wrong type.',
   INVALID_JSON: 'The body is not a JSON object.',

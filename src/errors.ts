@@ -77,3 +77,13 @@ export class QuotaExceededError extends TooManyRequestsError {
     this.resetsAt = resetsAt;
   }
 }
+
+/** How long clients are told to wait while a backing service is away (a PostgreSQL restart takes seconds). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** A backing service (the database, the object store) cannot be reached right now: 503, try again later. */
+export class ServiceUnavailableError extends AppError {
+  constructor(message = 'The service is temporarily unavailable: a backing service (database or storage) cannot be reached. Try again shortly.', retryAfterSeconds = UNAVAILABLE_RETRY_AFTER_SECONDS) {
+    super(message, 'UNAVAILABLE', 503, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}

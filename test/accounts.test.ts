@@ -5,7 +5,8 @@ import { Client } from './support/http.ts';
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp();
+  // TRUST_PROXY lets the throttling tests speak from several client addresses (X-Forwarded-For).
+  app = await startTestApp({ TRUST_PROXY: 'on' });
 });
 afterAll(async () => {
   await app?.close();
@@ -109,32 +110,71 @@ describe('REST sign-up, login, logout, me', () => {
     expect((await c.json('GET', '/api/v1/auth/me')).status).toBe(401);
   });
 
-  it('throttles failed logins per account with 429 and Retry-After', async () => {
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+  const logIn = (c: Client, addr: string, password: string, ip: string) => c.json('POST', '/api/v1/auth/login', { email: addr, password }, from(ip));
+
+  it('throttles an attacker by (account, address): locked after 10 failures, the victim still logs in from elsewhere', async () => {
     await app.dataSource.query('DELETE FROM login_throttle');
-    const addr = email();
-    await new Client(app.url).signUp(addr, 'right password');
-    const c = new Client(app.url);
+    const victim = email();
+    await new Client(app.url).signUp(victim, 'right password');
+    const attacker = new Client(app.url);
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await c.json('POST', '/api/v1/auth/login', { email: addr, password: `wrong ${i}` })).status);
-    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
-    expect(statuses.slice(10)).toEqual([429, 429]);
-    // the account stays locked for other addresses too: the per-account counter is not per address
-    await app.dataSource.query(`DELETE FROM login_throttle WHERE key LIKE 'ip:%'`);
-    const blocked = await c.json('POST', '/api/v1/auth/login', { email: addr, password: 'right password' });
+    for (let i = 0; i < 12; i++) statuses.push((await logIn(attacker, victim, `wrong ${i}`, '203.0.113.7')).status);
+    expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+    // even the right password is refused from the attacker's address for now
+    const blocked = await logIn(attacker, victim, 'right password', '203.0.113.7');
     expect(blocked.status).toBe(429);
-    expect(blocked.body).toMatchObject({ code: 'LOGIN_THROTTLED' });
+    expect(blocked.body).toEqual({ message: expect.any(String), code: 'LOGIN_THROTTLED' });
     expect(Number(blocked.res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(blocked.res.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    // the owner, from their own address, is not locked out by the attacker's 10 requests
+    const own = await logIn(new Client(app.url), victim, 'right password', '198.51.100.20');
+    expect(own.status).toBe(200);
+    // and the attacker may still try other accounts (up to the per-address limit)
+    expect((await logIn(attacker, email(), 'whatever1', '203.0.113.7')).status).toBe(401);
   });
 
-  it('throttles failed logins per client address across accounts', async () => {
-    // Each account fails once, all from this address: the address budget runs out first.
+  it('locks an account from everywhere only after 100 failures within an hour, spread over addresses', async () => {
+    await app.dataSource.query('DELETE FROM login_throttle');
+    const victim = email();
+    await new Client(app.url).signUp(victim, 'right password');
+    const c = new Client(app.url);
+    // 25 addresses × 4 failures: each stays under its (account, address) and address limits
+    const statuses: number[] = [];
+    for (let n = 0; n < 100; n++) statuses.push((await logIn(c, victim, `guess ${n}`, `192.0.2.${1 + (n % 25)}`)).status);
+    expect(statuses).toEqual(Array(100).fill(401));
+    const fresh = await logIn(c, victim, 'right password', '198.51.100.99');
+    expect(fresh.status).toBe(429);
+    expect(fresh.body).toMatchObject({ code: 'LOGIN_THROTTLED' });
+    // the account window is an hour, not a minute
+    expect(Number(fresh.res.headers.get('retry-after'))).toBeGreaterThan(60);
+    expect(Number(fresh.res.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
+    // other accounts are untouched
+    const other = email();
+    await new Client(app.url).signUp(other, 'right password');
+    expect((await logIn(c, other, 'right password', '198.51.100.99')).status).toBe(200);
+  });
+
+  it('a success does not reset the account-wide counter (99 failures, a login, 1 more failure: locked)', async () => {
+    await app.dataSource.query('DELETE FROM login_throttle');
+    const victim = email();
+    await new Client(app.url).signUp(victim, 'right password');
+    const c = new Client(app.url);
+    for (let n = 0; n < 99; n++) expect((await logIn(c, victim, `guess ${n}`, `192.0.2.${100 + (n % 25)}`)).status).toBe(401);
+    expect((await logIn(c, victim, 'right password', '198.51.100.30')).status).toBe(200);
+    expect((await logIn(c, victim, 'one more guess', '192.0.2.200')).status).toBe(401);
+    expect((await logIn(c, victim, 'right password', '198.51.100.30')).status).toBe(429);
+  });
+
+  it('throttles failed logins per client address across accounts after 30 a minute', async () => {
+    // Each account fails once, all from one address: the address budget runs out.
     await app.dataSource.query('DELETE FROM login_throttle');
     const c = new Client(app.url);
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await c.json('POST', '/api/v1/auth/login', { email: email(), password: 'whatever1' })).status);
-    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
-    expect(statuses[10]).toBe(429);
+    for (let i = 0; i < 31; i++) statuses.push((await logIn(c, email(), 'whatever1', '203.0.113.50')).status);
+    expect(statuses).toEqual([...Array(30).fill(401), 429]);
+    // another address is not affected
+    expect((await logIn(c, email(), 'whatever1', '203.0.113.51')).status).toBe(401);
     await app.dataSource.query('DELETE FROM login_throttle');
   });
 });
@@ -218,5 +258,48 @@ describe('GraphQL accounts', () => {
     const res = await c.gql(ApiKeysDocument);
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(res.data).toBeNull();
+  });
+});
+
+describe('session cookie name and attributes', () => {
+  let https: TestApp;
+  beforeAll(async () => {
+    https = await startTestApp({ PUBLIC_BASE_URL: 'https://images.example.com' });
+  });
+  afterAll(async () => {
+    await https?.close();
+  });
+
+  it('on https it is __Host-optimage_session: Secure, Path=/, no Domain; only that name is read', async () => {
+    const c = new Client(https.url);
+    const signUp = await c.json('POST', '/api/v1/auth/signup', { email: email(), password: 'long enough' });
+    const cookie = signUp.res.headers.getSetCookie()[0]!;
+    expect(cookie).toMatch(/^__Host-optimage_session=[A-Za-z0-9_-]{43}; /);
+    const attributes = cookie.split(';').slice(1).map((a) => a.trim().split('=')[0]!.toLowerCase());
+    expect(attributes).toEqual(expect.arrayContaining(['path', 'httponly', 'samesite', 'secure']));
+    expect(attributes).not.toContain('domain');
+    expect(cookie).toContain('Path=/;');
+    expect((await c.json('GET', '/api/v1/auth/me')).status).toBe(200);
+    // the same token under the unprefixed name (what a subdomain or http response could plant) is not a session here
+    const token = c.cookie!.split('=')[1]!;
+    const plain = new Client(https.url);
+    plain.cookie = `optimage_session=${token}`;
+    expect((await plain.json('GET', '/api/v1/auth/me')).status).toBe(401);
+    // GraphQL reads the same cookie
+    expect((await c.gql(MeDocument)).data?.me).not.toBeNull();
+    const out = await c.request('POST', '/api/v1/auth/logout');
+    expect(out.headers.getSetCookie()[0]).toMatch(/^__Host-optimage_session=; Path=\/; .*Max-Age=0; Secure$/);
+  });
+
+  it('on http it is the plain optimage_session without Secure; a __Host- name is not read', async () => {
+    const c = new Client(app.url);
+    const signUp = await c.json('POST', '/api/v1/auth/signup', { email: email(), password: 'long enough' });
+    const cookie = signUp.res.headers.getSetCookie()[0]!;
+    expect(cookie).toMatch(/^optimage_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
+    const token = c.cookie!.split('=')[1]!;
+    const prefixed = new Client(app.url);
+    prefixed.cookie = `__Host-optimage_session=${token}`;
+    expect((await prefixed.json('GET', '/api/v1/auth/me')).status).toBe(401);
+    expect((await c.json('GET', '/api/v1/auth/me')).status).toBe(200);
   });
 });

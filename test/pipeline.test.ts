@@ -195,6 +195,26 @@ describe('ProcessingPool.process', () => {
     }
   });
 
+  it('with a memory budget two images that do not fit together run one after the other, and a failure frees its share', async () => {
+    // photo.jpg (1600×1200 opaque) needs ~56 MiB by footprintBytes: a 64 MiB budget on 2 threads holds one at a time
+    const budgeted = new ProcessingPool({ threads: 2, taskTimeoutMs: 60_000, maxInputPixels: limits.maxInputPixels, memoryBudgetBytes: 64 * 2 ** 20 });
+    try {
+      const timeline: string[] = [];
+      const run = (name: string, path: string) =>
+        processFile(budgeted, path, () => void (timeline.at(-1) === name ? undefined : timeline.push(name))).then(
+          () => timeline.push(`${name} done`),
+          () => timeline.push(`${name} failed`),
+        );
+      await Promise.all([run('a', paths['photo.jpg']!), run('bad', paths.truncatedJpeg!), run('b', paths['photo.jpg']!)]);
+      // no interleaving: each image's steps, then its end, before the next image starts (in whichever
+      // order their headers were read); the failed one let the next in
+      const blocks = Array.from({ length: timeline.length / 2 }, (_, i) => timeline.slice(2 * i, 2 * i + 2).join(' → '));
+      expect(blocks.sort()).toEqual(['a → a done', 'b → b done', 'bad → bad failed']);
+    } finally {
+      await budgeted.close();
+    }
+  });
+
   it('stops a task that runs past the time limit', async () => {
     const hasty = new ProcessingPool({ threads: 1, taskTimeoutMs: 1, maxInputPixels: limits.maxInputPixels });
     try {

@@ -3,10 +3,17 @@
  * bucket root under the public URL pattern (so a public bucket serves CDN_BASE_URL directly),
  * originals private under _originals/, transient S3 failures retried, delete removes every object.
  */
-import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspectSource } from '../src/modules/images/sniff.ts';
+import { runPipeline } from '../src/modules/processing/pipeline.ts';
 import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
+import { planVariants } from '../src/modules/processing/variant-plan.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';
 import { startFaultProxy, startS3, type FaultProxy, type TestS3 } from './support/s3.ts';
@@ -22,6 +29,20 @@ let s3client: S3Client;
 async function keys(): Promise<string[]> {
   const out = await s3client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
   return (out.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+/** Size → the WebP bytes the real pipeline (pipeline.ts, variant-plan.ts) makes from `photo`. */
+async function expectedVariants(photo: Buffer): Promise<Map<number, Buffer>> {
+  const dir = await mkdtemp(join(tmpdir(), 'optimage-expected-'));
+  try {
+    const sourcePath = join(dir, 'photo.jpg');
+    await writeFile(sourcePath, photo);
+    const source = await inspectSource(sourcePath, { maxInputPixels: 1e8, maxFrames: 1 });
+    const outputs = await runPipeline({ sourcePath, plan: planVariants(source), animated: false, maxInputPixels: 1e8 });
+    return new Map(outputs.flatMap((o) => o.sizes.map((size) => [size, Buffer.from(o.bytes)] as const)));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 beforeAll(async () => {
@@ -103,6 +124,48 @@ describe('S3 storage end to end', () => {
     expect(final.status).toBe('ready');
     const jobs = await app.dataSource.query(`SELECT retry_count FROM pgboss.job WHERE name = 'process-image' AND data->>'imageId' = $1`, [up.body.id]);
     expect(jobs[0].retry_count).toBeGreaterThanOrEqual(1);
+  });
+
+  it('bytes flipped on the way to the bucket never stay: the original and every variant are stored as sent', async () => {
+    const photo = await sharp({ create: { width: 1000, height: 700, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
+    proxy.reset();
+    // the first PUT of every object (the original, then each staged variant) gets one byte flipped
+    const flipped = new Set<string>();
+    const firstPut = (req: IncomingMessage) => req.method === 'PUT' && req.headers['x-amz-copy-source'] === undefined && !flipped.has(req.url!) && !!flipped.add(req.url!);
+    proxy.setRules({ corrupt: { match: firstPut } });
+    try {
+      const up = await restUpload(client, photo, { collection, slug: 'flipped' });
+      expect(up.status).toBe(201);
+      expect((await waitForImage(client, up.body.id)).status).toBe('ready');
+      // the original and at least one staged output per distinct size were corrupted once, then sent again
+      expect(proxy.requests.filter((r) => r.outcome === 'corrupted').length).toBeGreaterThanOrEqual(2);
+      expect(proxy.requests.filter((r) => r.outcome === 'corrupted').length).toBe(flipped.size);
+      const original = await s3client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `_originals/${up.body.id}` }));
+      expect(Buffer.from(await original.Body!.transformToByteArray()).equals(photo)).toBe(true);
+      // the same pipeline, run here on the same file, makes the same bytes: what the bucket serves must be exactly those
+      const expected = await expectedVariants(photo);
+      for (const size of VARIANT_SIZES) {
+        const res = await fetch(`${up.body.baseUrl}/${collection}/${size}/flipped.webp`);
+        expect(res.status).toBe(200);
+        expect(Buffer.from(await res.arrayBuffer()).equals(expected.get(size)!), `size ${size}`).toBe(true);
+      }
+    } finally {
+      proxy.setRules({});
+    }
+  });
+
+  it('an upload while the bucket is unreachable answers 503 with Retry-After, not 500', async () => {
+    const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#135' } }).jpeg().toBuffer();
+    proxy.setRules({ failFraction: 1, failWith: 'drop' });
+    try {
+      const up = await restUpload(client, photo, { collection, slug: 'bucket-away' });
+      expect(up.status).toBe(503);
+      expect(up.body).toEqual({ message: expect.any(String), code: 'UNAVAILABLE' });
+      expect(up.res.headers.get('retry-after')).toBe('5');
+    } finally {
+      proxy.setRules({});
+    }
+    expect((await restUpload(client, photo, { collection, slug: 'bucket-away' })).status).toBe(201);
   });
 
   it('delete removes every object of the image from the bucket', async () => {

@@ -1,7 +1,7 @@
 /** `npm start` as a new user runs it: embedded PostgreSQL, clean stop, restart with data, SIGKILL recovery. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,5 +71,28 @@ describe('serve with the embedded PostgreSQL', () => {
     }
     expect(stderr).toContain('optimage: configuration error: PORT:');
     expect(stderr).toContain('optimage: configuration error: MAX_UPLOAD_BYTES:');
+  });
+});
+
+describe('serve with TMPDIR set to a private directory', () => {
+  it('initialises and starts the embedded PostgreSQL even when the postgres user cannot read TMPDIR', async () => {
+    const privateTmp = await mkdtemp(join(tmpdir(), 'optimage-private-tmp-'));
+    await chmod(privateTmp, 0o700);
+    const dir = await mkdtemp(join(tmpdir(), 'optimage-start-tmpdir-'));
+    await chmod(dir, 0o755);
+    try {
+      const port = String(await freePort());
+      const run = runMain(['serve'], { DATA_DIR: dir, PORT: port, PROCESSING: 'off', TMPDIR: privateTmp });
+      await run.waitFor(/optimage listening on/);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      // the init-time temp directory under DATA_DIR is removed again; TMPDIR keeps its mode
+      expect(readdirSync(dir).sort()).toEqual(['postgres', 'storage', 'uploads']);
+      expect((await stat(privateTmp)).mode & 0o777).toBe(0o700);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await rm(privateTmp, { recursive: true, force: true });
+    }
   });
 });

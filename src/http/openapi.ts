@@ -132,7 +132,7 @@ export function openApiDocument(serverUrl: string) {
     },
     components: {
       securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: 'optimage_session' },
+        session: { type: 'apiKey', in: 'cookie', name: 'optimage_session', description: 'Named __Host-optimage_session when PUBLIC_BASE_URL is https' },
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (opt_live_…)' },
       },
       schemas: {

@@ -21,6 +21,7 @@ import { listen } from './listen.ts';
 import { readMultipart } from './multipart.ts';
 import { compileRoutes, errorResponse, matchRoute, readJson, sendJson, type RestRequest } from './rest.ts';
 import { restRoutes } from './routes.ts';
+import { unavailableResponse } from './unavailable.ts';
 import { readCredentials, resolveViewer } from './viewer.ts';
 import { attachWebSockets } from './websocket.ts';
 
@@ -60,7 +61,7 @@ export async function openHttpEdge(givenConfig: Config, logger: Logger): Promise
     serve(deps) {
       const http = createHttpHandler(config, deps, logger);
       handler = http.handle;
-      sockets = attachWebSockets(server.server, http.yoga, deps.services, http.policy, logger.child({ module: 'websocket' }));
+      sockets = attachWebSockets(server.server, http.yoga, deps.services, http.policy, logger.child({ module: 'websocket' }), config.http.secureCookies);
     },
     close: () =>
       (closing ??= (async () => {
@@ -92,7 +93,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
     if (policy.isForbiddenCrossSite(req)) {
       return sendJson(res, 403, { message: 'Cross-site request refused', code: 'CSRF_REJECTED' });
     }
-    const creds = readCredentials(req.headers);
+    const creds = readCredentials(req.headers, config.http.secureCookies);
     const forwarded = config.http.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() : '';
     const clientIp = forwarded || req.socket.remoteAddress;
 
@@ -155,7 +156,12 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
       await route(req, res, path, label);
     } catch (err) {
       const clientStatus = (err as { status?: unknown }).status;
-      if (err instanceof AppError) {
+      const outage = unavailableResponse(err, path); // database or storage away: 503 + Retry-After, not 500
+      if (outage) {
+        log.warn({ err, requestId }, 'backing service unavailable');
+        if (!res.headersSent) sendJson(res, outage.status, outage.body, outage.headers);
+        else res.destroy();
+      } else if (err instanceof AppError) {
         const out = errorResponse(err);
         if (!res.headersSent) sendJson(res, out.status, out.body, out.headers);
       } else if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500) {

@@ -34,6 +34,7 @@ export function attachWebSockets(
   services: Services,
   policy: OriginPolicy,
   logger: Logger,
+  secureCookies: boolean,
 ): { close: () => Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
@@ -60,8 +61,8 @@ export function attachWebSockets(
         const extra = ctx.extra as SocketExtra & { request: IncomingMessage };
         const auth = typeof params.authorization === 'string' ? params.authorization : undefined;
         let credentials: Credentials | null = null;
-        if (auth) credentials = readCredentials({ authorization: /^Bearer /i.test(auth) ? auth : `Bearer ${auth}` });
-        else credentials = readCredentials({ cookie: extra.request.headers.cookie });
+        if (auth) credentials = readCredentials({ authorization: /^Bearer /i.test(auth) ? auth : `Bearer ${auth}` }, secureCookies);
+        else credentials = readCredentials({ cookie: extra.request.headers.cookie }, secureCookies);
         const viewer = credentials && (await resolveViewer(services.accounts, credentials));
         if (!viewer) return false; // closes with 4403 Forbidden
         extra.viewer = viewer;

@@ -3,13 +3,14 @@
  * is), each with a small hidden sidecar `.<name>.meta.json` holding its content type, cache-control
  * and ETag. Key segments never start with `.`, so sidecars and temp files cannot collide with keys.
  */
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type BigIntStats } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '../errors.ts';
+import { compareDigests, digestingStream, digestOf, md5File, writeVerified, type Digest } from './integrity.ts';
 import { assertValidKey, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
 
 interface Sidecar {
@@ -43,7 +44,7 @@ export class LocalStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array, opts: PutOptions): Promise<void> {
-    const md5 = createHash('md5').update(body).digest('hex');
+    const sent = digestOf(body);
     await this.commit(key, opts, async (tmp) => {
       const fh = await open(tmp, 'wx');
       try {
@@ -52,16 +53,16 @@ export class LocalStore implements ObjectStore {
       } finally {
         await fh.close();
       }
-      return md5;
+      return sent;
     });
   }
 
   async putFile(key: string, path: string, opts: PutOptions): Promise<void> {
     await this.commit(key, opts, async (tmp) => {
-      const hash = createHash('md5');
+      const digesting = digestingStream();
       // `flush` fsyncs before close, so the rename below never exposes unwritten blocks after a crash.
-      await pipeline(createReadStream(path), hashing(hash), createWriteStream(tmp, { flags: 'wx', flush: true }));
-      return hash.digest('hex');
+      await pipeline(createReadStream(path), digesting.transform, createWriteStream(tmp, { flags: 'wx', flush: true }));
+      return digesting.done();
     });
   }
 
@@ -125,16 +126,29 @@ export class LocalStore implements ObjectStore {
     return join(this.rootDir, ...key.split('/'));
   }
 
-  /** Writes a temp file in the target directory, then renames data and sidecar into place. */
-  private async commit(key: string, opts: PutOptions, writeTemp: (tmp: string) => Promise<string>): Promise<void> {
+  /**
+   * Writes a temp file in the target directory, reads it back and compares it with what was written
+   * (size and MD5: a short write or a bad disk shows here, not when the object is served), then
+   * renames data and sidecar into place.
+   */
+  private async commit(key: string, opts: PutOptions, writeTemp: (tmp: string) => Promise<Digest>): Promise<void> {
     const path = this.pathOf(key);
     const dir = dirname(path);
     const tmp = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
     const metaTmp = `${tmp}.meta`;
     try {
-      const md5 = await this.inFreshDir(dir, tmp, () => writeTemp(tmp));
+      let written: Digest | undefined;
+      await writeVerified(
+        `Object "${key}"`,
+        async () => {
+          await rm(tmp, { force: true });
+          written = await this.inFreshDir(dir, tmp, () => writeTemp(tmp));
+          return compareDigests(await md5File(tmp), written);
+        },
+        () => rm(tmp, { force: true }),
+      );
       const { ino, size } = await stat(tmp, { bigint: true });
-      const sidecar: Sidecar = { etag: `"${md5}"`, contentType: opts.contentType, size: Number(size), ino: ino.toString() };
+      const sidecar: Sidecar = { etag: `"${written!.md5Hex}"`, contentType: opts.contentType, size: Number(size), ino: ino.toString() };
       if (opts.cacheControl !== undefined) sidecar.cacheControl = opts.cacheControl;
       await writeFile(metaTmp, JSON.stringify(sidecar), { flag: 'wx' });
       // The data rename is the commit point; a crash before the sidecar's rename leaves a stale
@@ -201,15 +215,6 @@ async function readSidecar(path: string): Promise<Sidecar | null> {
 
 function cacheControlOf(sidecar: Sidecar | null): { cacheControl?: string } {
   return sidecar?.cacheControl !== undefined ? { cacheControl: sidecar.cacheControl } : {};
-}
-
-function hashing(hash: Hash) {
-  return async function* (source: AsyncIterable<Buffer>) {
-    for await (const chunk of source) {
-      hash.update(chunk);
-      yield chunk;
-    }
-  };
 }
 
 async function fsyncDir(dir: string): Promise<void> {

@@ -3,18 +3,21 @@
  * bucket or custom domain serves the CDN URLs directly; `_originals/` keys go to `originalsBucket`
  * when one is configured (keeping their key). Transient failures (5xx, throttling, resets) are
  * retried by the SDK's standard strategy: jittered exponential backoff, a bounded number of attempts.
+ * Every write is checked against what was sent (integrity.ts, s3-verifier.ts): by the returned ETag
+ * where it is the content's MD5, else by reading the object back.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { HeadObjectCommandOutput, PutObjectCommandInput, PutObjectCommandOutput } from '@aws-sdk/client-s3';
-// Type-only, from the SDK's own dependency: the middleware signature is not re-exported by client-s3.
-import type { FinalizeRequestMiddleware } from '@smithy/types';
+import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { NotFoundError } from '../errors.ts';
+import { compareDigests, digestFile, digestOf, writeVerified } from './integrity.ts';
 import { assertValidKey, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
+import { streamFileBody } from './s3-file-body.ts';
+import { S3Verifier, type Location } from './s3-verifier.ts';
 
 export interface S3StoreOptions {
   /** Unset means AWS S3 itself. */
@@ -37,6 +40,7 @@ const FALLBACK_CONTENT_TYPE = 'application/octet-stream';
 export class S3Store implements ObjectStore {
   readonly kind = 's3';
   private readonly client: S3Client;
+  private readonly verifier: S3Verifier;
 
   constructor(private readonly options: S3StoreOptions) {
     this.client = new S3Client({
@@ -51,6 +55,7 @@ export class S3Store implements ObjectStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
     });
+    this.verifier = new S3Verifier(this.client);
   }
 
   async check(): Promise<void> {
@@ -71,47 +76,53 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  /** Single-part PUT of a buffer; the returned ETag is compared with the MD5 of `body`. */
   async put(key: string, body: Uint8Array, opts: PutOptions): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
-        ...this.location(key),
-        Body: body,
-        ContentType: opts.contentType,
-        CacheControl: opts.cacheControl,
-        // A buffer gets its checksum as a plain header (no aws-chunked trailer), verified by the server.
-        ChecksumAlgorithm: 'SHA256',
-      }),
+    const location = this.location(key);
+    const sent = digestOf(body);
+    await writeVerified(
+      `S3 object "${key}"`,
+      async () => {
+        const out = await this.client.send(
+          new PutObjectCommand({
+            ...location,
+            Body: body,
+            ContentType: opts.contentType,
+            CacheControl: opts.cacheControl,
+            // A buffer gets its checksum as a plain header (no aws-chunked trailer), verified by the server.
+            ChecksumAlgorithm: 'SHA256',
+          }),
+        );
+        return this.verifier.checkStored(location, out, sent);
+      },
+      () => this.verifier.discard(location),
     );
   }
 
+  /** Streams a file; the MD5 of the bytes each attempt actually sent is compared with the returned ETag. */
   async putFile(key: string, path: string, opts: PutOptions): Promise<void> {
     const location = this.location(key);
     const digest = await digestFile(path);
-    const command = new PutObjectCommand({
-      ...location,
-      ContentType: opts.contentType,
-      CacheControl: opts.cacheControl,
-      ContentLength: digest.size,
-      ContentMD5: digest.md5,
-    });
-    // The SDK never retries a request whose body is a stream (it cannot rewind it). So the command
-    // carries no body, and each attempt, inside the retry loop and before signing, gets a fresh
-    // stream; the payload hash header lets the server verify the bytes and keeps the signature valid.
-    const freshBodyPerAttempt: FinalizeRequestMiddleware<PutObjectCommandInput, PutObjectCommandOutput> = (next) => async (args) => {
-      const request = args.request as { headers: Record<string, string> };
-      const body = createReadStream(path);
-      try {
-        return await next({ ...args, request: { ...request, body, headers: { ...request.headers, 'x-amz-content-sha256': digest.sha256Hex } } });
-      } finally {
-        body.destroy();
-      }
-    };
-    command.middlewareStack.addRelativeTo(freshBodyPerAttempt, {
-      relation: 'after',
-      toMiddleware: 'retryMiddleware',
-      name: 'optimageFileBodyPerAttempt',
-    });
-    await this.client.send(command);
+    await writeVerified(
+      `S3 object "${key}"`,
+      async () => {
+        const command = new PutObjectCommand({
+          ...location,
+          ContentType: opts.contentType,
+          CacheControl: opts.cacheControl,
+          ContentLength: digest.size,
+          ContentMD5: digest.md5Base64,
+        });
+        const streamed = streamFileBody(command, path, digest.sha256Hex);
+        const out = await this.client.send(command);
+        // What went over the wire must be the file as hashed for the headers (it did not change meanwhile).
+        const sent = streamed();
+        const changed = compareDigests(sent, digest);
+        if (changed) throw new Error(`${path} changed while it was uploaded to "${key}" (${changed})`);
+        return this.verifier.checkStored(location, out, sent);
+      },
+      () => this.verifier.discard(location),
+    );
   }
 
   async get(key: string): Promise<StoredObject | null> {
@@ -157,23 +168,42 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  /** Server-side copy, checked against the source's ETag (or, when either is not a plain MD5, both read back). */
   async copy(from: string, to: string, opts: PutOptions): Promise<void> {
     const source = this.location(from);
-    await this.client.send(
-      new CopyObjectCommand({
-        ...this.location(to),
-        CopySource: `${source.Bucket}/${source.Key.split('/').map(encodeURIComponent).join('/')}`,
-        MetadataDirective: 'REPLACE',
-        ContentType: opts.contentType,
-        CacheControl: opts.cacheControl,
-      }),
+    const dest = this.location(to);
+    let digest = await this.verifier.sourceDigest(source);
+    await writeVerified(
+      `S3 copy of "${from}" to "${to}"`,
+      async () => {
+        const command = () =>
+          new CopyObjectCommand({
+            ...dest,
+            CopySource: `${source.Bucket}/${source.Key.split('/').map(encodeURIComponent).join('/')}`,
+            // The version whose ETag we compare with, not one a concurrent writer put there since.
+            CopySourceIfMatch: digest.etag,
+            MetadataDirective: 'REPLACE',
+            ContentType: opts.contentType,
+            CacheControl: opts.cacheControl,
+          });
+        const out = await this.client.send(command()).catch(async (err: unknown) => {
+          // What we remembered is not there any more (another writer): ask S3 what is.
+          if (statusOf(err) !== 412 || !digest.remembered) throw err;
+          digest = await this.verifier.sourceDigest(source, true);
+          return this.client.send(command());
+        });
+        return this.verifier.checkCopy(source, digest.md5, dest, out.CopyObjectResult ?? {});
+      },
+      () => this.verifier.discard(dest),
     );
   }
 
   async delete(keys: readonly string[]): Promise<void> {
     const byBucket = new Map<string, Set<string>>();
     for (const key of keys) {
-      const { Bucket } = this.location(key);
+      const location = this.location(key);
+      this.verifier.forget(location);
+      const { Bucket } = location;
       byBucket.set(Bucket, (byBucket.get(Bucket) ?? new Set()).add(key));
     }
     for (const [bucket, keySet] of byBucket) {
@@ -196,7 +226,7 @@ export class S3Store implements ObjectStore {
     this.client.destroy();
   }
 
-  private location(key: string): { Bucket: string; Key: string } {
+  private location(key: string): Location {
     assertValidKey(key);
     const originals = this.options.originalsBucket && key.startsWith(ORIGINALS_PREFIX);
     return { Bucket: originals ? this.options.originalsBucket! : this.options.bucket, Key: key };
@@ -227,20 +257,6 @@ function infoOf(out: Omit<HeadObjectCommandOutput, '$metadata'>): ObjectInfo {
   };
   if (out.CacheControl !== undefined) info.cacheControl = out.CacheControl;
   return info;
-}
-
-/** One pass over the file: size, base64 MD5 (Content-MD5) and hex SHA-256 (the signed payload hash). */
-async function digestFile(path: string): Promise<{ size: number; md5: string; sha256Hex: string }> {
-  const md5 = createHash('md5');
-  const sha256 = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    const bytes = chunk as Buffer;
-    md5.update(bytes);
-    sha256.update(bytes);
-    size += bytes.length;
-  }
-  return { size, md5: md5.digest('base64'), sha256Hex: sha256.digest('hex') };
 }
 
 function statusOf(err: unknown): number | undefined {

@@ -80,6 +80,8 @@ export type ErrorCode =
   | 'TOO_MANY_FRAMES'
   /** Not signed in, or the session or API key is no longer valid. */
   | 'UNAUTHENTICATED'
+  /** A backing service (database or storage) cannot be reached right now; retry after the Retry-After seconds. */
+  | 'UNAVAILABLE'
   /** No such plan. */
   | 'UNKNOWN_PLAN'
   /** The file is not a JPEG, PNG, WebP or GIF image. */

@@ -23,7 +23,7 @@ export class Client {
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
     }
     const res = await fetch(this.baseUrl + path, init);
-    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('optimage_session='));
+    const setCookie = res.headers.getSetCookie().find((c) => /^(__Host-)?optimage_session=/.test(c));
     if (setCookie) {
       const value = setCookie.split(';')[0]!;
       this.cookie = value.endsWith('=') ? null : value;

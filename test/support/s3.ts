@@ -1,11 +1,12 @@
 /**
  * A real S3 endpoint for tests: s3rver on a free loopback port with its files in a temp directory,
- * and a fault-injecting HTTP proxy to put in front of it when a test needs 5xx or dropped connections.
+ * and a fault-injecting HTTP proxy to put in front of it when a test needs 5xx, dropped connections,
+ * flipped bytes in request bodies or rewritten responses.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { request as httpRequest, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { request as httpRequest, createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +93,17 @@ export interface FaultRules {
   match?: (req: IncomingMessage) => boolean;
   /** How to fail: answer with this status (500/503, S3 error XML) or drop the connection. Default 503. */
   failWith?: 500 | 503 | 'drop';
+  /**
+   * Flip one byte in the body of requests `match` accepts (default: any with a body), for the first
+   * `times` of them (default: every one). The length is unchanged: only a content check notices.
+   */
+  corrupt?: { match?: (req: IncomingMessage) => boolean; times?: number };
+  /** Rewrite responses to requests `match` accepts: the (text) body, e.g. a CopyObject result's ETag, or headers. */
+  rewriteResponse?: {
+    match: (req: IncomingMessage) => boolean;
+    body?: (text: string) => string;
+    headers?: (headers: IncomingHttpHeaders) => IncomingHttpHeaders;
+  };
 }
 
 export interface ProxiedRequest {
@@ -99,7 +111,7 @@ export interface ProxiedRequest {
   url: string;
   invocationId: string | undefined;
   /** What the proxy did with it. */
-  outcome: 'forwarded' | 500 | 503 | 'drop';
+  outcome: 'forwarded' | 'corrupted' | 500 | 503 | 'drop';
   headers: IncomingMessage['headers'];
   /** Hex SHA-256 of the body as received, for forwarded requests once complete (compare with x-amz-content-sha256). */
   bodySha256?: string;
@@ -122,10 +134,11 @@ export async function startFaultProxy(target: string, rules: FaultRules = {}): P
   const targetUrl = new URL(target);
   let current = rules;
   const requests: ProxiedRequest[] = [];
+  let corrupted = 0;
   const seenAttempts = new Map<string, number>();
   const sockets = new Set<Socket>();
 
-  const decide = (req: IncomingMessage, invocationId: string | undefined): ProxiedRequest['outcome'] => {
+  const decide = (req: IncomingMessage, invocationId: string | undefined): 'forwarded' | 500 | 503 | 'drop' => {
     if (current.match && !current.match(req)) return 'forwarded';
     // Without an invocation id every request counts as a first attempt.
     const attempt = invocationId ? (seenAttempts.get(invocationId) ?? 1) : 1;
@@ -153,19 +166,48 @@ export async function startFaultProxy(target: string, rules: FaultRules = {}): P
       });
       return;
     }
+    const corruptRule = current.corrupt;
+    const corrupting = corruptRule !== undefined && (corruptRule.match?.(req) ?? true) && corrupted < (corruptRule.times ?? Number.POSITIVE_INFINITY);
+    const rewrite = current.rewriteResponse?.match(req) ? current.rewriteResponse : undefined;
     // The Host header is forwarded unchanged: it is part of the SigV4 signature.
     const upstream = httpRequest(
       { hostname: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers },
       (upRes) => {
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        upRes.pipe(res);
+        if (!rewrite) {
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+          upRes.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        upRes.on('data', (chunk: Buffer) => chunks.push(chunk));
+        upRes.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const body = Buffer.from(rewrite.body ? rewrite.body(text) : text);
+          const headers = rewrite.headers ? rewrite.headers({ ...upRes.headers }) : upRes.headers;
+          res.writeHead(upRes.statusCode ?? 502, { ...headers, 'content-length': String(body.length) });
+          res.end(body);
+        });
       },
     );
     upstream.on('error', () => req.socket.destroy());
     const bodyHash = createHash('sha256');
-    req.on('data', (chunk: Buffer) => bodyHash.update(chunk));
-    req.on('end', () => (seen.bodySha256 = bodyHash.digest('hex')));
-    req.pipe(upstream);
+    let flipped = false;
+    req.on('data', (chunk: Buffer) => {
+      bodyHash.update(chunk);
+      if (corrupting && !flipped && chunk.length > 0) {
+        flipped = true;
+        corrupted++;
+        seen.outcome = 'corrupted';
+        const bad = Buffer.from(chunk);
+        bad[bad.length >> 1]! ^= 0xff;
+        chunk = bad;
+      }
+      upstream.write(chunk);
+    });
+    req.on('end', () => {
+      seen.bodySha256 = bodyHash.digest('hex');
+      upstream.end();
+    });
   };
 
   const server: Server = createServer(handle);
@@ -185,6 +227,7 @@ export async function startFaultProxy(target: string, rules: FaultRules = {}): P
     attemptsByInvocation: () => new Map(seenAttempts),
     reset: () => {
       requests.length = 0;
+      corrupted = 0;
       seenAttempts.clear();
     },
     close: async () => {

@@ -75,7 +75,7 @@ export class AccountsService {
     return this.startSession((await this.users.findOneByOrFail({ id: user.id })));
   }
 
-  /** Always the same 401 for unknown email and wrong password; throttled per account and per address. */
+  /** Always the same 401 for unknown email and wrong password; throttled as login-throttle.ts explains. */
   async logIn(input: Credentials, ip?: string): Promise<NewSession> {
     const { email, password } = this.parseCredentials(input);
     await this.throttle.assertAllowed(email, ip);
@@ -85,7 +85,7 @@ export class AccountsService {
       await this.throttle.recordFailure(email, ip);
       throw new UnauthenticatedError('Invalid email or password', 'INVALID_CREDENTIALS');
     }
-    await this.throttle.reset(email);
+    await this.throttle.reset(email, ip);
     return this.startSession(user);
   }
 

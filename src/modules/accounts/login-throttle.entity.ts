@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** Failed-login counters per fixed one-minute window, keyed by `email:<email>` or `ip:<address>`. */
+/** Failed-login counters per fixed window (its length per rule, see login-throttle.ts), keyed by `email+ip:`, `email:` or `ip:`. */
 @Entity('login_throttle')
 export class LoginThrottle {
   @PrimaryColumn({ type: 'text' })

@@ -15,6 +15,7 @@ import { INVALID_IMAGE, type ProcessingStep, type VariantOutput } from './pipeli
 import type { WorkerMessage, WorkerTask } from './pipeline.worker.ts';
 import { restrictLoaders } from './loaders.ts';
 import type { SourceFormat } from '../images/formats.ts';
+import { footprintBytes, PixelBudget } from './pixel-budget.ts';
 import { planVariants, type SourceGeometry } from './variant-plan.ts';
 
 export type { ProcessingStep, VariantOutput };
@@ -25,6 +26,8 @@ export interface ProcessingPoolOptions {
   taskTimeoutMs: number;
   /** libvips' own pixel guard while decoding (intake already refused larger headers). */
   maxInputPixels: number;
+  /** Memory the images in flight may hold together (pixel-budget.ts); default: no limit but the thread count. */
+  memoryBudgetBytes?: number;
 }
 
 export interface ProcessResult {
@@ -45,11 +48,13 @@ export type StepCallback = (step: ProcessingStep, progress: number) => void;
 
 export class ProcessingPool {
   readonly #piscina: Piscina;
-  readonly #options: ProcessingPoolOptions;
+  readonly #options: Required<ProcessingPoolOptions>;
+  readonly #budget: PixelBudget;
 
   constructor(options: ProcessingPoolOptions) {
     restrictLoaders();
-    this.#options = options;
+    this.#options = { memoryBudgetBytes: Number.POSITIVE_INFINITY, ...options };
+    this.#budget = new PixelBudget(this.#options.memoryBudgetBytes);
     this.#piscina = new Piscina({
       filename: workerFilename(),
       // Threads stay up: starting one (and loading sharp in it) costs more than an idle thread.
@@ -64,6 +69,8 @@ export class ProcessingPool {
   async process(sourcePath: string, source: SourceGeometry & { format: SourceFormat }, onStep?: StepCallback): Promise<ProcessResult> {
     const { maxInputPixels, taskTimeoutMs } = this.#options;
     const plan = planVariants(source);
+    // Admitted by the memory it will hold, not only by a free thread; waiting here is not its run time.
+    const release = await this.#budget.acquire(footprintBytes({ width: source.width, height: source.height, pages: source.pages, alpha: source.format !== 'jpeg' }));
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -90,6 +97,7 @@ export class ProcessingPool {
     } finally {
       clearTimeout(timer);
       port1.close();
+      release();
     }
   }
 

@@ -1,0 +1,103 @@
+/**
+ * The processing memory budget: the pool admits an image by the memory its pipeline will hold, not
+ * just by a free thread, so two 30 MP photos or one 24 MP PNG with alpha cannot push a process past
+ * what its host gives it. A small weighted semaphore, first come first served.
+ *
+ * The footprint of one image, measured (`npm run bench:memory`: peak RSS growth of a process running
+ * one image on one thread, MALLOC_ARENA_MAX=2, sharp 0.35.5 / libvips 8.18.7):
+ *
+ *   opaque stills (JPEG, PNG): 3 MP 43 MiB, 12 MP 136, 24 MP 227, 30 MP 277, 48 MP 402
+ *     → ~8.3 bytes per pixel over a ~40 MiB floor: the raw decode (3 B/px), libwebp's copy and
+ *       working set for the full-size encode, and the 2× intermediate the smaller outputs come from;
+ *   stills with alpha (PNG, WebP): 6 MP 245 MiB, 24 MP 867 → ~36 B/px: the alpha plane is
+ *     compressed losslessly, and libwebp's lossless encoder needs hash chains and histograms per pixel;
+ *   animations: 20 × 0.23 MP 37 MiB, 60 × 0.92 MP 185, 100 × 1 MP 271 → frames are encoded one at
+ *     a time: ~2 B/px over all frames plus ~48 B/px of one frame.
+ */
+
+export interface JobFootprint {
+  /** One frame, after EXIF orientation. */
+  width: number;
+  height: number;
+  pages: number;
+  /** Whether the decoded image may carry alpha; unknown counts as yes (the costlier case). */
+  alpha?: boolean;
+}
+
+const MIB = 2 ** 20;
+const FLOOR = 40 * MIB;
+const OPAQUE_BYTES_PER_PIXEL = 8.5;
+const ALPHA_BYTES_PER_PIXEL = 36;
+const ANIMATION_BYTES_PER_PIXEL = 2;
+const ANIMATION_BYTES_PER_FRAME_PIXEL = 48;
+
+/** The memory one image's pipeline holds at its peak, in bytes (from the measurements above, rounded up). */
+export function footprintBytes({ width, height, pages, alpha = true }: JobFootprint): number {
+  const frame = width * height;
+  if (pages > 1) return FLOOR + ANIMATION_BYTES_PER_PIXEL * frame * pages + ANIMATION_BYTES_PER_FRAME_PIXEL * frame;
+  return FLOOR + (alpha ? ALPHA_BYTES_PER_PIXEL : OPAQUE_BYTES_PER_PIXEL) * frame;
+}
+
+interface Waiter {
+  bytes: number;
+  admit: (release: () => void) => void;
+}
+
+/**
+ * A semaphore weighted by bytes. Jobs are admitted in arrival order: a job that does not fit waits,
+ * and so does everyone behind it (no overtaking, so a large image is not starved by a stream of
+ * small ones). A job larger than the whole budget is admitted when nothing else runs, and runs alone.
+ */
+export class PixelBudget {
+  #inUse = 0;
+  #running = 0;
+  readonly #waiting: Waiter[] = [];
+
+  /** `capacity` in bytes; Infinity admits everything (no budget). */
+  constructor(readonly capacity: number) {
+    if (!(capacity > 0)) throw new RangeError(`PixelBudget: capacity must be positive, got ${capacity}`);
+  }
+
+  /** Bytes held by running jobs, and how many run and wait: for logs and tests. */
+  get usage(): { bytes: number; running: number; waiting: number } {
+    return { bytes: this.#inUse, running: this.#running, waiting: this.#waiting.length };
+  }
+
+  /** Resolves when `bytes` may be held, with the function that gives them back (idempotent). */
+  acquire(bytes: number): Promise<() => void> {
+    return new Promise((admit) => {
+      this.#waiting.push({ bytes, admit });
+      this.#admit();
+    });
+  }
+
+  /** Runs `fn` holding `bytes`, giving them back however it ends. */
+  async run<T>(bytes: number, fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire(bytes);
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  #fits(bytes: number): boolean {
+    return this.#running === 0 || this.#inUse + bytes <= this.capacity;
+  }
+
+  #admit(): void {
+    while (this.#waiting.length > 0 && this.#fits(this.#waiting[0]!.bytes)) {
+      const { bytes, admit } = this.#waiting.shift()!;
+      this.#inUse += bytes;
+      this.#running++;
+      let released = false;
+      admit(() => {
+        if (released) return;
+        released = true;
+        this.#inUse -= bytes;
+        this.#running--;
+        this.#admit();
+      });
+    }
+  }
+}
