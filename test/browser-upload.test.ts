@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { launchChromium } from './support/browser.ts';
+import { launchChromium, openPageOn } from './support/browser.ts';
 import { appTest, cameraPhoto } from './support/fixtures.ts';
 
 const test = appTest();
@@ -21,7 +21,7 @@ afterAll(async () => {
 /** Signs up from the page itself, so the browser holds the session cookie as a user's would. */
 async function signedInPage(url: string): Promise<Page> {
   const page = await browser.newPage();
-  await page.goto(`${url}/healthz`);
+  await openPageOn(page, url);
   await page.evaluate(async () => {
     const email = `b${Math.random().toString(36).slice(2)}@example.com`;
     const res = await fetch('/api/v1/auth/signup', { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse' }) });

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.ts';
-import { launchChromium } from './support/browser.ts';
+import { launchChromium, openPageOn } from './support/browser.ts';
 
 
 /** The documentation's examples, copied as written; `API` replaces https://api.optimage.com and `CDN` the CDN host. */
@@ -124,8 +124,7 @@ describe('documented JavaScript in headless Chromium', () => {
     const page = await context.newPage();
     const logs: string[] = [];
     page.on('console', (m) => logs.push(m.text()));
-    await page.goto(`${app.url}/healthz`);
-    await page.setContent(PAGE(app.url, `${app.url}/cdn`));
+    await openPageOn(page, app.url, PAGE(app.url, `${app.url}/cdn`));
     const collectionId = await page.evaluate(async () => {
       const json = { 'content-type': 'application/json' };
       await fetch('/api/v1/auth/signup', { method: 'POST', credentials: 'include', headers: json, body: JSON.stringify({ email: `browser${Date.now()}@example.com`, password: 'browser password' }) });
@@ -178,7 +177,7 @@ describe('documented JavaScript in headless Chromium', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     // sign up on the API origin so the browser holds the session cookie (SameSite=Lax is same-site on 127.0.0.1)
-    await page.goto(`${app.url}/healthz`);
+    await openPageOn(page, app.url);
     const collectionId = await page.evaluate(async () => {
       const json = { 'content-type': 'application/json' };
       await fetch('/api/v1/auth/signup', { method: 'POST', credentials: 'include', headers: json, body: JSON.stringify({ email: `cors${Date.now()}@example.com`, password: 'browser password' }) });
