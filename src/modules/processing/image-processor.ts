@@ -60,12 +60,12 @@ export class ImageProcessor {
       phase = 'process';
       // the geometry read from the header at intake: the file is not inspected again
       const geometry = { width: image.width, height: image.height, pages: image.frames, format: image.sourceFormat };
-      const result = await this.pool.process(source, geometry, (step, progress) => void report(step, progress), formats);
+      const result = await this.pool.process(source, geometry, (step, progress) => void report(step, progress), { formats });
       await report('OPTIMIZE');
       phase = 'store';
       const variants = await this.publish(image, result.outputs, report, !runId);
       await steps;
-      const rendition = { width: result.width, height: result.height, pages: result.pages, placeholder: result.placeholder, variants };
+      const rendition = { width: result.width, height: result.height, pages: result.pages, placeholder: result.placeholder!, variants }; // asked for by default
       const outcome = runId ? await this.lifecycle.replaceRendition(image, runId, rendition) : await this.lifecycle.activate(image, rendition);
       if (outcome === 'activated') log.info(runId ? 'image reprocessed' : 'image ready');
     } catch (err) {

@@ -29,6 +29,8 @@ export interface PipelineTask {
   maxInputPixels: number;
   /** WebP always; AVIF too when the collection asks (still images only: libvips writes no AVIF animation). */
   formats: readonly OutputFormat[];
+  /** Off only for the benchmark's side-by-side baseline. */
+  placeholder: boolean;
 }
 
 export interface VariantOutput extends PlannedOutput {
@@ -38,7 +40,7 @@ export interface VariantOutput extends PlannedOutput {
 
 export interface PipelineResult {
   outputs: VariantOutput[];
-  placeholder: Placeholder;
+  placeholder: Placeholder | null;
 }
 
 /**
@@ -80,7 +82,8 @@ export async function runPipeline(task: PipelineTask, onStep: StepListener = () 
   if (!full) throw new Error('runPipeline: the plan has no full-size output');
   const formats = task.animated ? task.formats.filter((f) => f === 'webp') : task.formats;
   onStep('CONVERT', 0);
-  const encodes = task.animated ? animatedJobs(task, formats) : stillJobs(await decode(task, full), task.plan, full, formats);
+  const jobs = task.animated ? animatedJobs(task, formats) : stillJobs(await decode(task, full), task.plan, full, formats);
+  const encodes = task.placeholder ? jobs : jobs.filter((j) => j.output);
   onStep('CONVERT', 100);
 
   const isResized = (job: Job) => job.output !== null && job.output !== full;
@@ -89,7 +92,7 @@ export async function runPipeline(task: PipelineTask, onStep: StepListener = () 
   let fullLeft = encodes.filter((j) => j.output === full).length;
   if (resizedCost === 0) onStep('RESIZE', 100);
   const results = new Map<Job, Uint8Array>();
-  let placeholder: Placeholder | undefined;
+  let placeholder: Placeholder | null = null;
   // Largest first onto whichever lane is free: the full-size encode starts at once, and the
   // placeholder (cost 0) runs last, on the lane that finishes the small sizes beside it.
   const queue = [...encodes].sort((a, b) => b.cost - a.cost);
@@ -119,7 +122,7 @@ export async function runPipeline(task: PipelineTask, onStep: StepListener = () 
   await Promise.all(Array.from({ length: LANES }, lane));
   onStep('OPTIMIZE', 100);
   const outputs = encodes.filter((j) => j.output).map((j) => ({ ...j.output!, format: j.format, bytes: results.get(j)! }));
-  return { outputs, placeholder: placeholder! };
+  return { outputs, placeholder };
 }
 
 function openSource(task: PipelineTask): Sharp {

@@ -22,7 +22,7 @@ export interface WorkerTask extends PipelineTask {
 
 export type WorkerMessage =
   | { type: 'step'; step: ProcessingStep; progress: number }
-  | { type: 'result'; outputs: VariantOutput[]; placeholder: Placeholder }
+  | { type: 'result'; outputs: VariantOutput[]; placeholder: Placeholder | null }
   | { type: 'error'; message: string; code: string | undefined };
 
 export default async function processImage({ port, ...task }: WorkerTask): Promise<void> {

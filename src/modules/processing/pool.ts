@@ -36,7 +36,15 @@ export interface ProcessResult {
   format: SourceFormat;
   /** Distinct files; per format, together their `sizes` hold each VARIANT_SIZES entry exactly once. */
   outputs: VariantOutput[];
-  placeholder: Placeholder;
+  /** Null only when not asked for (the benchmark's baseline). */
+  placeholder: Placeholder | null;
+}
+
+export interface ProcessOptions {
+  /** Default WebP only. */
+  formats?: readonly OutputFormat[];
+  /** Default on. */
+  placeholder?: boolean;
 }
 
 /**
@@ -63,7 +71,8 @@ export class ProcessingPool {
   }
 
   /** Encodes the image at `sourcePath`, of the given geometry, into every planned output in each of `formats`. */
-  async process(sourcePath: string, source: SourceGeometry & { format: SourceFormat }, onStep?: StepCallback, formats: readonly OutputFormat[] = ['webp']): Promise<ProcessResult> {
+  async process(sourcePath: string, source: SourceGeometry & { format: SourceFormat }, onStep?: StepCallback, options: ProcessOptions = {}): Promise<ProcessResult> {
+    const { formats = ['webp'], placeholder = true } = options;
     const { maxInputPixels, taskTimeoutMs } = this.#options;
     const plan = planVariants(source);
     const { port1, port2 } = new MessageChannel();
@@ -78,7 +87,7 @@ export class ProcessingPool {
         else reject(message.code === INVALID_IMAGE ? new ValidationError(message.message, INVALID_IMAGE) : new Error(message.message));
       });
     });
-    const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels, formats };
+    const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels, formats, placeholder };
     try {
       // The worker answers over the port (ordered after its steps); run() settles when it returns.
       const [, { outputs, placeholder }] = await Promise.all([this.#piscina.run(task, { transferList: [port2], signal: abort.signal }), outcome]);
