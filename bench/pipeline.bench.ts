@@ -18,6 +18,7 @@ import { inspectSource } from '../src/modules/images/sniff.ts';
 import { ProcessingPool } from '../src/modules/processing/pool.ts';
 import { VARIANT_SIZES, WEBP_QUALITY } from '../src/modules/images/sizes.ts';
 import * as images from '../test/support/images.ts';
+import { deliveryRows } from './delivery.ts';
 import { findImageMagick, imageMagickVariants } from './imagemagick.ts';
 import { formatTable, measure, ms, ratio, type Measurement } from './measure.ts';
 
@@ -29,12 +30,15 @@ interface Input {
   animated?: boolean;
 }
 
-const inputs: Input[] = [
+const only = process.env.BENCH_ONLY_DELIVERY === '1';
+const allInputs: Input[] = [
   { label: '12 MP JPEG 4000×3000', file: 'photo-12mp.jpg', make: () => images.photoJpeg(4000, 3000), runs: 5 },
   { label: '24 MP JPEG 6000×4000', file: 'photo-24mp.jpg', make: () => images.photoJpeg(6000, 4000), runs: 3 },
   { label: '6 MP PNG, alpha 3000×2000', file: 'alpha-6mp.png', make: () => images.alphaPng(3000, 2000), runs: 3 },
   { label: 'GIF, 20 frames 640×360', file: 'animated.gif', make: () => images.animatedGif(20, 640, 360), runs: 5, animated: true },
 ];
+// BENCH_ONLY_DELIVERY=1: the 12 MP photo only (its rows above, then the delivery rows)
+const inputs = only ? allInputs.slice(0, 1) : allInputs;
 
 const THROUGHPUT_IMAGES = 8;
 const THROUGHPUT_BATCHES = 3;
@@ -117,6 +121,9 @@ async function main(): Promise<void> {
         `CPU-s/image = ${ceiling.toFixed(1)} images/min → ${((100 * perMinute) / ceiling).toFixed(0)}% of it; ` +
         `cores busy ${((100 * batch.cpuMs) / (cores * batch.medianMs)).toFixed(0)}% of the batch (${(batch.cpuMs / 1000 / THROUGHPUT_IMAGES).toFixed(2)} CPU-s/image)`,
     );
+    const referencePath = join(dir, reference.file);
+    const referenceGeometry = await inspectSource(referencePath, { maxInputPixels: 100_000_000, maxFrames: 10_000 });
+    console.log(`\n${await deliveryRows(pool, reference.label, referencePath, referenceGeometry, Number(process.env.DELIVERY_RUNS ?? 9))}\n`);
     console.log(`2-core check after: ${await parallelCheck()}`);
 
     const { ours, full, naive: slow } = results.get(reference)!;

@@ -22,6 +22,7 @@ import { IMAGE_STATUS_CHANNEL, type ImageEventBus, type StatusEvent } from './mo
 import { ImageLifecycle } from './modules/images/image-lifecycle.ts';
 import { ImageWatch } from './modules/images/image-watch.ts';
 import { ImagesService } from './modules/images/images.service.ts';
+import { ReprocessService } from './modules/images/reprocess.service.ts';
 import { ImageProcessor } from './modules/processing/image-processor.ts';
 import { restrictLoaders } from './modules/processing/loaders.ts';
 import { ProcessingPool } from './modules/processing/pool.ts';
@@ -119,7 +120,8 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       : null;
     const metrics = new Metrics({ jobs: () => queue.stats(), eventBusReconnects: () => events.reconnects, poolUtilization: pool ? () => pool.utilization : undefined });
     const images = new ImagesService(dataSource, store, lifecycle, collections, quota, queue, config.limits, logger.child({ module: 'images' }), (result) => metrics.uploads.inc({ result }));
-    const services: Services = { accounts, collections, images, imageWatch: new ImageWatch(dataSource, events, collections), quota, config: settings };
+    const reprocess = new ReprocessService(dataSource, lifecycle, collections, queue, events);
+    const services: Services = { accounts, collections, images, imageWatch: new ImageWatch(dataSource, events, collections), reprocess, quota, config: settings };
 
     let control: App['processing'] = null;
     if (pool) {
@@ -128,7 +130,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
         pause: () => queue.stopWorking(),
         resume: async () => {
           await queue.work(config.processing.threads, (job) => processor.run(job));
-          await queue.workDeadLetters((job) => processor.abandon(job.data.imageId, 'it failed on every attempt (the worker stopped or ran out of time)'));
+          await queue.workDeadLetters((job) => processor.abandon(job.data, 'it failed on every attempt (the worker stopped or ran out of time)'));
         },
       };
       await control.resume();

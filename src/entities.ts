@@ -6,6 +6,7 @@ import { User } from './modules/accounts/user.entity.ts';
 import { Collection } from './modules/collections/collection.entity.ts';
 import { ImageVariant } from './modules/images/image-variant.entity.ts';
 import { Image } from './modules/images/image.entity.ts';
+import { ReprocessRun } from './modules/images/reprocess-run.entity.ts';
 import { Usage } from './modules/quota/usage.entity.ts';
 
-export const ENTITIES = [User, Session, ApiKey, LoginThrottle, Collection, Image, ImageVariant, Usage];
+export const ENTITIES = [User, Session, ApiKey, LoginThrottle, Collection, Image, ImageVariant, ReprocessRun, Usage];

@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   INVALID_NAME: 'The name is empty or longer than 100 characters.',
   COLLECTION_NOT_FOUND: 'No such collection.',
   COLLECTION_FORBIDDEN: 'The collection does not exist or is not yours.',
+  INVALID_FORMATS: 'formats must be a list of "webp" and "avif" that includes "webp".',
+  REPROCESS_RUNNING: 'A reprocessing of this collection is already running.',
   // images
   INVALID_CHECKSUM: 'The checksum is not 64 hex characters.',
   CHECKSUM_MISMATCH: 'The checksum is not the SHA-256 of the uploaded bytes.',
@@ -50,6 +52,7 @@ export const ERROR_CODES = {
   IMAGE_TOO_LARGE: 'The image has more pixels than the limit.',
   TOO_MANY_FRAMES: 'The animation has more frames than the limit.',
   IMAGE_NOT_FOUND: 'No such image.',
+  NOT_RETRYABLE: 'The image is not failed, failed because of its file, or its original is gone.',
   // quota, processing, storage
   QUOTA_EXCEEDED: "This month's upload quota is used up.",
   PROCESSING_TIMEOUT: 'Processing took too long and was stopped.',

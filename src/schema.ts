@@ -8,6 +8,8 @@ import './modules/collections/collections.schema.ts';
 import './modules/images/images.schema.ts';
 import './modules/quota/quota.schema.ts';
 import './modules/images/image-status.schema.ts';
+import './modules/images/delivery.schema.ts';
+import './modules/collections/collection-settings.schema.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -4,6 +4,7 @@ import type { AccountsService } from './modules/accounts/accounts.service.ts';
 import type { CollectionsService } from './modules/collections/collections.service.ts';
 import type { ImageWatch } from './modules/images/image-watch.ts';
 import type { ImagesService } from './modules/images/images.service.ts';
+import type { ReprocessService } from './modules/images/reprocess.service.ts';
 import type { QuotaService } from './modules/quota/quota.service.ts';
 
 export type { PublicSettings };
@@ -13,6 +14,7 @@ export interface Services {
   collections: CollectionsService;
   images: ImagesService;
   imageWatch: ImageWatch;
+  reprocess: ReprocessService;
   quota: QuotaService;
   config: PublicSettings;
 }

@@ -70,7 +70,10 @@ describe('Apollo Client', () => {
     const file = new File([new Uint8Array(bytes)], 'red.jpg', { type: 'image/jpeg' });
     const first = await client.mutate({ mutation: UploadImage, variables: { file, checksum: sha256(bytes), collectionId } });
     expect(first.data?.uploadImage).toMatchObject({ __typename: 'Image', id: expect.stringMatching(/^img_/), status: 'processing' });
-    const second = await client.mutate({ mutation: UploadImage, variables: { file, checksum: sha256(bytes), collectionId } });
+    // other bytes: the same ones again would be the same image, for free (contract §7)
+    const other = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3c3' } }).jpeg().toBuffer();
+    const otherFile = new File([new Uint8Array(other)], 'green.jpg', { type: 'image/jpeg' });
+    const second = await client.mutate({ mutation: UploadImage, variables: { file: otherFile, checksum: sha256(other), collectionId } });
     const nextMonth = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 1, 1)).toISOString();
     expect(second.data?.uploadImage).toEqual({ __typename: 'QuotaExceededError', code: 'QUOTA_EXCEEDED', message: expect.stringContaining('quota'), limit: 1, resetsAt: nextMonth });
   });

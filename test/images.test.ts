@@ -87,21 +87,22 @@ describe('REST upload, exactly as documented', () => {
   });
 
   it('gives concurrent uploads of the same file name distinct automatic slugs', async () => {
-    const small = await makePhoto(120, 90, 11);
-    const results = await Promise.all(Array.from({ length: 6 }, () => restUpload(alice, small, { collection, filename: 'blob' })));
+    // different photos (the same bytes would be one image: contract §7), one file name
+    const photos = await Promise.all(Array.from({ length: 6 }, (_, i) => makePhoto(120, 90, 11 + i)));
+    const results = await Promise.all(photos.map((bytes) => restUpload(alice, bytes, { collection, filename: 'blob' })));
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
     expect(results.map((r) => r.body.slug).sort()).toEqual(['blob', 'blob-2', 'blob-3', 'blob-4', 'blob-5', 'blob-6']);
     await Promise.all(results.map((r) => waitForImage(alice, r.body.id)));
   });
 
   it('makes automatic slugs unique with a numeric suffix; an explicit duplicate is 409', async () => {
-    const small = await makePhoto(300, 200, 3);
+    const [small, other, third] = await Promise.all([makePhoto(300, 200, 3), makePhoto(300, 200, 4), makePhoto(300, 200, 5)]);
     const a = await restUpload(alice, small, { collection, filename: 'Dog.png' });
-    const b = await restUpload(alice, small, { collection, filename: 'dog.jpg' });
+    const b = await restUpload(alice, other, { collection, filename: 'dog.jpg' });
     expect([a.body.slug, b.body.slug]).toEqual(['dog', 'dog-2']);
     const before = await storedFiles();
     const used = await usage(aliceEmail);
-    const dup = await restUpload(alice, small, { collection, slug: 'dog' });
+    const dup = await restUpload(alice, third, { collection, slug: 'dog' });
     expect(dup.status).toBe(409);
     expect(dup.body).toMatchObject({ code: 'SLUG_TAKEN', message: expect.any(String) });
     expect(await usage(aliceEmail)).toBe(used);

@@ -84,12 +84,22 @@ describe('OpenAPI conformance', () => {
     const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#468' } }).jpeg().toBuffer();
     const up = await restUpload(c, photo, { collection: col.body.id, slug: 'doc' });
     await conforms('/api/v1/images', 'post', up);
-    await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: col.body.id, slug: 'doc' })); // 409
+    const other = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#864' } }).jpeg().toBuffer();
+    await conforms('/api/v1/images', 'post', await restUpload(c, other, { collection: col.body.id, slug: 'doc' })); // 409
+    await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: col.body.id })); // 200: the same bytes again
     await conforms('/api/v1/images', 'post', await c.json('POST', '/api/v1/images', uploadForm(photo, { collection: col.body.id, checksum: sha256(Buffer.from('no')) })));
     await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: 'col_nope' }));
     await waitForImage(c, up.body.id);
     await conforms('/api/v1/images/{id}', 'get', await c.json('GET', `/api/v1/images/${up.body.id}`));
     await conforms('/api/v1/images', 'get', await c.json('GET', '/api/v1/images'));
+    await conforms('/api/v1/images/{id}/retry', 'post', await c.json('POST', `/api/v1/images/${up.body.id}/retry`)); // 409: ready
+    await conforms('/api/v1/collections/{id}', 'patch', await c.json('PATCH', `/api/v1/collections/${col.body.id}`, { formats: ['avif'] })); // 400
+    await conforms('/api/v1/collections/{id}/reprocess', 'get', await c.json('GET', `/api/v1/collections/${col.body.id}/reprocess`)); // 404: never
+    await app.processing!.pause(); // the run stays running until the second request has been answered
+    await conforms('/api/v1/collections/{id}/reprocess', 'post', await c.json('POST', `/api/v1/collections/${col.body.id}/reprocess`));
+    await conforms('/api/v1/collections/{id}/reprocess', 'post', await c.json('POST', `/api/v1/collections/${col.body.id}/reprocess`)); // 409 while it runs
+    await conforms('/api/v1/collections/{id}/reprocess', 'get', await c.json('GET', `/api/v1/collections/${col.body.id}/reprocess`));
+    await app.processing!.resume();
     await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: col.body.id, slug: 'doc-2' }));
     await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: col.body.id, slug: 'doc-3' })); // 429
     await conforms('/api/v1/config', 'get', await c.json('GET', '/api/v1/config'));
@@ -99,7 +109,7 @@ describe('OpenAPI conformance', () => {
     await conforms('/api/v1/auth/logout', 'post', await c.json('POST', '/api/v1/auth/logout'));
 
     expect([...checked]).toEqual(
-      expect.arrayContaining(['post /api/v1/images 201', 'post /api/v1/images 400', 'post /api/v1/images 403', 'post /api/v1/images 409', 'post /api/v1/images 429', 'get /api/v1/config 200']),
+      expect.arrayContaining(['post /api/v1/images 200', 'post /api/v1/collections/{id}/reprocess 202', 'post /api/v1/collections/{id}/reprocess 409', 'post /api/v1/images/{id}/retry 409', 'post /api/v1/images 201', 'post /api/v1/images 400', 'post /api/v1/images 403', 'post /api/v1/images 409', 'post /api/v1/images 429', 'get /api/v1/config 200']),
     );
   });
 });

@@ -38,7 +38,7 @@ async function expectedVariants(photo: Buffer): Promise<Map<number, Buffer>> {
     const sourcePath = join(dir, 'photo.jpg');
     await writeFile(sourcePath, photo);
     const source = await inspectSource(sourcePath, { maxInputPixels: 1e8, maxFrames: 1 });
-    const outputs = await runPipeline({ sourcePath, plan: planVariants(source), animated: false, maxInputPixels: 1e8 });
+    const { outputs } = await runPipeline({ sourcePath, plan: planVariants(source), animated: false, maxInputPixels: 1e8, formats: ['webp'], placeholder: false });
     return new Map(outputs.flatMap((o) => o.sizes.map((size) => [size, Buffer.from(o.bytes)] as const)));
   } finally {
     await rm(dir, { recursive: true, force: true });

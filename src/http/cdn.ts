@@ -1,11 +1,12 @@
 /**
- * GET/HEAD /cdn/{collectionId}/{size}/{slug}.webp for the local storage driver: only ready images,
+ * GET/HEAD /cdn/{collectionId}/{size}/{slug}.{webp|avif} for the local storage driver: only ready images,
  * strong ETags with 304, immutable caching, nosniff. Anything else — unknown, not ready, a path
  * that tries to escape — is a 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { ImagesService } from '../modules/images/images.service.ts';
+import { OUTPUT_CONTENT_TYPES } from '../modules/images/formats.ts';
 import { parseCdnPath, variantKey } from '../modules/images/variant-urls.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 
@@ -25,10 +26,10 @@ export function createCdnHandler(images: ImagesService, store: ObjectStore) {
     const rawPath = (req.url ?? '').split('?')[0]!;
     const target = parseCdnPath(rawPath);
     if (!target || !(await images.isServable(target.collectionId, target.slug))) return notFound();
-    const object = await store.get(variantKey(target.collectionId, target.size, target.slug));
+    const object = await store.get(variantKey(target.collectionId, target.size, target.slug, target.format));
     if (!object) return notFound();
     const headers = {
-      'Content-Type': 'image/webp',
+      'Content-Type': OUTPUT_CONTENT_TYPES[target.format],
       'Cache-Control': object.cacheControl ?? 'public, max-age=31536000, immutable',
       ETag: object.etag,
       'Last-Modified': object.lastModified.toUTCString(),

@@ -2,6 +2,8 @@
  * The OpenAPI 3.1 description of the REST API, served at /api/v1/openapi.json. Written once here;
  * test/openapi.test.ts validates real responses of every route against it, so it cannot drift.
  */
+import { OUTPUT_FORMATS } from '../modules/images/formats.ts';
+import { MAX_DATA_URL_BYTES } from '../modules/images/placeholder.ts';
 import { VARIANT_SIZES } from '../modules/images/sizes.ts';
 
 const error = (description: string, code: string) => ({
@@ -78,12 +80,27 @@ export function openApiDocument(serverUrl: string) {
       '/api/v1/collections/{id}': {
         get: { summary: 'One collection', parameters: [idParam('id', 'col_abc123')], responses: { 200: json(ref('Collection'), 'The collection'), 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') } },
         patch: {
-          summary: 'Rename a collection',
+          summary: 'Rename a collection and/or set its output formats (webp always; avif optional, for new uploads and the next reprocess)',
           parameters: [idParam('id', 'col_abc123')],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } } },
-          responses: { 200: json(ref('Collection'), 'Renamed'), 400: error('Invalid name', 'INVALID_NAME'), 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { type: 'object', minProperties: 1, properties: { name: { type: 'string' }, formats: { type: 'array', items: { enum: [...OUTPUT_FORMATS] }, contains: { const: 'webp' } } } }, example: { formats: ['webp', 'avif'] } } },
+          },
+          responses: { 200: json(ref('Collection'), 'Updated'), 400: error('Invalid name or formats', 'INVALID_FORMATS'), 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') },
         },
         delete: { summary: 'Delete a collection with its images and files', parameters: [idParam('id', 'col_abc123')], responses: { 204: { description: 'Deleted' }, 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') } },
+      },
+      '/api/v1/collections/{id}/reprocess': {
+        post: {
+          summary: "Regenerate every ready image of the collection with its current settings, in the background; images stay ready and their URLs answer throughout",
+          parameters: [idParam('id', 'col_abc123')],
+          responses: { 202: json(ref('ReprocessRun'), 'Started'), 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND'), 409: error('A reprocessing of this collection is already running', 'REPROCESS_RUNNING') },
+        },
+        get: {
+          summary: "The collection's latest reprocess run and its progress",
+          parameters: [idParam('id', 'col_abc123')],
+          responses: { 200: json(ref('ReprocessRun'), 'The run'), 401: unauthorized, 404: error('Not found, or never reprocessed', 'NOT_FOUND') },
+        },
       },
       '/api/v1/images': {
         get: { summary: 'List all images across all your collections, newest first', responses: { 200: json({ type: 'array', items: ref('Image') }, 'Images', [imageExample]), 401: unauthorized } },
@@ -107,6 +124,7 @@ export function openApiDocument(serverUrl: string) {
             },
           },
           responses: {
+            200: { ...json(ref('Image'), 'The same bytes (checksum) are already an image of this collection (no slug, or its slug): that image, no quota used'), headers: rateLimitHeaders() },
             201: { ...json(ref('Image'), 'Accepted; status is processing', imageExample), headers: rateLimitHeaders() },
             400: error('Invalid file format, missing field, checksum mismatch or bad slug', 'CHECKSUM_MISMATCH'),
             401: unauthorized,
@@ -120,6 +138,13 @@ export function openApiDocument(serverUrl: string) {
       '/api/v1/images/{id}': {
         get: { summary: 'One image with its current status', parameters: [idParam('id', 'img_abc')], responses: { 200: json(ref('Image'), 'The image'), 401: unauthorized, 404: error('Not found', 'IMAGE_NOT_FOUND') } },
         delete: { summary: 'Delete an image and its stored files', parameters: [idParam('id', 'img_abc')], responses: { 204: { description: 'Deleted' }, 401: unauthorized, 404: error('Not found', 'IMAGE_NOT_FOUND') } },
+      },
+      '/api/v1/images/{id}/retry': {
+        post: {
+          summary: "Send a failed image back to processing with a new job, when the failure was not its file's fault (timeout, storage)",
+          parameters: [idParam('id', 'img_abc')],
+          responses: { 202: json(ref('Image'), 'Processing again'), 401: unauthorized, 404: error('Not found', 'IMAGE_NOT_FOUND'), 409: error('Not failed, failed because of its file, or its original is gone', 'NOT_RETRYABLE') },
+        },
       },
       '/api/v1/images/{id}/events': {
         get: {
@@ -145,11 +170,39 @@ export function openApiDocument(serverUrl: string) {
           properties: { id: { type: 'string', pattern: '^key_' }, name: { type: 'string' }, prefix: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, lastUsedAt: { type: ['string', 'null'], format: 'date-time' } },
         },
         NewApiKey: { allOf: [ref('ApiKey'), { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^opt_live_' } } }] },
-        Collection: { type: 'object', required: ['id', 'name', 'createdAt'], properties: { id: { type: 'string', pattern: '^col_' }, name: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } } },
+        Collection: {
+          type: 'object',
+          required: ['id', 'name', 'formats', 'createdAt'],
+          properties: { id: { type: 'string', pattern: '^col_' }, name: { type: 'string' }, formats: { type: 'array', items: { enum: [...OUTPUT_FORMATS] } }, createdAt: { type: 'string', format: 'date-time' } },
+        },
         Variant: {
           type: 'object',
-          required: ['size', 'width', 'height', 'bytes', 'url'],
-          properties: { size: { enum: [...VARIANT_SIZES] }, width: { type: 'integer' }, height: { type: 'integer' }, bytes: { type: 'integer' }, url: { type: 'string', format: 'uri' } },
+          required: ['size', 'format', 'width', 'height', 'bytes', 'url'],
+          properties: { size: { enum: [...VARIANT_SIZES] }, format: { enum: [...OUTPUT_FORMATS] }, width: { type: 'integer' }, height: { type: 'integer' }, bytes: { type: 'integer' }, url: { type: 'string', format: 'uri' } },
+        },
+        Placeholder: {
+          type: 'object',
+          description: 'Present once the image is ready: paint it before the image loads.',
+          required: ['thumbhash', 'color', 'dataUrl'],
+          properties: {
+            thumbhash: { type: 'string', contentEncoding: 'base64', description: 'A ThumbHash' },
+            color: { type: 'string', pattern: '^#[0-9a-f]{6}$', description: 'Dominant (alpha-weighted average) colour' },
+            dataUrl: { type: 'string', pattern: '^data:image/webp;base64,', maxLength: MAX_DATA_URL_BYTES, description: 'A tiny blurred WebP preview' },
+          },
+        },
+        ReprocessRun: {
+          type: 'object',
+          required: ['id', 'collectionId', 'status', 'images', 'done', 'failed', 'createdAt', 'finishedAt'],
+          properties: {
+            id: { type: 'string', pattern: '^job_' },
+            collectionId: { type: 'string', pattern: '^col_' },
+            status: { enum: ['running', 'finished'] },
+            images: { type: 'integer', description: 'How many images the run took' },
+            done: { type: 'integer' },
+            failed: { type: 'integer', description: 'Images whose rerun failed; they keep their previous files' },
+            createdAt: { type: 'string', format: 'date-time' },
+            finishedAt: { type: ['string', 'null'], format: 'date-time' },
+          },
         },
         Image: {
           type: 'object',
@@ -170,6 +223,7 @@ export function openApiDocument(serverUrl: string) {
             progress: { type: 'integer', minimum: 0, maximum: 100 },
             error: { type: ['string', 'null'] },
             variants: { type: 'array', items: ref('Variant') },
+            placeholder: ref('Placeholder'),
           },
         },
         StatusEvent: {

@@ -4,6 +4,7 @@ import { accountsRoutes } from '../modules/accounts/accounts.rest.ts';
 import { collectionsRoutes } from '../modules/collections/collections.rest.ts';
 import { imageEventRoutes } from '../modules/images/image-events.rest.ts';
 import { imagesRoutes } from '../modules/images/images.rest.ts';
+import { reprocessRoutes } from '../modules/images/reprocess.rest.ts';
 import { configRoutes } from '../modules/quota/config.rest.ts';
 import type { Services } from '../services.ts';
 import { openApiDocument } from './openapi.ts';
@@ -15,6 +16,7 @@ export function restRoutes(services: Services, config: Config): Route[] {
     ...accountsRoutes(accounts, config.http.secureCookies),
     ...collectionsRoutes(collections, (userId, id) => images.deleteCollection(userId, id)),
     ...imagesRoutes(images, quota, services.config),
+    ...reprocessRoutes(services.reprocess, images, services.config),
     ...imageEventRoutes(imageWatch),
     ...configRoutes(quota, services.config),
     { method: 'GET', path: '/api/v1/openapi.json', auth: false, handler: async () => ({ status: 200, body: openApiDocument(config.http.publicBaseUrl) }) },

@@ -13,7 +13,12 @@ export const DEAD_IMAGE_QUEUE = 'process-image-dead';
 
 export interface ProcessImageJob {
   imageId: string;
+  /** Set for a rerun of a ready image within a reprocess run. */
+  runId?: string;
 }
+
+/** Reruns yield to new uploads: a collection's reprocessing never delays a fresh image. */
+const RERUN_PRIORITY = -1;
 
 export interface JobQueueOptions {
   /** Upper bound for one attempt; the heartbeat notices dead workers long before. */
@@ -81,6 +86,16 @@ export class JobQueue {
     const id = await this.boss.send(PROCESS_IMAGE_QUEUE, job, { db });
     if (!id) throw new Error('job queue refused the job');
     return id;
+  }
+
+  /** Enqueues many jobs inside the caller's transaction, in one statement (a reprocess run's reruns). */
+  async enqueueMany(tx: EntityManager, jobs: ProcessImageJob[]): Promise<void> {
+    if (!jobs.length) return;
+    const runner = tx.queryRunner!;
+    const db = {
+      executeSql: async (text: string, values?: unknown[]) => ({ rows: (await runner.query(text, values, true)).records as unknown[] }),
+    };
+    await this.boss.insert(PROCESS_IMAGE_QUEUE, jobs.map((data) => ({ data, priority: data.runId ? RERUN_PRIORITY : 0 })), { db });
   }
 
   /** Takes jobs, `concurrency` at a time in this process. */

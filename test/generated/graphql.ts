@@ -44,6 +44,8 @@ export type ErrorCode =
   | 'INVALID_CREDENTIALS'
   /** The email address is not valid. */
   | 'INVALID_EMAIL'
+  /** formats must be a list of "webp" and "avif" that includes "webp". */
+  | 'INVALID_FORMATS'
   /** The file is damaged or not the image it claims to be. */
   | 'INVALID_IMAGE'
   /** A required input is missing or has the wrong type. */
@@ -62,6 +64,8 @@ export type ErrorCode =
   | 'MISSING_FIELD'
   /** No such object (or it belongs to someone else). */
   | 'NOT_FOUND'
+  /** The image is not failed, failed because of its file, or its original is gone. */
+  | 'NOT_RETRYABLE'
   /** A stored file is missing. */
   | 'OBJECT_NOT_FOUND'
   /** The request body is too large. */
@@ -70,6 +74,8 @@ export type ErrorCode =
   | 'PROCESSING_TIMEOUT'
   /** This month's upload quota is used up. */
   | 'QUOTA_EXCEEDED'
+  /** A reprocessing of this collection is already running. */
+  | 'REPROCESS_RUNNING'
   /** The slug is already used in this collection. */
   | 'SLUG_TAKEN'
   /** The multipart body has more fields than allowed. */

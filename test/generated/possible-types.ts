@@ -56,6 +56,22 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationReprocessCollectionResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ReprocessRun",
+      "ValidationError"
+    ],
+    "MutationRetryImageResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationRevokeApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -67,6 +83,14 @@
     "MutationSignUpResult": [
       "AppError",
       "AuthPayload",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationUpdateCollectionResult": [
+      "AppError",
+      "Collection",
       "ConflictError",
       "NotFoundError",
       "QuotaExceededError",
@@ -143,6 +167,22 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationReprocessCollectionResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ReprocessRun",
+      "ValidationError"
+    ],
+    "MutationRetryImageResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationRevokeApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -154,6 +194,14 @@
     "MutationSignUpResult": [
       "AppError",
       "AuthPayload",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationUpdateCollectionResult": [
+      "AppError",
+      "Collection",
       "ConflictError",
       "NotFoundError",
       "QuotaExceededError",

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { User } from '../accounts/user.entity.ts';
+import type { OutputFormat } from '../images/formats.ts';
 
 @Entity('collections')
 export class Collection {
@@ -16,6 +17,10 @@ export class Collection {
 
   @Column({ type: 'text' })
   name: string;
+
+  /** What every image of the collection is published as: WebP always, AVIF when turned on. */
+  @Column({ type: 'text', array: true, default: () => "'{webp}'" })
+  formats: OutputFormat[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

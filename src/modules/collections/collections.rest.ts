@@ -6,7 +6,7 @@ import type { CollectionsService } from './collections.service.ts';
 /** Deleting a collection removes its images and their files too (images service). */
 type DeleteCollection = (userId: string, collectionId: string) => Promise<void>;
 
-export const collectionJson = (c: Collection) => ({ id: c.id, name: c.name, createdAt: c.createdAt.toISOString() });
+export const collectionJson = (c: Collection) => ({ id: c.id, name: c.name, formats: c.formats, createdAt: c.createdAt.toISOString() });
 
 export function collectionsRoutes(collections: CollectionsService, deleteCollection: DeleteCollection): Route[] {
   return [
@@ -30,7 +30,7 @@ export function collectionsRoutes(collections: CollectionsService, deleteCollect
       path: '/api/v1/collections/:id',
       handler: async (req) => ({
         status: 200,
-        body: collectionJson(await collections.rename(req.viewer!.user.id, req.params.id!, (await req.json()).name)),
+        body: collectionJson(await collections.update(req.viewer!.user.id, req.params.id!, await req.json())),
       }),
     },
     {

@@ -2,7 +2,14 @@
 import { In, type DataSource, type Repository } from 'typeorm';
 import { newId } from '../../db/ids.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from '../images/formats.ts';
 import { Collection } from './collection.entity.ts';
+
+/** The settings a collection's owner may change (`PATCH /api/v1/collections/:id`, `updateCollection`). */
+export interface CollectionChanges {
+  name?: unknown;
+  formats?: unknown;
+}
 
 export class CollectionsService {
   private readonly repo: Repository<Collection>;
@@ -16,6 +23,13 @@ export class CollectionsService {
     const trimmed = name.trim();
     if (trimmed.length > 100) throw new ValidationError('name must be at most 100 characters', 'INVALID_NAME', 'name');
     return trimmed;
+  }
+
+  /** WebP is every image's contract URL, so it cannot be turned off; AVIF can be added. Returned in canonical order. */
+  private static parseFormats(formats: unknown): OutputFormat[] {
+    const valid = Array.isArray(formats) && formats.every((f) => (OUTPUT_FORMATS as readonly unknown[]).includes(f)) && formats.includes('webp');
+    if (!valid) throw new ValidationError('formats must be a list of "webp" and "avif" that includes "webp", e.g. ["webp","avif"]', 'INVALID_FORMATS', 'formats');
+    return OUTPUT_FORMATS.filter((f) => formats.includes(f));
   }
 
   async create(userId: string, name: unknown): Promise<Collection> {
@@ -48,9 +62,16 @@ export class CollectionsService {
   }
 
   async rename(userId: string, id: string, name: unknown): Promise<Collection> {
+    return this.update(userId, id, { name });
+  }
+
+  /** Changes the name and/or the output formats; new formats apply to new uploads and to a reprocess. */
+  async update(userId: string, id: string, changes: CollectionChanges): Promise<Collection> {
     const collection = await this.get(userId, id);
-    collection.name = CollectionsService.parseName(name);
-    await this.repo.update({ id, userId }, { name: collection.name });
+    if (changes.name === undefined && changes.formats === undefined) throw new ValidationError('Send "name" and/or "formats"', 'INVALID_INPUT');
+    if (changes.name !== undefined) collection.name = CollectionsService.parseName(changes.name);
+    if (changes.formats !== undefined) collection.formats = CollectionsService.parseFormats(changes.formats);
+    await this.repo.update({ id, userId }, { name: collection.name, formats: collection.formats });
     return collection;
   }
 

@@ -1,7 +1,8 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import type { OutputFormat } from './formats.ts';
 import type { Image } from './image.entity.ts';
 
-/** One stored WebP of an image: written together with the image's flip to `ready`. */
+/** One stored file of an image (a size in a format): written together with the image's flip to `ready`. */
 @Entity('image_variants')
 export class ImageVariant {
   @PrimaryColumn({ name: 'image_id', type: 'text' })
@@ -15,6 +16,9 @@ export class ImageVariant {
   /** 0 (full size) or a width from the size table. */
   @PrimaryColumn({ type: 'integer' })
   size: number;
+
+  @PrimaryColumn({ type: 'text', default: 'webp' })
+  format: OutputFormat;
 
   @Column({ type: 'integer' })
   width: number;

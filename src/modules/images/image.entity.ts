@@ -2,6 +2,8 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMa
 import { User } from '../accounts/user.entity.ts';
 import { Collection } from '../collections/collection.entity.ts';
 import type { SourceFormat } from './formats.ts';
+import type { FailureKind } from './failure.ts';
+import type { Placeholder } from './placeholder.ts';
 import type { PipelineStep } from './steps.ts';
 import { ImageVariant } from './image-variant.entity.ts';
 
@@ -16,6 +18,8 @@ export function progressOf(image: Pick<Image, 'status' | 'progress'>): number {
 @Entity('images')
 @Index('images_collection_slug_key', ['collectionId', 'slug'], { unique: true })
 @Index('images_user_created_idx', ['userId', 'createdAt'])
+// re-uploads of the same bytes are found by checksum (contract §7)
+@Index('images_collection_checksum_idx', ['collectionId', 'checksum'])
 export class Image {
   @PrimaryColumn({ type: 'text' })
   id: string;
@@ -55,6 +59,14 @@ export class Image {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
+  /** Why a failed image failed: decides whether it may be retried. */
+  @Column({ name: 'failure_kind', type: 'text', nullable: true })
+  failureKind: FailureKind | null;
+
+  /** The reprocessing run this ready image is part of until its job ends (it stays ready meanwhile). */
+  @Column({ name: 'reprocess_run_id', type: 'text', nullable: true })
+  reprocessRunId: string | null;
+
   /** Detected from the bytes: jpeg, png, webp or gif. */
   @Column({ name: 'source_format', type: 'text' })
   sourceFormat: SourceFormat;
@@ -83,6 +95,10 @@ export class Image {
 
   @Column({ name: 'ready_at', type: 'timestamptz', nullable: true })
   readyAt: Date | null;
+
+  /** Computed from the decoded pixels and stored at activation; null before (contract §7). */
+  @Column({ type: 'jsonb', nullable: true })
+  placeholder: Placeholder | null;
 
   @OneToMany(() => ImageVariant, (v) => v.image)
   variants?: Relation<ImageVariant>[];

@@ -28,11 +28,14 @@ export function imageJson(image: Image, baseUrl: string) {
     error: image.error,
     variants: (image.variants ?? []).map((v: ImageVariant) => ({
       size: v.size,
+      format: v.format,
       width: v.width,
       height: v.height,
       bytes: v.bytes,
-      url: variantUrl(baseUrl, image.collectionId, v.size, image.slug),
+      url: variantUrl(baseUrl, image.collectionId, v.size, image.slug, v.format),
     })),
+    // shown once ready: a failed or processing image has nothing to paint
+    ...(image.status === 'ready' && image.placeholder ? { placeholder: image.placeholder } : {}),
   };
 }
 
@@ -66,8 +69,9 @@ export function imagesRoutes(images: ImagesService, quota: QuotaService, setting
       path: '/api/v1/images',
       handler: async (req) => {
         const command = await uploadCommand(await req.multipart('file'));
-        const { image, quota: after } = await images.upload(req.viewer!.user, command);
-        return { status: 201, body: imageJson(image, baseUrl), headers: quota.headers(after) };
+        const { image, quota: after, created } = await images.upload(req.viewer!.user, command);
+        // 200: the same bytes are already this image (contract §7), nothing new was made
+        return { status: created ? 201 : 200, body: imageJson(image, baseUrl), headers: quota.headers(after) };
       },
     },
     {

@@ -11,14 +11,14 @@ import { variantUrl } from './variant-urls.ts';
 export const ImageStatusEnum = builder.enumType('ImageStatus', { values: ['processing', 'ready', 'failed'] as const });
 export const PipelineStepEnum = builder.enumType('PipelineStep', { values: PIPELINE_STEPS });
 
-const VariantRef = builder.objectRef<ImageVariant & { collectionId: string; slug: string }>('ImageVariant').implement({
-  description: `One stored WebP. size is 0 (full size) or one of ${VARIANT_SIZES.slice(1).join(', ')}.`,
+export const VariantRef = builder.objectRef<ImageVariant & { collectionId: string; slug: string }>('ImageVariant').implement({
+  description: `One stored file (WebP, or AVIF when the collection has it on). size is 0 (full size) or one of ${VARIANT_SIZES.slice(1).join(', ')}.`,
   fields: (t) => ({
     size: t.exposeInt('size'),
     width: t.exposeInt('width'),
     height: t.exposeInt('height'),
     bytes: t.exposeInt('bytes'),
-    url: t.string({ resolve: (v, _a, ctx) => variantUrl(ctx.services.config.cdnBaseUrl, v.collectionId, v.size, v.slug) }),
+    url: t.string({ resolve: (v, _a, ctx) => variantUrl(ctx.services.config.cdnBaseUrl, v.collectionId, v.size, v.slug, v.format) }),
   }),
 });
 

@@ -13,6 +13,7 @@ import { RefusedUpload, type SpooledFile, type UploadValue } from '../../storage
 import type { User } from '../accounts/user.entity.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
 import type { QuotaService, QuotaStatus } from '../quota/quota.service.ts';
+import { RETRYABLE_FAILURES } from './failure.ts';
 import { cleanFilename } from './filename.ts';
 import type { ImageLifecycle } from './image-lifecycle.ts';
 import { ImageVariant } from './image-variant.entity.ts';
@@ -33,6 +34,18 @@ export interface UploadCommand {
 export interface ListFilter {
   collectionId?: string | null;
   status?: ImageStatus | null;
+}
+
+/** The outcome of an upload: `created` false when the same bytes were already an image here (contract §7). */
+export interface UploadResult {
+  image: Image;
+  quota: QuotaStatus;
+  created: boolean;
+}
+
+/** Thrown inside the insert transaction to roll it back when a concurrent twin got there first. */
+class DuplicateUpload {
+  constructor(readonly image: Image) {}
 }
 
 const PG_UNIQUE_VIOLATION = '23505';
@@ -61,7 +74,7 @@ export class ImagesService {
    * Accepts an upload and returns the image (status `processing`) with the caller's quota after it.
    * Owns the spooled file from here: it is removed when this returns, accepted or not.
    */
-  async upload(user: User, command: UploadCommand): Promise<{ image: Image; quota: QuotaStatus }> {
+  async upload(user: User, command: UploadCommand): Promise<UploadResult> {
     const { file } = command;
     try {
       if (file instanceof RefusedUpload) throw file.error; // e.g. too large: refused while it arrived
@@ -76,7 +89,7 @@ export class ImagesService {
     }
   }
 
-  private async accept(user: User, { file, checksum, collectionId, slug }: UploadCommand & { file: SpooledFile }): Promise<{ image: Image; quota: QuotaStatus }> {
+  private async accept(user: User, { file, checksum, collectionId, slug }: UploadCommand & { file: SpooledFile }): Promise<UploadResult> {
     if (!/^[0-9a-f]{64}$/i.test(checksum.trim())) {
       throw new ValidationError('checksum must be the SHA-256 of the file as 64 hex characters', 'INVALID_CHECKSUM');
     }
@@ -88,6 +101,9 @@ export class ImagesService {
     if (file.sha256 !== checksum.trim().toLowerCase()) {
       throw new ValidationError('checksum does not match the SHA-256 of the uploaded file', 'CHECKSUM_MISMATCH');
     }
+    // The same bytes again (a retried request, a re-run sync): the image they already are, for free.
+    const twin = await this.findTwin(this.db.manager, collection.id, file.sha256, slug);
+    if (twin) return this.existing(user, twin);
     const format = sniffFormat(file.head);
     if (!format) throw new ValidationError('Unsupported file format: send a JPEG, PNG, WebP or GIF image', 'UNSUPPORTED_FORMAT');
     // The one read of the header: its geometry goes on the row, and processing plans from it.
@@ -102,6 +118,11 @@ export class ImagesService {
     let quota: QuotaStatus;
     try {
       ({ image, quota } = await this.insertWithSlug(collection.id, slug, slugFromFilename(filename), async (tx, chosen) => {
+        // Concurrent identical uploads queue here, one at a time per (collection, bytes): the first
+        // inserts, each later one finds its twin and leaves without quota, row or job.
+        await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`upload:${collection.id}:${file.sha256}`]);
+        const twin = await this.findTwin(tx, collection.id, file.sha256, slug);
+        if (twin) throw new DuplicateUpload(twin);
         const quota = await this.quota.reserve(tx, user);
         const image = await this.lifecycle.create(tx, {
           id,
@@ -121,10 +142,20 @@ export class ImagesService {
       }));
     } catch (err) {
       await this.store.delete([key]).catch((e: unknown) => this.logger.error({ err: e, key }, 'could not remove a rejected original'));
+      if (err instanceof DuplicateUpload) return this.existing(user, err.image);
       throw err;
     }
     await this.lifecycle.announce(image);
-    return { image, quota };
+    return { image, quota, created: true };
+  }
+
+  /** A live image of the collection with these bytes that this upload would be: any, or the one with the slug asked for. */
+  private findTwin(tx: EntityManager, collectionId: string, checksum: string, slug: string | null): Promise<Image | null> {
+    return tx.findOne(Image, { where: { collectionId, checksum, status: Not('deleted'), ...(slug ? { slug } : {}) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  private async existing(user: User, twin: Image): Promise<UploadResult> {
+    return { image: await this.get(user.id, twin.id), quota: await this.quota.status(user), created: false };
   }
 
   /** An explicit slug conflicts with 409; an automatic one takes the next free numeric suffix. */
@@ -163,7 +194,7 @@ export class ImagesService {
     const images = await qb.getMany();
     // variants in one second query rather than a join, so LIMIT counts images, not image × variant rows
     const variants = images.length
-      ? await this.db.getRepository(ImageVariant).createQueryBuilder('v').where('v.image_id = ANY(:ids)', { ids: images.map((i) => i.id) }).orderBy('v.size', 'ASC').getMany()
+      ? await this.db.getRepository(ImageVariant).createQueryBuilder('v').where('v.image_id = ANY(:ids)', { ids: images.map((i) => i.id) }).orderBy('v.size', 'ASC').addOrderBy('v.format', 'DESC').getMany()
       : [];
     for (const image of images) image.variants = variants.filter((v) => v.imageId === image.id);
     return images;
@@ -171,7 +202,7 @@ export class ImagesService {
 
   /** The caller's image or 404 (also for other users' images). */
   async get(userId: string, id: string): Promise<Image> {
-    const image = await this.images.findOne({ where: { id, userId, status: Not('deleted') }, relations: { variants: true }, order: { variants: { size: 'ASC' } } });
+    const image = await this.images.findOne({ where: { id, userId, status: Not('deleted') }, relations: { variants: true }, order: { variants: { size: 'ASC', format: 'DESC' } } });
     if (!image) throw new NotFoundError('Image not found', 'IMAGE_NOT_FOUND');
     return image;
   }
@@ -196,6 +227,26 @@ export class ImagesService {
   }
 
   variants(imageId: string): Promise<ImageVariant[]> {
-    return this.db.getRepository(ImageVariant).find({ where: { imageId }, order: { size: 'ASC' } });
+    return this.db.getRepository(ImageVariant).find({ where: { imageId }, order: { size: 'ASC', format: 'DESC' } });
+  }
+
+  /**
+   * Sends a failed image back to processing with a new job, when its failure was not the input's
+   * fault (a timeout, a storage error, a worker that died) and its original is still kept.
+   */
+  async retry(userId: string, id: string): Promise<Image> {
+    const image = await this.get(userId, id);
+    const refuse = (why: string) => new ConflictError(`This image cannot be retried: ${why}`, 'NOT_RETRYABLE');
+    if (image.status !== 'failed') throw refuse(`it is ${image.status}, not failed`);
+    if (!image.failureKind || !RETRYABLE_FAILURES.includes(image.failureKind)) throw refuse('the file itself could not be processed; upload a fixed one');
+    if (!(await this.store.head(originalKey(id)))) throw refuse('its original is no longer stored; upload it again');
+    const retried = await this.db.transaction(async (tx) => {
+      const row = await this.lifecycle.retry(tx, userId, id);
+      if (!row) throw refuse('it changed meanwhile');
+      await this.queue.enqueue(tx, { imageId: id });
+      return row;
+    });
+    await this.lifecycle.announce(retried);
+    return retried;
   }
 }

@@ -1,13 +1,14 @@
-/** Where variants live: one pattern for storage keys and public URLs (contract §4). */
+/** Where variants live: one pattern for storage keys and public URLs (contract §4, §7). */
+import { OUTPUT_FORMATS, type OutputFormat } from './formats.ts';
 import { VARIANT_SIZES, type VariantSize } from './sizes.ts';
 
-/** `{collectionId}/{size}/{slug}.webp` — the object key, and the path under baseUrl. */
-export function variantKey(collectionId: string, size: VariantSize | number, slug: string): string {
-  return `${collectionId}/${size}/${slug}.webp`;
+/** `{collectionId}/{size}/{slug}.{webp|avif}` — the object key, and the path under baseUrl. */
+export function variantKey(collectionId: string, size: VariantSize | number, slug: string, format: OutputFormat = 'webp'): string {
+  return `${collectionId}/${size}/${slug}.${format}`;
 }
 
-export function variantUrl(baseUrl: string, collectionId: string, size: VariantSize | number, slug: string): string {
-  return `${baseUrl}/${variantKey(collectionId, size, slug)}`;
+export function variantUrl(baseUrl: string, collectionId: string, size: VariantSize | number, slug: string, format: OutputFormat = 'webp'): string {
+  return `${baseUrl}/${variantKey(collectionId, size, slug, format)}`;
 }
 
 /** Originals are private: never under a public path. */
@@ -15,30 +16,33 @@ export function originalKey(imageId: string): string {
   return `_originals/${imageId}`;
 }
 
-/** Where a processing run stages its distinct outputs (private) before publishing them at activation. */
-export function stagingKey(imageId: string, index: number): string {
-  return `_staging/${imageId}/${index}.webp`;
+/**
+ * Where a processing run stages one distinct output (private) before publishing it: named by the
+ * smallest size it serves, so the names of one run never collide and a rerun overwrites them.
+ */
+export function stagingKey(imageId: string, firstSize: VariantSize | number, format: OutputFormat = 'webp'): string {
+  return `_staging/${imageId}/${firstSize}.${format}`;
 }
 
-/** Every staging key a run can use: at most one output per size. */
+/** Every staging key a run can use: at most one output per size and format. */
 export function allStagingKeys(imageId: string): string[] {
-  return VARIANT_SIZES.map((_, i) => stagingKey(imageId, i));
+  return OUTPUT_FORMATS.flatMap((format) => VARIANT_SIZES.map((size) => stagingKey(imageId, size, format)));
 }
 
-/** Every object an image can have: its 12 public variants, its staged outputs and its original. */
+/** Every object an image can have: its public variants in every format, its staged outputs and its original. */
 export function allObjectKeys(image: { id: string; collectionId: string; slug: string }): string[] {
   return [...allVariantKeys(image.collectionId, image.slug), ...allStagingKeys(image.id), originalKey(image.id)];
 }
 
-export function allVariantKeys(collectionId: string, slug: string): string[] {
-  return VARIANT_SIZES.map((size) => variantKey(collectionId, size, slug));
+export function allVariantKeys(collectionId: string, slug: string, formats: readonly OutputFormat[] = OUTPUT_FORMATS): string[] {
+  return formats.flatMap((format) => VARIANT_SIZES.map((size) => variantKey(collectionId, size, slug, format)));
 }
 
-const CDN_PATH = new RegExp(`^/cdn/(col_[a-z0-9]{1,40})/(${VARIANT_SIZES.join('|')})/([a-z0-9]+(?:-[a-z0-9]+)*)\\.webp$`);
+const CDN_PATH = new RegExp(`^/cdn/(col_[a-z0-9]{1,40})/(${VARIANT_SIZES.join('|')})/([a-z0-9]+(?:-[a-z0-9]+)*)\\.(${OUTPUT_FORMATS.join('|')})$`);
 
-/** Parses a raw (undecoded) CDN request path; anything else — `..`, `%2F`, unknown sizes — is null. */
-export function parseCdnPath(rawPath: string): { collectionId: string; size: number; slug: string } | null {
+/** Parses a raw (undecoded) CDN request path; anything else — `..`, `%2F`, unknown sizes or formats — is null. */
+export function parseCdnPath(rawPath: string): { collectionId: string; size: number; slug: string; format: OutputFormat } | null {
   const m = CDN_PATH.exec(rawPath);
   if (!m || m[3]!.length > 100) return null;
-  return { collectionId: m[1]!, size: Number(m[2]), slug: m[3]! };
+  return { collectionId: m[1]!, size: Number(m[2]), slug: m[3]!, format: m[4] as OutputFormat };
 }

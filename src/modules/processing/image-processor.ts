@@ -1,23 +1,29 @@
 /**
  * Runs one image job: original → worker-thread pipeline → staged outputs → public copies →
- * activation. It orchestrates; every write of the image's state goes through ImageLifecycle.
+ * activation (or, in a reprocess run, the replacement of a ready image's rendition). It orchestrates; every write of the image's state goes through ImageLifecycle.
  * Idempotent: a job for an image that is already ready (or gone) does nothing; re-running writes
  * the same objects.
  */
 import { rm } from 'node:fs/promises';
 import type { Job } from 'pg-boss';
-import { AppError } from '../../errors.ts';
+import { AppError, ValidationError } from '../../errors.ts';
 import { PROCESS_RETRY_LIMIT, type ProcessImageJob } from '../../jobs/job-queue.ts';
 import type { Logger } from '../../logger.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { scratchPath } from '../../storage/scratch.ts';
-import type { ImageLifecycle } from '../images/image-lifecycle.ts';
+import type { FailureKind } from '../images/failure.ts';
+import { OUTPUT_CONTENT_TYPES } from '../images/formats.ts';
+import type { ImageLifecycle, Rendition } from '../images/image-lifecycle.ts';
+import type { Image } from '../images/image.entity.ts';
 import { STEP_PROGRESS, type PipelineStep } from '../images/steps.ts';
 import { allStagingKeys, originalKey, stagingKey, variantKey } from '../images/variant-urls.ts';
-import type { ProcessingPool } from './pool.ts';
+import type { ProcessingPool, VariantOutput } from './pool.ts';
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const UPLOAD_CONCURRENCY = 6;
+
+/** Where a run was when it failed: a storage call's failure is not the input's fault. */
+type Phase = 'fetch' | 'process' | 'store';
 
 export class ImageProcessor {
   constructor(
@@ -31,10 +37,17 @@ export class ImageProcessor {
     private readonly onStepTime: (step: PipelineStep, seconds: number) => void = () => {},
   ) {}
 
+  /**
+   * A first processing (the image is `processing`) or, with `runId`, a rerun of a ready image in a
+   * reprocess run: the same pipeline from the kept original, published over the old files (each
+   * copy replaces its object atomically, so every URL answers throughout).
+   */
   async run(job: Job<ProcessImageJob>): Promise<void> {
-    const image = await this.lifecycle.claimForProcessing(job.data.imageId);
-    if (!image) return; // finished by an earlier run, deleted, or gone with its collection
-    const log = this.logger.child({ imageId: image.id, attempt: job.retryCount + 1 });
+    const runId = job.data.runId ?? null;
+    const claim = await this.lifecycle.claimForProcessing(job.data.imageId, runId);
+    if (!claim) return; // finished by an earlier run, deleted, or gone with its collection
+    const { image, formats } = claim;
+    const log = this.logger.child({ imageId: image.id, attempt: job.retryCount + 1, runId: runId ?? undefined });
     const source = scratchPath(this.scratchDir, 'source');
     // Steps are recorded and published strictly in order, even when reported from callbacks.
     let steps = Promise.resolve();
@@ -50,58 +63,79 @@ export class ImageProcessor {
       steps = steps.then(() => this.lifecycle.recordStep(image, step, progress)).catch((err: unknown) => log.warn({ err }, 'could not record a step'));
       return steps;
     };
+    let phase: Phase = 'fetch';
     try {
       await report('VALIDATE');
       await this.store.getFile(originalKey(image.id), source);
+      phase = 'process';
       // the geometry read from the header at intake: the file is not inspected again
-      const result = await this.pool.process(source, { width: image.width, height: image.height, pages: image.frames, format: image.sourceFormat }, (step, progress) => void report(step, progress));
+      const geometry = { width: image.width, height: image.height, pages: image.frames, format: image.sourceFormat };
+      const result = await this.pool.process(source, geometry, (step, progress) => void report(step, progress), { formats });
       await report('OPTIMIZE');
-
-      // Stage each distinct output privately; nothing is public until activation.
-      let done = 0;
-      const total = result.outputs.length;
-      await runLimited([...result.outputs.entries()], UPLOAD_CONCURRENCY, async ([i, output]) => {
-        await this.store.put(stagingKey(image.id, i), output.bytes, { contentType: 'image/webp' });
-        done++;
-        if (done < total) void report('UPLOAD', STEP_PROGRESS.OPTIMIZE + Math.floor(((STEP_PROGRESS.UPLOAD - STEP_PROGRESS.OPTIMIZE) * done) / total));
-      });
-      await report('UPLOAD');
-
-      // Publish: server-side copies to the public keys (identical sizes share one staged file),
-      // then one transaction flips the image to ready.
-      const writes = result.outputs.flatMap((output, i) => output.sizes.map((size) => ({ size, output, staged: stagingKey(image.id, i) })));
-      await runLimited(writes, UPLOAD_CONCURRENCY, ({ size, staged }) =>
-        this.store.copy(staged, variantKey(image.collectionId, size, image.slug), { contentType: 'image/webp', cacheControl: VARIANT_CACHE_CONTROL }),
-      ).catch(async (err: unknown) => {
-        // never leave part of an image public while the job waits for its retry
-        await this.lifecycle.withdrawPublication(image).catch((e: unknown) => log.error({ err: e }, 'could not withdraw a partial publication'));
-        throw err;
-      });
-      const variants = writes.map(({ size, output }) => ({ size, width: output.width, height: output.height, bytes: output.bytes.byteLength }));
-      // the public copies exist: the staged files are not needed any more, and must be gone by `ready`
-      await this.store.delete(allStagingKeys(image.id)).catch((err: unknown) => log.warn({ err }, 'could not remove staged outputs'));
+      phase = 'store';
+      const variants = await this.publish(image, result.outputs, report, !runId);
       await steps;
+      const rendition = { width: result.width, height: result.height, pages: result.pages, placeholder: result.placeholder!, variants }; // asked for by default
       timeStep('ACTIVATE');
-      const outcome = await this.lifecycle.activate(image, { width: result.width, height: result.height, pages: result.pages, variants });
+      const outcome = runId ? await this.lifecycle.replaceRendition(image, runId, rendition) : await this.lifecycle.activate(image, rendition);
       timeStep(null);
-      if (outcome === 'activated') log.info('image ready');
+      if (outcome === 'activated') log.info(runId ? 'image reprocessed' : 'image ready');
     } catch (err) {
       const permanent = err instanceof AppError;
       const lastAttempt = job.retryCount >= PROCESS_RETRY_LIMIT;
       log.warn({ err, permanent, lastAttempt }, 'image processing failed');
       await steps;
       if (!permanent && !lastAttempt) throw err; // pg-boss retries with backoff
-      await this.lifecycle.fail(image.id, err instanceof Error ? err.message : String(err));
+      const message = err instanceof Error ? err.message : String(err);
+      if (runId) await this.lifecycle.endRerun(image.id, runId, message);
+      else await this.lifecycle.fail(image.id, message, failureKind(err, phase));
       return;
     } finally {
       await rm(source, { force: true });
     }
   }
 
-  /** A job that died for good (dead-letter queue): the image must not stay processing forever. */
-  async abandon(imageId: string, reason: string): Promise<void> {
-    await this.lifecycle.fail(imageId, reason);
+  /**
+   * Stages each distinct output privately, then publishes it with server-side copies to its public
+   * keys (identical sizes share one staged file). Returns the variants' rows.
+   */
+  private async publish(image: Image, outputs: VariantOutput[], report: (step: PipelineStep, progress?: number) => Promise<void>, firstRun: boolean): Promise<Rendition['variants']> {
+    let done = 0;
+    await runLimited(outputs, UPLOAD_CONCURRENCY, async (output) => {
+      await this.store.put(stagingKey(image.id, output.sizes[0]!, output.format), output.bytes, { contentType: OUTPUT_CONTENT_TYPES[output.format] });
+      done++;
+      if (done < outputs.length) void report('UPLOAD', STEP_PROGRESS.OPTIMIZE + Math.floor(((STEP_PROGRESS.UPLOAD - STEP_PROGRESS.OPTIMIZE) * done) / outputs.length));
+    });
+    await report('UPLOAD');
+    const writes = outputs.flatMap((output) => output.sizes.map((size) => ({ size, output })));
+    await runLimited(writes, UPLOAD_CONCURRENCY, ({ size, output }) =>
+      this.store.copy(stagingKey(image.id, output.sizes[0]!, output.format), variantKey(image.collectionId, size, image.slug, output.format), {
+        contentType: OUTPUT_CONTENT_TYPES[output.format],
+        cacheControl: VARIANT_CACHE_CONTROL,
+      }),
+    ).catch(async (err: unknown) => {
+      // never leave part of a processing image public while the job waits for its retry (a ready
+      // image being rerun keeps what it has: old and new files show the same picture)
+      if (firstRun) await this.lifecycle.withdrawPublication(image).catch((e: unknown) => this.logger.error({ err: e, imageId: image.id }, 'could not withdraw a partial publication'));
+      throw err;
+    });
+    // the public copies exist: the staged files are not needed any more, and must be gone by `ready`
+    await this.store.delete(allStagingKeys(image.id)).catch((err: unknown) => this.logger.warn({ err, imageId: image.id }, 'could not remove staged outputs'));
+    return writes.map(({ size, output }) => ({ size, format: output.format, width: output.width, height: output.height, bytes: output.bytes.byteLength }));
   }
+
+  /** A job that died for good (dead-letter queue): the image must not stay processing forever. */
+  async abandon(job: ProcessImageJob, reason: string): Promise<void> {
+    if (job.runId) await this.lifecycle.endRerun(job.imageId, job.runId, reason);
+    else await this.lifecycle.fail(job.imageId, reason, 'interrupted');
+  }
+}
+
+/** The input's fault only when the pipeline says so (a file it cannot decode); a slow or failed storage call is not. */
+function failureKind(err: unknown, phase: Phase): FailureKind {
+  if (err instanceof ValidationError) return 'input';
+  if (err instanceof AppError && err.code === 'PROCESSING_TIMEOUT') return 'timeout';
+  return phase === 'process' ? 'internal' : 'storage';
 }
 
 /** Runs `fn` over `items`, `limit` at a time; at the first failure takes no more, waits for those in flight, then throws it. */

@@ -1,5 +1,6 @@
 /**
- * The sharp pipeline for one image: source file + plan → one WebP per planned output. Runs inside a
+ * The sharp pipeline for one image: source file + plan → one file per planned output and format,
+ * plus the placeholder, from the same decode. Runs inside a
  * worker thread (pipeline.worker.ts), so it imports only sharp and its siblings, in erasable TS.
  *
  * Where the time goes, and why the pipeline is shaped this way (12 MP JPEG, measured): libwebp's
@@ -9,7 +10,10 @@
  * is then ready about when the full-size encode alone would be (bench/pipeline.bench.ts).
  */
 import sharp, { type Raw, type Sharp, type SharpOptions } from 'sharp';
-import { WEBP_QUALITY } from '../images/sizes.ts';
+import type { OutputFormat } from '../images/formats.ts';
+import type { Placeholder } from '../images/placeholder.ts';
+import { AVIF_SETTINGS, WEBP_QUALITY } from '../images/sizes.ts';
+import { makePlaceholder } from './placeholder.ts';
 import type { PlannedOutput } from './variant-plan.ts';
 
 export type ProcessingStep = 'CONVERT' | 'RESIZE' | 'OPTIMIZE';
@@ -23,10 +27,20 @@ export interface PipelineTask {
   /** More than one frame: every frame is kept, as an animated WebP. */
   animated: boolean;
   maxInputPixels: number;
+  /** WebP always; AVIF too when the collection asks (still images only: libvips writes no AVIF animation). */
+  formats: readonly OutputFormat[];
+  /** Off only for the benchmark's side-by-side baseline. */
+  placeholder: boolean;
 }
 
 export interface VariantOutput extends PlannedOutput {
+  format: OutputFormat;
   bytes: Uint8Array;
+}
+
+export interface PipelineResult {
+  outputs: VariantOutput[];
+  placeholder: Placeholder | null;
 }
 
 /**
@@ -48,49 +62,67 @@ const INTERMEDIATE_ABOVE = 2.5;
 /** A pixel-level failure of the source (corrupt, truncated): the same file will always fail. */
 export const INVALID_IMAGE = 'INVALID_IMAGE';
 
+/**
+ * Encode time per pixel against WebP q80's (bench/avif-settings.bench.ts: AVIF at its settings takes
+ * ~1.3× at 12 MP and ~2× at 1280 px), so the lanes take the longest jobs first.
+ */
+const RELATIVE_COST: Record<OutputFormat, number> = { webp: 1, avif: 1.5 };
+
+/** One encode (or the placeholder, which has no output) for a lane to run. */
 interface Job {
-  output: PlannedOutput;
+  output: PlannedOutput | null;
+  format: OutputFormat;
   cost: number;
-  encode: () => Promise<Buffer>;
+  encode: () => Promise<Buffer | Placeholder>;
 }
 
-/** Runs the plan; outputs come back in plan order. */
-export async function runPipeline(task: PipelineTask, onStep: StepListener = () => {}): Promise<VariantOutput[]> {
+/** Runs the plan; outputs come back in plan order, each output's formats in `task.formats` order. */
+export async function runPipeline(task: PipelineTask, onStep: StepListener = () => {}): Promise<PipelineResult> {
   const full = task.plan.find((o) => o.sizes.includes(0));
   if (!full) throw new Error('runPipeline: the plan has no full-size output');
+  const formats = task.animated ? task.formats.filter((f) => f === 'webp') : task.formats;
   onStep('CONVERT', 0);
-  const jobs = task.animated ? animatedJobs(task) : stillJobs(await decode(task, full), task.plan, full);
+  const jobs = task.animated ? animatedJobs(task, formats) : stillJobs(await decode(task, full), task.plan, full, formats);
+  const encodes = task.placeholder ? jobs : jobs.filter((j) => j.output);
   onStep('CONVERT', 100);
 
-  const resizedCost = jobs.filter((j) => j.output !== full).reduce((sum, j) => sum + j.cost, 0);
+  const isResized = (job: Job) => job.output !== null && job.output !== full;
+  const resizedCost = encodes.filter(isResized).reduce((sum, j) => sum + j.cost, 0);
   let resizedDone = 0;
-  let fullDone = false;
+  let fullLeft = encodes.filter((j) => j.output === full).length;
   if (resizedCost === 0) onStep('RESIZE', 100);
-  const results = new Map<PlannedOutput, Uint8Array>();
-  // Largest first onto whichever lane is free: the full-size encode starts at once.
-  const queue = [...jobs].sort((a, b) => b.cost - a.cost);
+  const results = new Map<Job, Uint8Array>();
+  let placeholder: Placeholder | null = null;
+  // Largest first onto whichever lane is free: the full-size encode starts at once, and the
+  // placeholder (cost 0) runs last, on the lane that finishes the small sizes beside it.
+  const queue = [...encodes].sort((a, b) => b.cost - a.cost);
   let failed = false;
   const lane = async () => {
     for (let job = queue.shift(); job && !failed; job = queue.shift()) {
-      const bytes = await job.encode().catch((err: unknown) => {
+      const result = await job.encode().catch((err: unknown) => {
         failed = true; // the other lane stops taking jobs
         throw err;
       });
+      if (!Buffer.isBuffer(result)) {
+        placeholder = result;
+        continue;
+      }
       // sharp hands back external memory, which cannot be transferred between threads; one copy
       // here lets the worker transfer (not clone) the result to the main thread.
-      results.set(job.output, new Uint8Array(bytes));
+      results.set(job, new Uint8Array(result));
       if (job.output === full) {
-        fullDone = true;
+        fullLeft--;
         continue;
       }
       resizedDone += job.cost;
       onStep('RESIZE', Math.round((100 * resizedDone) / resizedCost));
-      if (resizedDone === resizedCost && !fullDone) onStep('OPTIMIZE', 0);
+      if (resizedDone === resizedCost && fullLeft > 0) onStep('OPTIMIZE', 0);
     }
   };
   await Promise.all(Array.from({ length: LANES }, lane));
   onStep('OPTIMIZE', 100);
-  return task.plan.map((output) => ({ ...output, bytes: results.get(output)! }));
+  const outputs = encodes.filter((j) => j.output).map((j) => ({ ...j.output!, format: j.format, bytes: results.get(j)! }));
+  return { outputs, placeholder };
 }
 
 function openSource(task: PipelineTask): Sharp {
@@ -105,7 +137,9 @@ function openSource(task: PipelineTask): Sharp {
   return sharp(task.sourcePath, options).toColourspace('srgb');
 }
 
-const encodeWebp = (image: Sharp) => image.webp({ quality: WEBP_QUALITY }).toBuffer();
+function encode(image: Sharp, format: OutputFormat): Promise<Buffer> {
+  return (format === 'avif' ? image.avif(AVIF_SETTINGS) : image.webp({ quality: WEBP_QUALITY })).toBuffer();
+}
 
 interface Pixels {
   data: Buffer;
@@ -132,12 +166,13 @@ function resizeTo(image: Sharp, output: PlannedOutput): Sharp {
   return image.resize(output.width, output.height, { fit: 'fill' });
 }
 
-function stillJobs(base: Pixels, plan: PlannedOutput[], full: PlannedOutput): Job[] {
+function stillJobs(base: Pixels, plan: PlannedOutput[], full: PlannedOutput, formats: readonly OutputFormat[]): Job[] {
   const largest = Math.max(0, ...plan.filter((o) => o !== full).map((o) => o.width));
   let intermediate: Promise<Pixels> | undefined;
   // Built lazily by whichever lane first needs it; shared by the rest.
   const resampleBase = (): Promise<Pixels> => {
-    if (base.raw.width <= INTERMEDIATE_ABOVE * largest) return Promise.resolve(base);
+    // (no resized output at all — an image narrower than every size — needs none either)
+    if (largest === 0 || base.raw.width <= INTERMEDIATE_ABOVE * largest) return Promise.resolve(base);
     intermediate ??= (async () => {
       const width = INTERMEDIATE_SCALE * largest;
       const height = Math.max(1, Math.round((base.raw.height * width) / base.raw.width));
@@ -147,28 +182,37 @@ function stillJobs(base: Pixels, plan: PlannedOutput[], full: PlannedOutput): Jo
     })();
     return intermediate;
   };
-  return plan.map((output) => ({
-    output,
-    cost: output.width * output.height,
-    encode:
-      output === full
-        ? () => encodeWebp(fromPixels(base))
-        : async () => encodeWebp(resizeTo(fromPixels(await resampleBase()), output)),
-  }));
+  const encodes = plan.flatMap((output) =>
+    formats.map((format) => ({
+      output,
+      format,
+      cost: output.width * output.height * RELATIVE_COST[format],
+      encode: output === full ? () => encode(fromPixels(base), format) : async () => encode(resizeTo(fromPixels(await resampleBase()), output), format),
+    })),
+  );
+  // from the same decoded pixels (the smaller intermediate when there is one): no second decode
+  const placeholder: Job = { output: null, format: 'webp', cost: 0, encode: async () => makePlaceholder(fromPixels(await resampleBase())) };
+  return [...encodes, placeholder];
 }
 
 /**
  * Animated sources are re-read from the file for each output: sharp resizes a multi-frame image
  * frame by frame only when it comes from a loader (raw pixels with pageHeight lose their frames on
  * resize), and decoding is cheap next to encoding every frame as WebP (20 frames of 640×360:
- * 52 ms against 620 ms).
+ * 52 ms against 620 ms). Its placeholder comes from the first frame alone.
  */
-function animatedJobs(task: PipelineTask): Job[] {
-  return task.plan.map((output) => ({
-    output,
-    cost: output.width * output.height,
-    encode: () => encodeWebp(resizeTo(openSource(task), output)).catch((err: unknown) => Promise.reject(asInvalidImage(err))),
-  }));
+function animatedJobs(task: PipelineTask, formats: readonly OutputFormat[]): Job[] {
+  const encodes = task.plan.flatMap((output) =>
+    formats.map((format) => ({
+      output,
+      format,
+      cost: output.width * output.height * RELATIVE_COST[format],
+      encode: () => encode(resizeTo(openSource(task), output), format).catch((err: unknown) => Promise.reject(asInvalidImage(err))),
+    })),
+  );
+  // the first frame, what a browser shows before the animation starts
+  const firstFrame = () => makePlaceholder(openSource({ ...task, animated: false })).catch((err: unknown) => Promise.reject(asInvalidImage(err)));
+  return [...encodes, { output: null, format: 'webp', cost: 0, encode: firstFrame }];
 }
 
 /** Marks a sharp failure as the source's fault, so it is not retried (see pool.ts). */

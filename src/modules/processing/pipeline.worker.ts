@@ -5,6 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import sharp from 'sharp';
+import type { Placeholder } from '../images/placeholder.ts';
 import { runPipeline, type PipelineTask, type ProcessingStep, type VariantOutput } from './pipeline.ts';
 
 // libvips settings are process-wide. One libvips thread per sharp call: the pool runs one image per
@@ -21,14 +22,14 @@ export interface WorkerTask extends PipelineTask {
 
 export type WorkerMessage =
   | { type: 'step'; step: ProcessingStep; progress: number }
-  | { type: 'result'; outputs: VariantOutput[] }
+  | { type: 'result'; outputs: VariantOutput[]; placeholder: Placeholder | null }
   | { type: 'error'; message: string; code: string | undefined };
 
 export default async function processImage({ port, ...task }: WorkerTask): Promise<void> {
   const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   try {
-    const outputs = await runPipeline(task, (step, progress) => send({ type: 'step', step, progress }));
-    send({ type: 'result', outputs }, outputs.map((o) => o.bytes.buffer as ArrayBuffer));
+    const { outputs, placeholder } = await runPipeline(task, (step, progress) => send({ type: 'step', step, progress }));
+    send({ type: 'result', outputs, placeholder }, outputs.map((o) => o.bytes.buffer as ArrayBuffer));
   } catch (err) {
     // Errors cross threads without their own properties; the code decides whether a job is retried.
     const code = (err as { code?: unknown }).code;

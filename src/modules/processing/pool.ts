@@ -14,7 +14,8 @@ import { PIPELINE_STEPS, STEP_PROGRESS } from '../images/steps.ts';
 import { INVALID_IMAGE, type ProcessingStep, type VariantOutput } from './pipeline.ts';
 import type { WorkerMessage, WorkerTask } from './pipeline.worker.ts';
 import { restrictLoaders } from './loaders.ts';
-import type { SourceFormat } from '../images/formats.ts';
+import type { OutputFormat, SourceFormat } from '../images/formats.ts';
+import type { Placeholder } from '../images/placeholder.ts';
 import { footprintBytes, PixelBudget } from './pixel-budget.ts';
 import { planVariants, type SourceGeometry } from './variant-plan.ts';
 
@@ -36,8 +37,17 @@ export interface ProcessResult {
   height: number;
   pages: number;
   format: SourceFormat;
-  /** Distinct files; together their `sizes` hold each VARIANT_SIZES entry exactly once. */
+  /** Distinct files; per format, together their `sizes` hold each VARIANT_SIZES entry exactly once. */
   outputs: VariantOutput[];
+  /** Null only when not asked for (the benchmark's baseline). */
+  placeholder: Placeholder | null;
+}
+
+export interface ProcessOptions {
+  /** Default WebP only. */
+  formats?: readonly OutputFormat[];
+  /** Default on. */
+  placeholder?: boolean;
 }
 
 /**
@@ -65,8 +75,9 @@ export class ProcessingPool {
     });
   }
 
-  /** Encodes the image at `sourcePath`, of the given geometry, into every planned WebP output. */
-  async process(sourcePath: string, source: SourceGeometry & { format: SourceFormat }, onStep?: StepCallback): Promise<ProcessResult> {
+  /** Encodes the image at `sourcePath`, of the given geometry, into every planned output in each of `formats`. */
+  async process(sourcePath: string, source: SourceGeometry & { format: SourceFormat }, onStep?: StepCallback, options: ProcessOptions = {}): Promise<ProcessResult> {
+    const { formats = ['webp'], placeholder = true } = options;
     const { maxInputPixels, taskTimeoutMs } = this.#options;
     const plan = planVariants(source);
     // Admitted by the memory it will hold, not only by a free thread; waiting here is not its run time.
@@ -74,20 +85,20 @@ export class ProcessingPool {
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    const outcome = new Promise<VariantOutput[]>((resolve, reject) => {
+    const outcome = new Promise<Pick<ProcessResult, 'outputs' | 'placeholder'>>((resolve, reject) => {
       port1.on('message', (message: WorkerMessage) => {
         // The clock starts when a thread starts the image: time queued behind others is not its fault.
         timer ??= setTimeout(() => abort.abort(), taskTimeoutMs);
         if (message.type === 'step') onStep?.(message.step, overallProgress(message.step, message.progress));
-        else if (message.type === 'result') resolve(message.outputs);
+        else if (message.type === 'result') resolve(message);
         else reject(message.code === INVALID_IMAGE ? new ValidationError(message.message, INVALID_IMAGE) : new Error(message.message));
       });
     });
-    const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels };
+    const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels, formats, placeholder };
     try {
       // The worker answers over the port (ordered after its steps); run() settles when it returns.
-      const [, outputs] = await Promise.all([this.#piscina.run(task, { transferList: [port2], signal: abort.signal }), outcome]);
-      return { width: source.width, height: source.height, pages: source.pages, format: source.format, outputs };
+      const [, { outputs, placeholder }] = await Promise.all([this.#piscina.run(task, { transferList: [port2], signal: abort.signal }), outcome]);
+      return { width: source.width, height: source.height, pages: source.pages, format: source.format, outputs, placeholder };
     } catch (err) {
       if (abort.signal.aborted) {
         // Permanent: the same image would take as long again.

@@ -1,0 +1,60 @@
+/**
+ * GraphQL for delivery (contract §7), beside the Image type of images.schema.ts: the placeholder,
+ * each file's format, the AVIF srcset for a `<picture>`, and retrying a failed image.
+ */
+import { builder } from '../../graphql/builder.ts';
+import type { ImageVariant } from './image-variant.entity.ts';
+import type { Image } from './image.entity.ts';
+import { OutputFormatEnum } from './output-format.enum.ts';
+import { ImageRef, VariantRef } from './images.schema.ts';
+import type { Placeholder } from './placeholder.ts';
+import { variantUrl } from './variant-urls.ts';
+
+const PlaceholderRef = builder.objectRef<Placeholder>('Placeholder').implement({
+  description: 'What to paint before the image loads: computed from its pixels, present once it is ready.',
+  fields: (t) => ({
+    thumbhash: t.exposeString('thumbhash', { description: 'A ThumbHash, base64 (decode with the thumbhash package).' }),
+    color: t.exposeString('color', { description: 'The dominant (alpha-weighted average) colour, #rrggbb.' }),
+    dataUrl: t.exposeString('dataUrl', { description: 'A tiny blurred WebP preview as a data: URL, at most 1,000 bytes.' }),
+  }),
+});
+
+builder.objectFields(VariantRef, (t) => ({
+  format: t.field({ type: OutputFormatEnum, resolve: (v) => v.format }),
+}));
+
+/** `<url> <width>w` for each distinct width of the image's files in `format`, smallest first. */
+function srcsetOf(image: Image, variants: ImageVariant[], baseUrl: string, format: ImageVariant['format']): string | null {
+  const seen = new Set<number>();
+  const entries = variants
+    .filter((v) => v.format === format && v.size > 0)
+    .sort((a, b) => a.size - b.size)
+    .filter((v) => !seen.has(v.width) && seen.add(v.width))
+    .map((v) => `${variantUrl(baseUrl, image.collectionId, v.size, image.slug, format)} ${v.width}w`);
+  return entries.length ? entries.join(', ') : null;
+}
+
+builder.objectFields(ImageRef, (t) => ({
+  placeholder: t.field({
+    type: PlaceholderRef,
+    nullable: true,
+    description: 'Null until the image is ready.',
+    resolve: (i) => (i.status === 'ready' ? i.placeholder : null),
+  }),
+  avifSrcset: t.string({
+    nullable: true,
+    description: 'The AVIF files as a srcset ("<url> 320w, …"), for a <source type="image/avif"> beside the WebP srcset; null unless ready with AVIF (never for animations).',
+    resolve: async (i, _a, ctx) => (i.status === 'ready' ? srcsetOf(i, i.variants ?? (await ctx.services.images.variants(i.id)), ctx.services.config.cdnBaseUrl, 'avif') : null),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  retryImage: t.field({
+    type: ImageRef,
+    errors: {},
+    authScopes: { loggedIn: true },
+    description: 'Sends a failed image back to processing when the failure was not its file\'s fault (timeout, storage); NOT_RETRYABLE otherwise.',
+    args: { id: t.arg.id() },
+    resolve: (_root, args, ctx) => ctx.services.images.retry(ctx.viewer!.user.id, String(args.id)),
+  }),
+}));
