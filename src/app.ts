@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { AccountsService } from './modules/accounts/accounts.service.ts';
 import { CollectionsService } from './modules/collections/collections.service.ts';
 import { IMAGE_STATUS_CHANNEL, type ImageEventBus, type StatusEvent } from './modules/images/image-events.ts';
+import { ImageLibrary } from './modules/images/image-library.ts';
 import { ImageLifecycle } from './modules/images/image-lifecycle.ts';
 import { ImageWatch } from './modules/images/image-watch.ts';
 import { ImagesService } from './modules/images/images.service.ts';
@@ -113,7 +114,9 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const quota = new QuotaService(dataSource, config.plans, clock);
     const lifecycle = new ImageLifecycle(dataSource, store, events, logger.child({ module: 'images' }));
     const images = new ImagesService(dataSource, store, lifecycle, collections, quota, queue, config.limits, logger.child({ module: 'images' }));
-    const services: Services = { accounts, collections, images, imageWatch: new ImageWatch(dataSource, events, collections), quota, config: settings };
+    const library = new ImageLibrary(dataSource);
+    const imageWatch = new ImageWatch(dataSource, events, collections);
+    const services: Services = { accounts, collections, images, library, imageWatch, quota, config: settings };
 
     let control: App['processing'] = null;
     if (processing) {

@@ -8,6 +8,8 @@ import { publicStatus } from './image-events.ts';
 import type { ImageVariant } from './image-variant.entity.ts';
 import { progressOf, type Image } from './image.entity.ts';
 import { variantUrl } from './variant-urls.ts';
+import type { PagedImage } from './image-library.ts';
+import { decodeCursor } from './page-cursor.ts';
 
 export const ImageStatusEnum = builder.enumType('ImageStatus', { values: ['processing', 'ready', 'failed'] as const });
 export const PipelineStepEnum = builder.enumType('PipelineStep', { values: PIPELINE_STEPS });
@@ -56,13 +58,18 @@ builder.queryFields((t) => ({
       collectionId: t.arg.id({ required: false }),
       status: t.arg({ type: ImageStatusEnum, required: false }),
     },
-    resolve: (_root, args, ctx) =>
-      resolveCursorConnection({ args, toCursor: (i: Image) => `${i.createdAt.toISOString()}|${i.id}` }, ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
-        if (before || inverted) throw new Error('Backward pagination is not supported; use first/after');
-        const [at, id] = (after ?? '').split('|');
-        const cursor = after && at && id ? { createdAt: new Date(at), id } : undefined;
-        return ctx.services.images.list(ctx.viewer!.user.id, { collectionId: args.collectionId ? String(args.collectionId) : null, status: args.status ?? null }, { limit, before: cursor });
-      }),
+    resolve: (_root, args, ctx) => {
+      const filter = { collectionId: args.collectionId ? String(args.collectionId) : null, status: args.status ?? null };
+      return resolveCursorConnection({ args, toCursor: (i: PagedImage) => i.cursor }, ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
+        ctx.services.library.page(ctx.viewer!.user.id, filter, {
+          limit,
+          after: after ? decodeCursor(after, 'after') : undefined,
+          before: before ? decodeCursor(before, 'before') : undefined,
+          // a backward page reads the images nearest `before` (or the oldest) first; the helper reverses them
+          oldestFirst: inverted,
+        }),
+      );
+    },
   }),
   image: t.field({
     type: ImageRef,
