@@ -69,7 +69,7 @@ describe('Apollo Client', () => {
     const bytes = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#c33' } }).jpeg().toBuffer();
     const file = new File([new Uint8Array(bytes)], 'red.jpg', { type: 'image/jpeg' });
     const first = await client.mutate({ mutation: UploadImage, variables: { file, checksum: sha256(bytes), collectionId } });
-    expect(first.data?.uploadImage).toMatchObject({ __typename: 'Image', id: expect.stringMatching(/^img_/), status: 'processing' });
+    expect(first.data?.uploadImage).toMatchObject({ __typename: 'Image', id: expect.stringMatching(/^img_/), status: 'PROCESSING' });
     const second = await client.mutate({ mutation: UploadImage, variables: { file, checksum: sha256(bytes), collectionId } });
     const nextMonth = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 1, 1)).toISOString();
     expect(second.data?.uploadImage).toEqual({ __typename: 'QuotaExceededError', code: 'QUOTA_EXCEEDED', message: expect.stringContaining('quota'), limit: 1, resetsAt: nextMonth });

@@ -4,7 +4,7 @@ import { publicStatus, type StatusEvent } from './image-events.ts';
 import { ImageStatusEnum, PipelineStepEnum } from './images.schema.ts';
 
 const ImageStatusEventRef = builder.objectRef<StatusEvent>('ImageStatusEvent').implement({
-  description: 'One step of an image through the pipeline. The last event of a subscription has status ready or failed.',
+  description: 'One step of an image through the pipeline. The last event of a subscription has status READY or FAILED.',
   fields: (t) => ({
     id: t.id({ description: 'The image id.', resolve: (e) => e.imageId }),
     collectionId: t.id({ resolve: (e) => e.collectionId }),
@@ -20,7 +20,7 @@ builder.subscriptionType({});
 builder.subscriptionFields((t) => ({
   imageStatus: t.field({
     type: ImageStatusEventRef,
-    description: "Live processing status of one of the viewer's images: its current state first, then every step, completing after ready or failed.",
+    description: "Live processing status of one of the viewer's images: its current state first, then every step, completing after READY or FAILED.",
     args: { id: t.arg.id() },
     subscribe: (_root, args, ctx) => {
       if (!ctx.viewer) throw new UnauthenticatedError();

@@ -11,7 +11,11 @@ import { variantUrl } from './variant-urls.ts';
 import type { PagedImage } from './image-library.ts';
 import { decodeCursor } from './page-cursor.ts';
 
-export const ImageStatusEnum = builder.enumType('ImageStatus', { values: ['processing', 'ready', 'failed'] as const });
+// GraphQL spells enum values in SCREAMING_CASE; resolvers and REST keep the lowercase values
+export const ImageStatusEnum = builder.enumType('ImageStatus', {
+  description: 'Where an image is: PROCESSING, then READY or FAILED. (REST spells the same values in lowercase.)',
+  values: { PROCESSING: { value: 'processing' }, READY: { value: 'ready' }, FAILED: { value: 'failed' } } as const,
+});
 export const PipelineStepEnum = builder.enumType('PipelineStep', { values: PIPELINE_STEPS });
 
 const VariantRef = builder.objectRef<ImageVariant & { collectionId: string; slug: string }>('ImageVariant').implement({
@@ -85,7 +89,7 @@ builder.mutationFields((t) => ({
     type: ImageRef,
     errors: {},
     authScopes: { loggedIn: true },
-    description: 'Uploads an image (GraphQL multipart request spec). Returns it with status processing.',
+    description: 'Uploads an image (GraphQL multipart request spec). Returns it with status PROCESSING.',
     args: {
       file: t.arg({ type: 'Upload' }),
       checksum: t.arg.string(),

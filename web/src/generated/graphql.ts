@@ -93,10 +93,11 @@ export type ErrorCode =
   /** The password is too short. */
   | 'WEAK_PASSWORD';
 
+/** Where an image is: PROCESSING, then READY or FAILED. (REST spells the same values in lowercase.) */
 export type ImageStatus =
-  | 'failed'
-  | 'processing'
-  | 'ready';
+  | 'FAILED'
+  | 'PROCESSING'
+  | 'READY';
 
 export type PipelineStep =
   | 'ACTIVATE'
