@@ -82,7 +82,8 @@
     ],
     "Node": [
       "ApiKey",
-      "Collection"
+      "Collection",
+      "Image"
     ]
   }
 };
@@ -169,7 +170,8 @@
     ],
     "Node": [
       "ApiKey",
-      "Collection"
+      "Collection",
+      "Image"
     ]
   }
 };

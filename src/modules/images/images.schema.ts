@@ -1,15 +1,15 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../../graphql/builder.ts';
-import { RefusedUpload } from '../../storage/spool.ts';
 import { DeletedRef } from '../../graphql/error-types.ts';
-import { VARIANT_SIZES } from './sizes.ts';
-import { PIPELINE_STEPS } from './steps.ts';
+import { NodeInterface, registerNode } from '../../graphql/node.ts';
+import { RefusedUpload } from '../../storage/spool.ts';
+import { CollectionRef } from '../collections/collection-ref.ts';
 import { publicStatus } from './image-events.ts';
+import { loadersOf, variantsOf } from './image-loaders.ts';
 import type { ImageVariant } from './image-variant.entity.ts';
 import { progressOf, type Image } from './image.entity.ts';
-import { variantUrl } from './variant-urls.ts';
-import type { PagedImage } from './image-library.ts';
-import { decodeCursor } from './page-cursor.ts';
+import { VARIANT_SIZES } from './sizes.ts';
+import { PIPELINE_STEPS } from './steps.ts';
+import { deliveryOf, SRC_SIZE, variantUrl, type Delivery } from './variant-urls.ts';
 
 // GraphQL spells enum values in SCREAMING_CASE; resolvers and REST keep the lowercase values
 export const ImageStatusEnum = builder.enumType('ImageStatus', {
@@ -29,11 +29,17 @@ const VariantRef = builder.objectRef<ImageVariant & { collectionId: string; slug
   }),
 });
 
+async function deliveryFor(image: Image, ctx: Parameters<typeof variantsOf>[1]): Promise<Delivery> {
+  return deliveryOf(ctx.services.config.cdnBaseUrl, image, (await variantsOf(image, ctx)).map((v) => v.size));
+}
+
 export const ImageRef = builder.objectRef<Image>('Image').implement({
+  interfaces: [NodeInterface],
+  description: 'An uploaded image and, once ready, its WebP variants on the CDN.',
   fields: (t) => ({
-    id: t.exposeID('id'),
     slug: t.exposeString('slug'),
     collectionId: t.exposeID('collectionId'),
+    collection: t.field({ type: CollectionRef, description: 'The collection holding it (batched per request).', resolve: (i, _a, ctx) => loadersOf(ctx).collections.load(i.collectionId) }),
     checksum: t.exposeString('checksum', { description: 'SHA-256 of the uploaded bytes, lowercase hex.' }),
     status: t.field({ type: ImageStatusEnum, resolve: (i) => publicStatus(i.status) }),
     step: t.field({ type: PipelineStepEnum, resolve: (i) => i.step }),
@@ -47,40 +53,34 @@ export const ImageRef = builder.objectRef<Image>('Image').implement({
     baseUrl: t.string({ resolve: (_i, _a, ctx) => ctx.services.config.cdnBaseUrl }),
     variants: t.field({
       type: [VariantRef],
-      resolve: async (i, _a, ctx) =>
-        (i.variants ?? (await ctx.services.images.variants(i.id))).map((v) => ({ ...v, collectionId: i.collectionId, slug: i.slug })),
+      description: 'Every stored size, smallest first; empty until ready.',
+      resolve: async (i, _a, ctx) => (await variantsOf(i, ctx)).map((v) => ({ ...v, collectionId: i.collectionId, slug: i.slug })),
+    }),
+    url: t.string({
+      nullable: true,
+      description: `The URL of one size (0 = full size), or null: not ready yet, or not a size of ${VARIANT_SIZES.join(', ')}.`,
+      args: { size: t.arg.int() },
+      resolve: async (i, args, ctx) => (await deliveryFor(i, ctx)).url(args.size),
+    }),
+    src: t.string({ nullable: true, description: `The ${SRC_SIZE} URL, for <img src>; null until ready.`, resolve: async (i, _a, ctx) => (await deliveryFor(i, ctx)).src }),
+    srcset: t.string({
+      nullable: true,
+      description: 'For <img srcset>: "<url> 320w, …, <url> 1280w", the sizes that exist; null until ready.',
+      resolve: async (i, _a, ctx) => (await deliveryFor(i, ctx)).srcset,
     }),
   }),
 });
 
+registerNode('img', ImageRef, (ids, ctx) => ctx.services.library.findMany(ctx.viewer!.user.id, ids));
+
 builder.queryFields((t) => ({
-  images: t.connection({
-    type: ImageRef,
-    authScopes: { loggedIn: true },
-    description: "The viewer's images, newest first.",
-    args: {
-      collectionId: t.arg.id({ required: false }),
-      status: t.arg({ type: ImageStatusEnum, required: false }),
-    },
-    resolve: (_root, args, ctx) => {
-      const filter = { collectionId: args.collectionId ? String(args.collectionId) : null, status: args.status ?? null };
-      return resolveCursorConnection({ args, toCursor: (i: PagedImage) => i.cursor }, ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
-        ctx.services.library.page(ctx.viewer!.user.id, filter, {
-          limit,
-          after: after ? decodeCursor(after, 'after') : undefined,
-          before: before ? decodeCursor(before, 'before') : undefined,
-          // a backward page reads the images nearest `before` (or the oldest) first; the helper reverses them
-          oldestFirst: inverted,
-        }),
-      );
-    },
-  }),
   image: t.field({
     type: ImageRef,
     nullable: true,
     authScopes: { loggedIn: true },
+    description: "One of the viewer's images, or null (also for other users' images).",
     args: { id: t.arg.id() },
-    resolve: (_root, args, ctx) => ctx.services.images.get(ctx.viewer!.user.id, String(args.id)).catch(() => null),
+    resolve: async (_root, args, ctx) => (await ctx.services.library.findMany(ctx.viewer!.user.id, [String(args.id)]))[0] ?? null,
   }),
 }));
 

@@ -181,8 +181,4 @@ export class ImagesService {
     for (let i = 0; i < keys.length; i += 1000) await this.store.delete(keys.slice(i, i + 1000));
     await this.collections.delete(userId, collectionId);
   }
-
-  variants(imageId: string): Promise<ImageVariant[]> {
-    return this.db.getRepository(ImageVariant).find({ where: { imageId }, order: { size: 'ASC' } });
-  }
 }
