@@ -115,7 +115,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const lifecycle = new ImageLifecycle(dataSource, store, events, logger.child({ module: 'images' }));
     const images = new ImagesService(dataSource, store, lifecycle, collections, quota, queue, config.limits, logger.child({ module: 'images' }));
     const library = new ImageLibrary(dataSource);
-    const imageWatch = new ImageWatch(dataSource, events, collections);
+    const imageWatch = new ImageWatch(dataSource, events, collections, library);
     const services: Services = { accounts, collections, images, library, imageWatch, quota, config: settings };
 
     let control: App['processing'] = null;
