@@ -51,7 +51,7 @@ async function seedLibrary(app: TestApp, alice: Client): Promise<string[]> {
 }
 
 test('a gallery page costs the same queries for 100 images as for 10, variants and collections included', async ({ app, alice }) => {
-  await seedLibrary(app, alice);
+  const collections = await seedLibrary(app, alice);
   const sizes: Record<number, { sql: string }[]> = {};
   for (const first of [10, 100]) {
     let data: Awaited<ReturnType<typeof alice.gql<unknown, unknown>>>['data'];
@@ -70,6 +70,10 @@ test('a gallery page costs the same queries for 100 images as for 10, variants a
   expect(sizes[100]!.length, report(sizes[100]!)).toBe(sizes[10]!.length);
   // the viewer's session, the page, its count, the variants, the collections, their counts
   expect(sizes[100]!.length, report(sizes[100]!)).toBeLessThanOrEqual(7);
+
+  // asked twice at two depths (imageCount, and totalCount of its images), counted once
+  const collection = await queriesDuring(app, () => alice.gql(CollectionImagesDocument, { id: collections[1]!, first: 10 }));
+  expect(collection.filter((q) => q.sql.includes('GROUP BY collection_id')), report(collection)).toHaveLength(1);
 });
 
 /** PostgreSQL's plan for `sql` when it may not scan the table whole: does it still have to sort? */

@@ -138,14 +138,22 @@ test('urql with graphcache: the same over graphql-ws, the upload through urql’
   await ws.dispose();
 });
 
-test('imageEvents carries each image too, READY with its src once processed', async ({ app, alice, collection }) => {
+test('imageEvents carries each image too, READY with its src once processed, its collection counted as of each event', async ({ app, alice, collection }) => {
   const listening = app.events.subscriberCount();
   const ws = wsClient(app.url, { cookie: alice.cookie });
-  const sub = collect<{ id: string; progress: number; image: { id: string; status: string; progress: number; src: string | null } }>(ws, print(ImageEventsDocument), { collectionId: collection }, 'imageEvents');
+  type Event = { id: string; progress: number; image: { id: string; status: string; progress: number; src: string | null; collection: { id: string; imageCount: number } } };
+  const sub = collect<Event>(ws, print(ImageEventsDocument), { collectionId: collection }, 'imageEvents');
   await expect.poll(() => app.events.subscriberCount()).toBe(listening + 1);
-  const id = (await restUpload(alice, await photo(), { collection, slug: 'pier' })).body.id;
-  await waitForImage(alice, id);
-  await expect.poll(() => sub.events.find((e) => e.image.status === 'READY')?.image).toEqual({ id, status: 'READY', progress: 100, src: `${app.url}/cdn/${collection}/768/pier.webp` });
+  const ids: string[] = [];
+  for (const slug of ['pier', 'jetty']) {
+    ids.push((await restUpload(alice, await photo(), { collection, slug })).body.id);
+    await waitForImage(alice, ids.at(-1)!);
+  }
+  const readyOf = (id: string) => sub.events.find((e) => e.id === id && e.image.status === 'READY')?.image;
+  await expect.poll(() => readyOf(ids[1]!)).toBeDefined();
+  expect(readyOf(ids[0]!)).toEqual({ id: ids[0], status: 'READY', progress: 100, src: `${app.url}/cdn/${collection}/768/pier.webp`, collection: { id: collection, imageCount: 1 } });
+  // a subscription lives long: what an event shows is read for that event, not kept from an earlier one
+  expect(readyOf(ids[1]!)).toMatchObject({ src: `${app.url}/cdn/${collection}/768/jetty.webp`, collection: { imageCount: 2 } });
   expect(sub.events.every((e) => e.image.id === e.id && e.image.progress >= e.progress)).toBe(true);
   sub.unsubscribe();
   await ws.dispose();

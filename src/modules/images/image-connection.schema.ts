@@ -79,11 +79,11 @@ builder.objectFields(CollectionRef, (t) => ({
       type: ImageRef,
       description: `The collection's images, newest first; first/last at most ${MAX_PAGE_SIZE}.`,
       args: { status: t.arg({ type: ImageStatusEnum, required: false }) },
-      resolve: (collection, args, ctx) => {
+      resolve: (collection, args, ctx, info) => {
         const status = args.status ?? null;
         // counted for every collection of the response in one query
         const count = async () => {
-          const counts = await loadersOf(ctx).counts.load(collection.id);
+          const counts = await loadersOf(ctx, info).counts.load(collection.id);
           return status ? counts[status] : total(counts);
         };
         return imagePage(ctx, args, { collectionId: collection.id, status }, count);
@@ -93,6 +93,6 @@ builder.objectFields(CollectionRef, (t) => ({
   ),
   imageCount: t.int({
     description: 'How many images the collection holds (any status).',
-    resolve: async (collection, _a, ctx) => total(await loadersOf(ctx).counts.load(collection.id)),
+    resolve: async (collection, _a, ctx, info) => total(await loadersOf(ctx, info).counts.load(collection.id)),
   }),
 }));

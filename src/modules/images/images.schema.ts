@@ -1,4 +1,6 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../../graphql/builder.ts';
+import type { GraphQLContext } from '../../graphql/context.ts';
 import { DeletedRef } from '../../graphql/error-types.ts';
 import { NodeInterface, registerNode } from '../../graphql/node.ts';
 import { RefusedUpload } from '../../storage/spool.ts';
@@ -29,8 +31,8 @@ const VariantRef = builder.objectRef<ImageVariant & { collectionId: string; slug
   }),
 });
 
-async function deliveryFor(image: Image, ctx: Parameters<typeof variantsOf>[1]): Promise<Delivery> {
-  return deliveryOf(ctx.services.config.cdnBaseUrl, image, (await variantsOf(image, ctx)).map((v) => v.size));
+async function deliveryFor(image: Image, ctx: GraphQLContext, info: GraphQLResolveInfo): Promise<Delivery> {
+  return deliveryOf(ctx.services.config.cdnBaseUrl, image, (await variantsOf(image, ctx, info)).map((v) => v.size));
 }
 
 export const ImageRef = builder.objectRef<Image>('Image').implement({
@@ -39,7 +41,7 @@ export const ImageRef = builder.objectRef<Image>('Image').implement({
   fields: (t) => ({
     slug: t.exposeString('slug'),
     collectionId: t.exposeID('collectionId'),
-    collection: t.field({ type: CollectionRef, description: 'The collection holding it (batched per request).', resolve: (i, _a, ctx) => loadersOf(ctx).collections.load(i.collectionId) }),
+    collection: t.field({ type: CollectionRef, description: 'The collection holding it (batched per request).', resolve: (i, _a, ctx, info) => loadersOf(ctx, info).collections.load(i.collectionId) }),
     checksum: t.exposeString('checksum', { description: 'SHA-256 of the uploaded bytes, lowercase hex.' }),
     status: t.field({ type: ImageStatusEnum, resolve: (i) => publicStatus(i.status) }),
     step: t.field({ type: PipelineStepEnum, resolve: (i) => i.step }),
@@ -54,19 +56,19 @@ export const ImageRef = builder.objectRef<Image>('Image').implement({
     variants: t.field({
       type: [VariantRef],
       description: 'Every stored size, smallest first; empty until ready.',
-      resolve: async (i, _a, ctx) => (await variantsOf(i, ctx)).map((v) => ({ ...v, collectionId: i.collectionId, slug: i.slug })),
+      resolve: async (i, _a, ctx, info) => (await variantsOf(i, ctx, info)).map((v) => ({ ...v, collectionId: i.collectionId, slug: i.slug })),
     }),
     url: t.string({
       nullable: true,
       description: `The URL of one size (0 = full size), or null: not ready yet, or not a size of ${VARIANT_SIZES.join(', ')}.`,
       args: { size: t.arg.int() },
-      resolve: async (i, args, ctx) => (await deliveryFor(i, ctx)).url(args.size),
+      resolve: async (i, args, ctx, info) => (await deliveryFor(i, ctx, info)).url(args.size),
     }),
-    src: t.string({ nullable: true, description: `The ${SRC_SIZE} URL, for <img src>; null until ready.`, resolve: async (i, _a, ctx) => (await deliveryFor(i, ctx)).src }),
+    src: t.string({ nullable: true, description: `The ${SRC_SIZE} URL, for <img src>; null until ready.`, resolve: async (i, _a, ctx, info) => (await deliveryFor(i, ctx, info)).src }),
     srcset: t.string({
       nullable: true,
       description: 'For <img srcset>: "<url> 320w, …, <url> 1280w", the sizes that exist; null until ready.',
-      resolve: async (i, _a, ctx) => (await deliveryFor(i, ctx)).srcset,
+      resolve: async (i, _a, ctx, info) => (await deliveryFor(i, ctx, info)).srcset,
     }),
   }),
 });
