@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { AccountsService } from './modules/accounts/accounts.service.ts';
 import { CollectionsService } from './modules/collections/collections.service.ts';
 import { IMAGE_STATUS_CHANNEL, type ImageEventBus, type StatusEvent } from './modules/images/image-events.ts';
+import { ImageLibrary } from './modules/images/image-library.ts';
 import { ImageLifecycle } from './modules/images/image-lifecycle.ts';
 import { ImageWatch } from './modules/images/image-watch.ts';
 import { ImagesService } from './modules/images/images.service.ts';
@@ -121,7 +122,9 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const metrics = new Metrics({ jobs: () => queue.stats(), eventBusReconnects: () => events.reconnects, poolUtilization: pool ? () => pool.utilization : undefined });
     const images = new ImagesService(dataSource, store, lifecycle, collections, quota, queue, config.limits, logger.child({ module: 'images' }), (result) => metrics.uploads.inc({ result }));
     const reprocess = new ReprocessService(dataSource, lifecycle, collections, queue, events);
-    const services: Services = { accounts, collections, images, imageWatch: new ImageWatch(dataSource, events, collections), reprocess, quota, config: settings };
+    const library = new ImageLibrary(dataSource);
+    const imageWatch = new ImageWatch(dataSource, events, collections, library);
+    const services: Services = { accounts, collections, images, library, imageWatch, reprocess, quota, config: settings };
 
     let control: App['processing'] = null;
     if (pool) {

@@ -6,6 +6,7 @@ import './graphql/node.ts';
 import './modules/accounts/accounts.schema.ts';
 import './modules/collections/collections.schema.ts';
 import './modules/images/images.schema.ts';
+import './modules/images/image-connection.schema.ts';
 import './modules/quota/quota.schema.ts';
 import './modules/images/image-status.schema.ts';
 import './modules/images/delivery.schema.ts';

@@ -2,6 +2,7 @@
 import type { PublicSettings } from './config.ts';
 import type { AccountsService } from './modules/accounts/accounts.service.ts';
 import type { CollectionsService } from './modules/collections/collections.service.ts';
+import type { ImageLibrary } from './modules/images/image-library.ts';
 import type { ImageWatch } from './modules/images/image-watch.ts';
 import type { ImagesService } from './modules/images/images.service.ts';
 import type { ReprocessService } from './modules/images/reprocess.service.ts';
@@ -13,6 +14,8 @@ export interface Services {
   accounts: AccountsService;
   collections: CollectionsService;
   images: ImagesService;
+  /** Reads for listings: pages, counts, batched loads. */
+  library: ImageLibrary;
   imageWatch: ImageWatch;
   reprocess: ReprocessService;
   quota: QuotaService;

@@ -69,7 +69,7 @@ describe('Apollo Client', () => {
     const bytes = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#c33' } }).jpeg().toBuffer();
     const file = new File([new Uint8Array(bytes)], 'red.jpg', { type: 'image/jpeg' });
     const first = await client.mutate({ mutation: UploadImage, variables: { file, checksum: sha256(bytes), collectionId } });
-    expect(first.data?.uploadImage).toMatchObject({ __typename: 'Image', id: expect.stringMatching(/^img_/), status: 'processing' });
+    expect(first.data?.uploadImage).toMatchObject({ __typename: 'Image', id: expect.stringMatching(/^img_/), status: 'PROCESSING' });
     // other bytes: the same ones again would be the same image, for free (contract §7)
     const other = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3c3' } }).jpeg().toBuffer();
     const otherFile = new File([new Uint8Array(other)], 'green.jpg', { type: 'image/jpeg' });

@@ -64,7 +64,7 @@ describe('GraphQL upload from headless Chromium', () => {
       let image: Record<string, unknown> | null = null;
       for (let i = 0; id && i < 600; i++) {
         image = (await gqlJson('query ($id: ID!) { image(id: $id) { status width height variants { size width } } }', { id })).data.image ?? null;
-        if (image?.status !== 'processing') break;
+        if (image?.status !== 'PROCESSING') break;
         await new Promise((r) => setTimeout(r, 100));
       }
       return { status: res.status, size: file.size, body, image };
@@ -72,7 +72,7 @@ describe('GraphQL upload from headless Chromium', () => {
     expect(result.status).toBe(200);
     expect(result.size).toBe(8_000_000);
     expect(result.body.data?.uploadImage).toMatchObject({ __typename: 'Image', slug: 'ete-a-paris' });
-    expect(result.image).toMatchObject({ status: 'ready', width: 4000, height: 3000 });
+    expect(result.image).toMatchObject({ status: 'READY', width: 4000, height: 3000 });
     expect((result.image!.variants as { size: number; width: number }[]).find((v) => v.size === 1280)?.width).toBe(1280);
     await page.close();
   });

@@ -84,8 +84,8 @@ describe('GraphiQL offline', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}/graphiql-offline.png` });
 
-    const live = await run(page, `subscription { imageStatus(id: "${imageId}") { id status progress } }`, '"ready"');
-    expect(JSON.parse(live)).toEqual({ data: { imageStatus: { id: imageId, status: 'ready', progress: 100 } } });
+    const live = await run(page, `subscription { imageStatus(id: "${imageId}") { id status progress } }`, '"READY"');
+    expect(JSON.parse(live)).toEqual({ data: { imageStatus: { id: imageId, status: 'READY', progress: 100 } } });
 
     expect(blocked).toEqual([]);
     expect(errors).toEqual([]);

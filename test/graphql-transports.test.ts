@@ -106,14 +106,14 @@ describe('urql', () => {
         if (!event) return;
         events.push(event);
         if (events.length === 1) void app.processing!.resume();
-        if (event.status === 'ready') {
+        if (event.status === 'READY') {
           unsubscribe();
           resolve();
         }
       });
     });
-    expect(events[0]).toMatchObject({ id, status: 'processing' });
-    expect(events.at(-1)).toMatchObject({ id, status: 'ready', progress: 100 });
+    expect(events[0]).toMatchObject({ id, status: 'PROCESSING' });
+    expect(events.at(-1)).toMatchObject({ id, status: 'READY', progress: 100 });
     expect(events.length).toBeGreaterThan(2);
     await ws.dispose();
   });
@@ -134,7 +134,7 @@ describe('graphql-sse', () => {
     for await (const result of client.iterate({ query: 'subscription ($id: ID!) { imageStatus(id: $id) { id status step progress } }', variables: { id: readyImage } })) {
       events.push(result);
     }
-    expect(events).toEqual([{ data: { imageStatus: { id: readyImage, status: 'ready', step: 'ACTIVATE', progress: 100 } } }]);
+    expect(events).toEqual([{ data: { imageStatus: { id: readyImage, status: 'READY', step: 'ACTIVATE', progress: 100 } } }]);
     const me: unknown[] = [];
     for await (const result of client.iterate({ query: '{ me { email } }' })) me.push(result);
     expect(me).toEqual([{ data: { me: { email } } }]);

@@ -275,7 +275,7 @@ describe('GraphQL upload', () => {
     const bytes = await makePhoto(640, 480, 8);
     const { status, body } = await graphqlUpload(alice, mutation, { checksum: sha256(bytes), collectionId: collection, slug: 'via-graphql' }, bytes);
     expect(status).toBe(200);
-    expect(body.data?.uploadImage).toMatchObject({ __typename: 'Image', slug: 'via-graphql', status: 'processing', collectionId: collection });
+    expect(body.data?.uploadImage).toMatchObject({ __typename: 'Image', slug: 'via-graphql', status: 'PROCESSING', collectionId: collection });
     const ready = await waitForImage(alice, body.data!.uploadImage!.id as string);
     expect(ready.status).toBe('ready');
   });
@@ -315,9 +315,9 @@ describe('GraphQL upload', () => {
     }
     // every image exactly once, newest first, same order as the REST list
     expect(seen).toEqual(all.map((i) => i.id));
-    const failed = await alice.gql(ImagesDocument, { first: 50, status: 'failed' });
+    const failed = await alice.gql(ImagesDocument, { first: 50, status: 'FAILED' });
     expect(failed.data!.images.edges.length).toBeGreaterThan(0);
-    for (const e of failed.data!.images.edges) expect(e.node.status).toBe('failed');
+    for (const e of failed.data!.images.edges) expect(e.node.status).toBe('FAILED');
     const one = await alice.gql(ImageDocument, { id: seen[0]! });
     expect(one.data?.image?.id).toBe(seen[0]);
     expect((await bob.gql(ImageDocument, { id: seen[0]! })).data?.image).toBeNull();

@@ -37,7 +37,7 @@ describe('permanent failures', () => {
     const sub = collect<{ status: string; error: string | null }>(client, print(ImageStatusDocument), { id: up.body.id }, 'imageStatus');
     await sub.done;
     const last = sub.events.at(-1)!;
-    expect(last.status).toBe('failed');
+    expect(last.status).toBe('FAILED');
     expect(last.error).toMatch(/Processing failed: .+/);
     const final = await waitForImage(alice, up.body.id);
     expect(final).toMatchObject({ status: 'failed', error: last.error, variants: [] });
@@ -88,7 +88,7 @@ describe('deleting an image that is still processing', () => {
     await expect.poll(() => sub.events.length).toBe(1);
     expect((await alice.request('DELETE', `/api/v1/images/${up.body.id}`)).status).toBe(204);
     await sub.done;
-    expect(sub.events.at(-1)).toMatchObject({ status: 'failed', error: 'Image deleted' });
+    expect(sub.events.at(-1)).toMatchObject({ status: 'FAILED', error: 'Image deleted' });
     expect((await alice.json('GET', `/api/v1/images/${up.body.id}`)).status).toBe(404);
     expect((await alice.json<{ id: string }[]>('GET', '/api/v1/images')).body.map((i) => i.id)).not.toContain(up.body.id);
     expect((await alice.request('DELETE', `/api/v1/images/${up.body.id}`)).status).toBe(404);

@@ -40,7 +40,8 @@ async function uploadPaused(client: Client, slug: string): Promise<{ id: string;
   return { id: up.body.id, release: () => app.processing!.resume() };
 }
 
-function assertSequence(events: Ev[], id: string) {
+/** `spelling`: GraphQL's enum values, or REST's lowercase strings. */
+function assertSequence(events: Ev[], id: string, spelling = { processing: 'PROCESSING', ready: 'READY' }) {
   expect(events.every((e) => e.id === id)).toBe(true);
   const progress = events.map((e) => e.progress);
   expect(progress).toEqual([...progress].sort((a, b) => a - b));
@@ -48,8 +49,8 @@ function assertSequence(events: Ev[], id: string) {
   // every step appears, in pipeline order
   expect(steps).toEqual(PIPELINE_STEPS.filter((s) => steps.includes(s)));
   expect(steps).toEqual(expect.arrayContaining([...PIPELINE_STEPS]));
-  expect(events.at(-1)).toMatchObject({ status: 'ready', step: 'ACTIVATE', progress: 100 });
-  expect(events.slice(0, -1).every((e) => e.status === 'processing')).toBe(true);
+  expect(events.at(-1)).toMatchObject({ status: spelling.ready, step: 'ACTIVATE', progress: 100 });
+  expect(events.slice(0, -1).every((e) => e.status === spelling.processing)).toBe(true);
 }
 
 describe('imageStatus over graphql-ws', () => {
@@ -60,7 +61,7 @@ describe('imageStatus over graphql-ws', () => {
     await expect.poll(() => sub.events.length).toBe(1); // subscribed: the current state came first
     await release();
     await sub.done;
-    expect(sub.events[0]).toMatchObject({ id, status: 'processing' });
+    expect(sub.events[0]).toMatchObject({ id, status: 'PROCESSING' });
     assertSequence(sub.events, id);
     await client.dispose();
   });
@@ -71,7 +72,7 @@ describe('imageStatus over graphql-ws', () => {
     const client = wsClient(app.url, { authorization: `Bearer ${key}` });
     const sub = collect<Ev>(client, SUB, { id: up.body.id }, 'imageStatus');
     await sub.done;
-    expect(sub.events.at(-1)).toMatchObject({ status: 'ready', progress: 100 });
+    expect(sub.events.at(-1)).toMatchObject({ status: 'READY', progress: 100 });
     // revoking the key ends the open socket's rights at its next operation
     const keyId = ((await alice.json<{ id: string }[]>('GET', '/api/v1/api-keys')).body)[0]!.id;
     expect((await alice.request('DELETE', `/api/v1/api-keys/${keyId}`)).status).toBe(204);
@@ -89,7 +90,7 @@ describe('imageStatus over graphql-ws', () => {
     const client = wsClient(app.url, { cookie: alice.cookie });
     const sub = collect<Ev>(client, SUB, { id: up.body.id }, 'imageStatus');
     await sub.done;
-    expect(sub.events).toEqual([{ id: up.body.id, status: 'ready', step: 'ACTIVATE', progress: 100, error: null }]);
+    expect(sub.events).toEqual([{ id: up.body.id, status: 'READY', step: 'ACTIVATE', progress: 100, error: null }]);
     await client.dispose();
   });
 
@@ -154,7 +155,7 @@ describe('imageStatus over SSE', () => {
     await release();
     const text = await res.text();
     const events = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as Ev);
-    assertSequence(events, id);
+    assertSequence(events, id, { processing: 'processing', ready: 'ready' });
     expect((await fetch(`${app.url}/api/v1/images/${id}/events`, { headers: { cookie: bob.cookie! } })).status).toBe(404);
   });
 
@@ -168,7 +169,7 @@ describe('imageStatus over SSE', () => {
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const text = await res.text();
     const events = text.split('\n').filter((l) => l.startsWith('data: ') && l.includes('imageStatus')).map((l) => (JSON.parse(l.slice(6)) as { data: { imageStatus: Ev } }).data.imageStatus);
-    expect(events.at(-1)).toMatchObject({ status: 'ready', progress: 100 });
+    expect(events.at(-1)).toMatchObject({ status: 'READY', progress: 100 });
   });
 });
 
@@ -183,7 +184,7 @@ describe('collection dashboards', () => {
     await waitForImage(alice, a.body.id);
     await waitForImage(alice, b.body.id);
     for (const id of [a.body.id, b.body.id]) {
-      await expect.poll(() => sub.events.filter((e) => e.id === id).at(-1)).toMatchObject({ status: 'ready', collectionId: collection });
+      await expect.poll(() => sub.events.filter((e) => e.id === id).at(-1)).toMatchObject({ status: 'READY', collectionId: collection });
     }
     sub.unsubscribe();
     const other = wsClient(app.url, { cookie: bob.cookie });
@@ -205,7 +206,7 @@ describe('status bus resilience', () => {
     await app.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
     await release();
     await sub.done;
-    expect(sub.events.at(-1)).toMatchObject({ status: 'ready', progress: 100 });
+    expect(sub.events.at(-1)).toMatchObject({ status: 'READY', progress: 100 });
     // and the bus came back on a new connection
     await expect.poll(() => app.events.listenerPid(), { timeout: 5000 }).not.toBe(pid);
     await client.dispose();

@@ -57,7 +57,7 @@ describe('upload size matrix', () => {
     const bytes = await make();
     const { status, result } = await gqlUpload(alice, bytes, collection);
     expect(status).toBe(200);
-    expect(result).toMatchObject({ __typename: 'Image', status: 'processing' });
+    expect(result).toMatchObject({ __typename: 'Image', status: 'PROCESSING' });
     const ready = await waitForImage(alice, result!.id!, 60_000);
     expect(ready).toMatchObject({ status: 'ready', bytes: bytes.length });
   });
@@ -248,14 +248,14 @@ describe('Apollo Client with apollo-upload-client, as their READMEs say', () => 
       mutation: gql(UPLOAD),
       variables: { file, checksum: sha256(bytes), collectionId: collection },
     });
-    expect(data?.uploadImage).toMatchObject({ __typename: 'Image', slug: 'beach-sunset', status: 'processing', width: 4000, height: 3000 });
+    expect(data?.uploadImage).toMatchObject({ __typename: 'Image', slug: 'beach-sunset', status: 'PROCESSING', width: 4000, height: 3000 });
     await waitForImage(alice, data!.uploadImage.id!, 60_000);
     const query = gql`query One($id: ID!) { image(id: $id) { id status variants { size width } } }`;
     const read = await client.query<{ image: { id: string; status: string; variants: { size: number; width: number }[] } }>({ query, variables: { id: data!.uploadImage.id }, fetchPolicy: 'network-only' });
-    expect(read.data?.image.status).toBe('ready');
+    expect(read.data?.image.status).toBe('READY');
     expect(read.data?.image.variants.find((v) => v.size === 0)?.width).toBe(4000);
     const cached = client.cache.extract() as Record<string, Record<string, unknown> | undefined>;
-    expect(cached[`Image:${data!.uploadImage.id}`]).toMatchObject({ status: 'ready' });
+    expect(cached[`Image:${data!.uploadImage.id}`]).toMatchObject({ status: 'READY' });
     client.stop();
   });
 });

@@ -56,7 +56,7 @@ describe('separate worker processes', () => {
     await sub.done;
     const steps = sub.events.map((e) => e.step);
     expect(new Set(steps)).toEqual(new Set(['VALIDATE', 'CONVERT', 'RESIZE', 'OPTIMIZE', 'UPLOAD', 'ACTIVATE']));
-    expect(sub.events.at(-1)).toMatchObject({ status: 'ready', progress: 100 });
+    expect(sub.events.at(-1)).toMatchObject({ status: 'READY', progress: 100 });
     const progress = sub.events.map((e) => e.progress);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect((await fetch(`${api.url}/cdn/${collection}/320/cross-process.webp`)).status).toBe(200);
@@ -72,7 +72,7 @@ describe('separate worker processes', () => {
     const pid = await api.events.listenerPid();
     await api.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
     await sub.done;
-    expect(sub.events.at(-1)).toMatchObject({ status: 'ready', progress: 100 });
+    expect(sub.events.at(-1)).toMatchObject({ status: 'READY', progress: 100 });
     await expect.poll(() => api.events.listenerPid(), { timeout: 5_000 }).not.toBe(pid);
     await client.dispose();
   });

@@ -26,5 +26,5 @@ export const builder = new SchemaBuilder<{
   },
   // The first class an error is an instance of decides its GraphQL type: most specific first.
   errors: { defaultTypes: [QuotaExceededError, ValidationError, NotFoundError, ConflictError, AppError], directResult: true },
-  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  relay: { clientMutationId: 'omit', cursorType: 'String', nodesOnConnection: true },
 });

@@ -26,6 +26,8 @@ const imageExample = {
   status: 'processing',
   createdAt: '2025-12-04T10:30:00.000Z',
   baseUrl: 'https://cdn.example.com',
+  src: null,
+  srcset: null,
 };
 
 export function openApiDocument(serverUrl: string) {
@@ -206,7 +208,7 @@ export function openApiDocument(serverUrl: string) {
         },
         Image: {
           type: 'object',
-          required: ['id', 'slug', 'collectionId', 'checksum', 'status', 'createdAt', 'baseUrl'],
+          required: ['id', 'slug', 'collectionId', 'checksum', 'status', 'createdAt', 'baseUrl', 'src', 'srcset'],
           properties: {
             id: { type: 'string', pattern: '^img_' },
             slug: { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$' },
@@ -224,6 +226,8 @@ export function openApiDocument(serverUrl: string) {
             error: { type: ['string', 'null'] },
             variants: { type: 'array', items: ref('Variant') },
             placeholder: ref('Placeholder'),
+            src: { type: ['string', 'null'], format: 'uri', description: 'The 768 URL, for <img src>; null until ready.' },
+            srcset: { type: ['string', 'null'], pattern: '^\\S+ \\d+w(, \\S+ \\d+w)*$', description: 'For <img srcset>: "<url> 320w, …, <url> 1280w" over the sizes that exist; null until ready.' },
           },
         },
         StatusEvent: {

@@ -106,7 +106,8 @@
     ],
     "Node": [
       "ApiKey",
-      "Collection"
+      "Collection",
+      "Image"
     ]
   }
 };
@@ -217,7 +218,8 @@
     ],
     "Node": [
       "ApiKey",
-      "Collection"
+      "Collection",
+      "Image"
     ]
   }
 };

@@ -1,8 +1,7 @@
 /**
- * Delivery URLs and snippets for a ready image, built from its `variants`. This is the one module
- * that knows how src and srcset are made: when the API serves `Image.src`/`srcset`, only this file
- * changes. The rules follow the contract: src is the 768 size, srcset lists the widths 320–1280
- * with their size as the `w` descriptor (a narrower image serves its own width at those URLs).
+ * Delivery URLs and snippets for a ready image. src and srcset are the server's (`Image.src`,
+ * `Image.srcset`: the 768 size, and the widths 320–1280 with their size as the `w` descriptor), so
+ * the dashboard shows exactly what API clients get; single sizes come from `variants`.
  */
 import { isReady } from './image-status.ts';
 
@@ -17,12 +16,13 @@ export interface Variant {
 export interface Deliverable {
   status: string;
   slug: string;
+  src: string | null;
+  srcset: string | null;
   width: number;
   height: number;
   variants: readonly Variant[];
 }
 
-export const SRC_SIZE = 768;
 /** Size 0 is the whole image at its own dimensions. */
 export const FULL_SIZE = 0;
 /** For a layout where the image is at most a column wide; callers with a known layout pass their own. */
@@ -38,12 +38,11 @@ export function urlOf(image: Deliverable, size: number): string | null {
 }
 
 export function srcOf(image: Deliverable): string | null {
-  return urlOf(image, SRC_SIZE);
+  return isReady(image.status) ? image.src : null;
 }
 
 export function srcsetOf(image: Deliverable): string | null {
-  const widths = variantsOf(image).filter((v) => v.size !== FULL_SIZE);
-  return widths.length ? widths.map((v) => `${v.url} ${v.size}w`).join(', ') : null;
+  return isReady(image.status) ? image.srcset : null;
 }
 
 /** The URL for another output format of the same variant (`.webp` → `.avif`). */

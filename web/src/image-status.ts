@@ -1,6 +1,6 @@
 /**
- * The one place the dashboard compares image statuses and names pipeline steps. The API spells
- * statuses `ready` today and `READY` once its enums become SCREAMING_CASE; both read the same here.
+ * The one place the dashboard compares image statuses and names pipeline steps. GraphQL spells
+ * statuses as enum values (`READY`), REST in lowercase (`ready`); both read the same here.
  */
 export type Status = 'processing' | 'ready' | 'failed';
 

@@ -6,7 +6,7 @@ import { builder } from '../../graphql/builder.ts';
 import { UnauthenticatedError } from '../../errors.ts';
 import { OutputFormatEnum } from '../images/output-format.enum.ts';
 import type { ReprocessRun } from '../images/reprocess-run.entity.ts';
-import { CollectionRef } from './collections.schema.ts';
+import { CollectionRef } from './collection-ref.ts';
 
 const ReprocessRunRef = builder.objectRef<ReprocessRun>('ReprocessRun').implement({
   description: "A regeneration of a collection's images with its current settings. They stay ready and their URLs answer throughout.",

@@ -1,9 +1,9 @@
 import { builder } from '../../graphql/builder.ts';
 import { DeletedRef } from '../../graphql/error-types.ts';
 import { NodeInterface, registerNode } from '../../graphql/node.ts';
-import type { Collection } from './collection.entity.ts';
+import { CollectionRef } from './collection-ref.ts';
 
-export const CollectionRef = builder.objectRef<Collection>('Collection').implement({
+CollectionRef.implement({
   interfaces: [NodeInterface],
   fields: (t) => ({
     name: t.exposeString('name'),

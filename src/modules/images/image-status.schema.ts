@@ -1,11 +1,17 @@
 import { builder } from '../../graphql/builder.ts';
 import { UnauthenticatedError } from '../../errors.ts';
-import { publicStatus, type StatusEvent } from './image-events.ts';
-import { ImageStatusEnum, PipelineStepEnum } from './images.schema.ts';
+import { publicStatus } from './image-events.ts';
+import type { ImageUpdate } from './image-watch.ts';
+import { ImageRef, ImageStatusEnum, PipelineStepEnum } from './images.schema.ts';
 
-const ImageStatusEventRef = builder.objectRef<StatusEvent>('ImageStatusEvent').implement({
-  description: 'One step of an image through the pipeline. The last event of a subscription has status ready or failed.',
+const ImageStatusEventRef = builder.objectRef<ImageUpdate>('ImageStatusEvent').implement({
+  description: 'One step of an image through the pipeline. The last event of a subscription has status READY or FAILED.',
   fields: (t) => ({
+    image: t.field({
+      type: ImageRef,
+      description: 'The image as it is now (status, step, progress, error, and its variants once ready): a normalized cache updates it by id, with no refetch.',
+      resolve: (e) => e.image,
+    }),
     id: t.id({ description: 'The image id.', resolve: (e) => e.imageId }),
     collectionId: t.id({ resolve: (e) => e.collectionId }),
     status: t.field({ type: ImageStatusEnum, resolve: (e) => publicStatus(e.status) }),
@@ -20,11 +26,11 @@ builder.subscriptionType({});
 builder.subscriptionFields((t) => ({
   imageStatus: t.field({
     type: ImageStatusEventRef,
-    description: "Live processing status of one of the viewer's images: its current state first, then every step, completing after ready or failed.",
+    description: "Live processing status of one of the viewer's images: its current state first, then every step, completing after READY or FAILED.",
     args: { id: t.arg.id() },
     subscribe: (_root, args, ctx) => {
       if (!ctx.viewer) throw new UnauthenticatedError();
-      return ctx.services.imageWatch.watchImage(ctx.viewer.user.id, String(args.id));
+      return ctx.services.imageWatch.followImage(ctx.viewer.user.id, String(args.id));
     },
     resolve: (event) => event,
   }),
@@ -34,7 +40,7 @@ builder.subscriptionFields((t) => ({
     args: { collectionId: t.arg.id() },
     subscribe: (_root, args, ctx) => {
       if (!ctx.viewer) throw new UnauthenticatedError();
-      return ctx.services.imageWatch.watchCollection(ctx.viewer.user.id, String(args.collectionId));
+      return ctx.services.imageWatch.followCollection(ctx.viewer.user.id, String(args.collectionId));
     },
     resolve: (event) => event,
   }),

@@ -10,14 +10,29 @@ import type { CollectionsService } from '../collections/collections.service.ts';
 import { NotFoundError } from '../../errors.ts';
 import { EventQueue } from '../../events/event-queue.ts';
 import { statusEvent, type ImageEventBus, type StatusEvent } from './image-events.ts';
+import type { ImageLibrary } from './image-library.ts';
 import { Image } from './image.entity.ts';
+
+/** A status event with the image as it is when the event is taken: what a client cache stores by id. */
+export type ImageUpdate = StatusEvent & { image: Image };
 
 export class ImageWatch {
   constructor(
     private readonly db: DataSource,
     private readonly bus: ImageEventBus,
     private readonly collections: CollectionsService,
+    private readonly library: ImageLibrary,
   ) {}
+
+  /** watchImage, each event with its image. */
+  async followImage(userId: string, imageId: string): Promise<AsyncIterableIterator<ImageUpdate>> {
+    return this.withImages(userId, await this.watchImage(userId, imageId));
+  }
+
+  /** watchCollection, each event with its image. */
+  async followCollection(userId: string, collectionId: string): Promise<AsyncIterableIterator<ImageUpdate>> {
+    return this.withImages(userId, await this.watchCollection(userId, collectionId));
+  }
 
   /** Events of one of the user's images until it is ready or failed; 404 for anyone else's image. */
   async watchImage(userId: string, imageId: string): Promise<AsyncIterableIterator<StatusEvent>> {
@@ -62,5 +77,39 @@ export class ImageWatch {
     const queue = new EventQueue<StatusEvent>(() => unsubscribe());
     const unsubscribe = this.bus.subscribe((e) => e.collectionId === collectionId && e.userId === userId && queue.push(e));
     return queue;
+  }
+
+  /**
+   * Reads each event's image as the event is taken: one query, with the variants once ready. An
+   * image deleted while processing may lose its row (purged by its job) before its last event is
+   * read; that event then carries the image as last read, in the state the event reports. An event
+   * of an image that is gone and was never read here says nothing a cache could hold: it is skipped.
+   */
+  private withImages(userId: string, events: AsyncIterableIterator<StatusEvent>): AsyncIterableIterator<ImageUpdate> {
+    // rows of images still processing, for that case only: bounded by the images in flight
+    const lastRead = new Map<string, Image>();
+    const next = async (): Promise<IteratorResult<ImageUpdate>> => {
+      for (;;) {
+        const item = await events.next();
+        if (item.done) return item;
+        const event = item.value;
+        const row = await this.library.current(userId, event.imageId);
+        const known = lastRead.get(event.imageId);
+        if (row?.status === 'processing') lastRead.set(event.imageId, row);
+        else lastRead.delete(event.imageId);
+        const image = row ?? (known && { ...known, status: event.status, step: event.step, progress: event.progress, error: event.error, variants: [] });
+        if (image) return { done: false, value: { ...event, image } };
+      }
+    };
+    // a plain iterator, like the watches: returning releases the bus listener at once
+    const iterator: AsyncIterableIterator<ImageUpdate> = {
+      next,
+      return: async () => {
+        await events.return?.();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 }

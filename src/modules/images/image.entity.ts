@@ -17,7 +17,9 @@ export function progressOf(image: Pick<Image, 'status' | 'progress'>): number {
 
 @Entity('images')
 @Index('images_collection_slug_key', ['collectionId', 'slug'], { unique: true })
-@Index('images_user_created_idx', ['userId', 'createdAt'])
+// keyset pages (ImageLibrary.page) walk these from a cursor, newest or oldest first, without a sort
+@Index('images_user_page_idx', ['userId', 'createdAt', 'id'])
+@Index('images_collection_page_idx', ['collectionId', 'createdAt', 'id'])
 // re-uploads of the same bytes are found by checksum (contract §7)
 @Index('images_collection_checksum_idx', ['collectionId', 'checksum'])
 export class Image {
@@ -31,7 +33,6 @@ export class Image {
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'images_user_id_fkey' })
   user?: Relation<User>;
 
-  @Index('images_collection_id_idx')
   @Column({ name: 'collection_id', type: 'text' })
   collectionId: string;
 

@@ -8,9 +8,11 @@ import type { ImageVariant } from './image-variant.entity.ts';
 import { progressOf, type Image } from './image.entity.ts';
 import { RefusedUpload } from '../../storage/spool.ts';
 import type { ImagesService, UploadCommand } from './images.service.ts';
-import { variantUrl } from './variant-urls.ts';
+import { deliveryOf, variantUrl } from './variant-urls.ts';
 
 export function imageJson(image: Image, baseUrl: string) {
+  const variants = image.status === 'ready' ? (image.variants ?? []) : [];
+  const delivery = deliveryOf(baseUrl, image, variants.map((v) => v.size));
   return {
     id: image.id,
     slug: image.slug,
@@ -34,6 +36,8 @@ export function imageJson(image: Image, baseUrl: string) {
       bytes: v.bytes,
       url: variantUrl(baseUrl, image.collectionId, v.size, image.slug, v.format),
     })),
+    src: delivery.src,
+    srcset: delivery.srcset,
     // shown once ready: a failed or processing image has nothing to paint
     ...(image.status === 'ready' && image.placeholder ? { placeholder: image.placeholder } : {}),
   };

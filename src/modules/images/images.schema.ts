@@ -1,14 +1,22 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../../graphql/builder.ts';
+import type { GraphQLContext } from '../../graphql/context.ts';
 import { DeletedRef } from '../../graphql/error-types.ts';
-import { VARIANT_SIZES } from './sizes.ts';
-import { PIPELINE_STEPS } from './steps.ts';
+import { NodeInterface, registerNode } from '../../graphql/node.ts';
+import { CollectionRef } from '../collections/collection-ref.ts';
 import { publicStatus } from './image-events.ts';
+import { loadersOf, variantsOf } from './image-loaders.ts';
 import type { ImageVariant } from './image-variant.entity.ts';
 import { progressOf, type Image } from './image.entity.ts';
-import { variantUrl } from './variant-urls.ts';
+import { VARIANT_SIZES } from './sizes.ts';
+import { PIPELINE_STEPS } from './steps.ts';
+import { deliveryOf, SRC_SIZE, variantUrl, type Delivery } from './variant-urls.ts';
 
-export const ImageStatusEnum = builder.enumType('ImageStatus', { values: ['processing', 'ready', 'failed'] as const });
+// GraphQL spells enum values in SCREAMING_CASE; resolvers and REST keep the lowercase values
+export const ImageStatusEnum = builder.enumType('ImageStatus', {
+  description: 'Where an image is: PROCESSING, then READY or FAILED. (REST spells the same values in lowercase.)',
+  values: { PROCESSING: { value: 'processing' }, READY: { value: 'ready' }, FAILED: { value: 'failed' } } as const,
+});
 export const PipelineStepEnum = builder.enumType('PipelineStep', { values: PIPELINE_STEPS });
 
 export const VariantRef = builder.objectRef<ImageVariant & { collectionId: string; slug: string }>('ImageVariant').implement({
@@ -22,11 +30,17 @@ export const VariantRef = builder.objectRef<ImageVariant & { collectionId: strin
   }),
 });
 
+async function deliveryFor(image: Image, ctx: GraphQLContext, info: GraphQLResolveInfo): Promise<Delivery> {
+  return deliveryOf(ctx.services.config.cdnBaseUrl, image, (await variantsOf(image, ctx, info)).map((v) => v.size));
+}
+
 export const ImageRef = builder.objectRef<Image>('Image').implement({
+  interfaces: [NodeInterface],
+  description: 'An uploaded image and, once ready, its WebP variants on the CDN.',
   fields: (t) => ({
-    id: t.exposeID('id'),
     slug: t.exposeString('slug'),
     collectionId: t.exposeID('collectionId'),
+    collection: t.field({ type: CollectionRef, description: 'The collection holding it (batched per request).', resolve: (i, _a, ctx, info) => loadersOf(ctx, info).collections.load(i.collectionId) }),
     checksum: t.exposeString('checksum', { description: 'SHA-256 of the uploaded bytes, lowercase hex.' }),
     status: t.field({ type: ImageStatusEnum, resolve: (i) => publicStatus(i.status) }),
     step: t.field({ type: PipelineStepEnum, resolve: (i) => i.step }),
@@ -40,35 +54,34 @@ export const ImageRef = builder.objectRef<Image>('Image').implement({
     baseUrl: t.string({ resolve: (_i, _a, ctx) => ctx.services.config.cdnBaseUrl }),
     variants: t.field({
       type: [VariantRef],
-      resolve: async (i, _a, ctx) =>
-        (i.variants ?? (await ctx.services.images.variants(i.id))).map((v) => ({ ...v, collectionId: i.collectionId, slug: i.slug })),
+      description: 'Every stored size, smallest first; empty until ready.',
+      resolve: async (i, _a, ctx, info) => (await variantsOf(i, ctx, info)).map((v) => ({ ...v, collectionId: i.collectionId, slug: i.slug })),
+    }),
+    url: t.string({
+      nullable: true,
+      description: `The URL of one size (0 = full size), or null: not ready yet, or not a size of ${VARIANT_SIZES.join(', ')}.`,
+      args: { size: t.arg.int() },
+      resolve: async (i, args, ctx, info) => (await deliveryFor(i, ctx, info)).url(args.size),
+    }),
+    src: t.string({ nullable: true, description: `The ${SRC_SIZE} URL, for <img src>; null until ready.`, resolve: async (i, _a, ctx, info) => (await deliveryFor(i, ctx, info)).src }),
+    srcset: t.string({
+      nullable: true,
+      description: 'For <img srcset>: "<url> 320w, …, <url> 1280w", the sizes that exist; null until ready.',
+      resolve: async (i, _a, ctx, info) => (await deliveryFor(i, ctx, info)).srcset,
     }),
   }),
 });
 
+registerNode('img', ImageRef, (ids, ctx) => ctx.services.library.findMany(ctx.viewer!.user.id, ids));
+
 builder.queryFields((t) => ({
-  images: t.connection({
-    type: ImageRef,
-    authScopes: { loggedIn: true },
-    description: "The viewer's images, newest first.",
-    args: {
-      collectionId: t.arg.id({ required: false }),
-      status: t.arg({ type: ImageStatusEnum, required: false }),
-    },
-    resolve: (_root, args, ctx) =>
-      resolveCursorConnection({ args, toCursor: (i: Image) => `${i.createdAt.toISOString()}|${i.id}` }, ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
-        if (before || inverted) throw new Error('Backward pagination is not supported; use first/after');
-        const [at, id] = (after ?? '').split('|');
-        const cursor = after && at && id ? { createdAt: new Date(at), id } : undefined;
-        return ctx.services.images.list(ctx.viewer!.user.id, { collectionId: args.collectionId ? String(args.collectionId) : null, status: args.status ?? null }, { limit, before: cursor });
-      }),
-  }),
   image: t.field({
     type: ImageRef,
     nullable: true,
     authScopes: { loggedIn: true },
+    description: "One of the viewer's images, or null (also for other users' images).",
     args: { id: t.arg.id() },
-    resolve: (_root, args, ctx) => ctx.services.images.get(ctx.viewer!.user.id, String(args.id)).catch(() => null),
+    resolve: async (_root, args, ctx) => (await ctx.services.library.findMany(ctx.viewer!.user.id, [String(args.id)]))[0] ?? null,
   }),
 }));
 
@@ -77,7 +90,7 @@ builder.mutationFields((t) => ({
     type: ImageRef,
     errors: {},
     authScopes: { loggedIn: true },
-    description: 'Uploads an image (GraphQL multipart request spec). Returns it with status processing.',
+    description: 'Uploads an image (GraphQL multipart request spec). Returns it with status PROCESSING.',
     args: {
       file: t.arg({ type: 'Upload' }),
       checksum: t.arg.string(),

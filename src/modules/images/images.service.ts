@@ -180,23 +180,19 @@ export class ImagesService {
     throw new ConflictError(`Could not find a free slug for "${base}"; pass one explicitly`, 'SLUG_TAKEN');
   }
 
-  /** The caller's images with their variants, newest first, optionally filtered and paged by (createdAt, id). */
-  async list(userId: string, filter: ListFilter = {}, page?: { limit: number; before?: { createdAt: Date; id: string } }): Promise<Image[]> {
+  /** The caller's images with their variants, newest first (the order of ImageLibrary's pages). */
+  async list(userId: string, filter: ListFilter = {}): Promise<Image[]> {
     const qb = this.images.createQueryBuilder('i').where("i.user_id = :userId AND i.status <> 'deleted'", { userId });
     if (filter.collectionId) qb.andWhere('i.collection_id = :collectionId', { collectionId: filter.collectionId });
     if (filter.status) qb.andWhere('i.status = :status', { status: filter.status });
-    // Cursors carry JavaScript's millisecond timestamps: order and compare at that precision, or rows
-    // created within the same millisecond could be skipped between pages.
-    const at = "date_trunc('milliseconds', i.created_at)";
-    if (page?.before) qb.andWhere(`(${at}, i.id) < (:createdAt, :id)`, page.before);
-    qb.orderBy(at, 'DESC').addOrderBy('i.id', 'DESC');
-    if (page) qb.limit(page.limit);
+    qb.orderBy('i.created_at', 'DESC').addOrderBy('i.id', 'DESC');
     const images = await qb.getMany();
-    // variants in one second query rather than a join, so LIMIT counts images, not image × variant rows
+    // variants in one second query rather than a join (which would repeat each image row per size)
     const variants = images.length
       ? await this.db.getRepository(ImageVariant).createQueryBuilder('v').where('v.image_id = ANY(:ids)', { ids: images.map((i) => i.id) }).orderBy('v.size', 'ASC').addOrderBy('v.format', 'DESC').getMany()
       : [];
-    for (const image of images) image.variants = variants.filter((v) => v.imageId === image.id);
+    const byImage = Map.groupBy(variants, (v) => v.imageId);
+    for (const image of images) image.variants = byImage.get(image.id) ?? [];
     return images;
   }
 

@@ -11,6 +11,31 @@ export function variantUrl(baseUrl: string, collectionId: string, size: VariantS
   return `${baseUrl}/${variantKey(collectionId, size, slug, format)}`;
 }
 
+/** The size `src` points at: about a column wide on most layouts (contract §6). */
+export const SRC_SIZE = 768;
+
+/** Where an image is delivered, given the sizes it has stored (none until it is ready). */
+export interface Delivery {
+  /** The URL of one size, or null when the image has no variant of that size. */
+  url(size: number): string | null;
+  /** The SRC_SIZE URL. */
+  src: string | null;
+  /** `<url> 320w, …, <url> 1280w`: every stored width (not the full size 0), narrowest first. */
+  srcset: string | null;
+}
+
+/** Delivery URLs of an image from the sizes of its variant rows: only sizes that exist get a URL. */
+export function deliveryOf(baseUrl: string, image: { collectionId: string; slug: string }, storedSizes: readonly number[]): Delivery {
+  const sizes = new Set<number>(VARIANT_SIZES.filter((size) => storedSizes.includes(size)));
+  const url = (size: number) => (sizes.has(size) ? variantUrl(baseUrl, image.collectionId, size, image.slug) : null);
+  const widths = [...sizes].filter((size) => size !== 0);
+  return {
+    url,
+    src: url(SRC_SIZE),
+    srcset: widths.length ? widths.map((size) => `${url(size)} ${size}w`).join(', ') : null,
+  };
+}
+
 /** Originals are private: never under a public path. */
 export function originalKey(imageId: string): string {
   return `_originals/${imageId}`;

@@ -1,0 +1,107 @@
+/**
+ * Reads of a user's image library for listings and GraphQL: keyset pages on (created_at, id),
+ * counts, and batched loads (images by id, variants of many images, counts of many collections), so
+ * a page costs the same few queries whatever its size. Writes belong to ImageLifecycle.
+ */
+import { In, Not, type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { ImageVariant } from './image-variant.entity.ts';
+import { Image, type ImageStatus } from './image.entity.ts';
+import { encodeCursor, type PageCursor } from './page-cursor.ts';
+
+export type PublicImageStatus = Exclude<ImageStatus, 'deleted'>;
+
+export interface ImageFilter {
+  collectionId?: string | null;
+  status?: PublicImageStatus | null;
+}
+
+export interface PageRequest {
+  /** Rows to read (a connection asks one more than it shows, to know whether more follow). */
+  limit: number;
+  /** Only images older than this one. */
+  after?: PageCursor;
+  /** Only images newer than this one. */
+  before?: PageCursor;
+  /** Oldest first: the end of the range nearest `before` (a backward page), the caller reverses it. */
+  oldestFirst: boolean;
+}
+
+/** An image of a page, with the cursor of its place in it. */
+export type PagedImage = Image & { cursor: string };
+
+export type StatusCounts = Record<PublicImageStatus, number>;
+
+// to_char keeps the microseconds a Date would drop: the cursor must compare equal to the row
+const CURSOR_AT = `to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export class ImageLibrary {
+  private readonly images: Repository<Image>;
+
+  constructor(private readonly db: DataSource) {
+    this.images = db.getRepository(Image);
+  }
+
+  /**
+   * One page of the user's images in (created_at, id) order, newest first unless `oldestFirst`.
+   * Row comparisons against the cursors let PostgreSQL walk the (…, created_at, id) indexes from
+   * the cursor on instead of sorting the whole library.
+   */
+  async page(userId: string, filter: ImageFilter, page: PageRequest): Promise<PagedImage[]> {
+    const qb = this.filtered(userId, filter).addSelect(CURSOR_AT, 'cursor_at');
+    if (page.after) qb.andWhere('(i.created_at, i.id) < (CAST(:afterAt AS timestamptz), :afterId)', { afterAt: page.after.createdAt, afterId: page.after.id });
+    if (page.before) qb.andWhere('(i.created_at, i.id) > (CAST(:beforeAt AS timestamptz), :beforeId)', { beforeAt: page.before.createdAt, beforeId: page.before.id });
+    const order = page.oldestFirst ? 'ASC' : 'DESC';
+    qb.orderBy('i.created_at', order).addOrderBy('i.id', order).limit(page.limit);
+    const { entities, raw } = await qb.getRawAndEntities<{ i_id: string; cursor_at: string }>();
+    const cursorAt = new Map(raw.map((r) => [r.i_id, r.cursor_at]));
+    return entities.map((image) => Object.assign(image, { cursor: encodeCursor({ createdAt: cursorAt.get(image.id)!, id: image.id }) }));
+  }
+
+  /** How many of the user's images match `filter` (what every page of a connection reports). */
+  count(userId: string, filter: ImageFilter): Promise<number> {
+    return this.filtered(userId, filter).getCount();
+  }
+
+  /** Images per status in each of the user's collections, in the order of `collectionIds`, in one query. */
+  async countsByCollection(userId: string, collectionIds: readonly string[]): Promise<StatusCounts[]> {
+    const rows: { collection_id: string; status: PublicImageStatus; n: number }[] = await this.db.query(
+      `SELECT collection_id, status, count(*)::int AS n FROM images
+        WHERE user_id = $1 AND collection_id = ANY($2) AND status <> 'deleted' GROUP BY collection_id, status`,
+      [userId, [...new Set(collectionIds)]],
+    );
+    const counts = new Map<string, StatusCounts>();
+    for (const { collection_id, status, n } of rows) {
+      const c = counts.get(collection_id) ?? { processing: 0, ready: 0, failed: 0 };
+      c[status] = n;
+      counts.set(collection_id, c);
+    }
+    return collectionIds.map((id) => counts.get(id) ?? { processing: 0, ready: 0, failed: 0 });
+  }
+
+  /** Those of `ids` that are the user's (not deleted) images, in any order; others are left out. */
+  findMany(userId: string, ids: readonly string[]): Promise<Image[]> {
+    return ids.length ? this.images.findBy({ userId, id: In([...new Set(ids)]), status: Not('deleted') }) : Promise.resolve([]);
+  }
+
+  /** The variants of each image in `imageIds` (in that order), smallest size first, in one query. */
+  async variantsOf(imageIds: readonly string[]): Promise<ImageVariant[][]> {
+    const rows = await this.db.getRepository(ImageVariant).find({ where: { imageId: In([...new Set(imageIds)]) }, order: { size: 'ASC' } });
+    const byImage = Map.groupBy(rows, (v) => v.imageId);
+    return imageIds.map((id) => byImage.get(id) ?? []);
+  }
+
+  /**
+   * The image as it is now, whatever its status (`deleted` included: its last event still needs
+   * it), with its variants; null once its row is gone.
+   */
+  current(userId: string, imageId: string): Promise<Image | null> {
+    return this.images.findOne({ where: { id: imageId, userId }, relations: { variants: true }, order: { variants: { size: 'ASC' } } });
+  }
+
+  private filtered(userId: string, filter: ImageFilter): SelectQueryBuilder<Image> {
+    const qb = this.images.createQueryBuilder('i').where("i.user_id = :userId AND i.status <> 'deleted'", { userId });
+    if (filter.collectionId) qb.andWhere('i.collection_id = :collectionId', { collectionId: filter.collectionId });
+    if (filter.status) qb.andWhere('i.status = :status', { status: filter.status });
+    return qb;
+  }
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { VARIANT_SIZES } from './sizes.ts';
+import { deliveryOf, SRC_SIZE } from './variant-urls.ts';
+
+const base = 'https://cdn.example.com';
+const image = { collectionId: 'col_abc', slug: 'beach-sunset' };
+
+describe('deliveryOf', () => {
+  it('serves every stored size, src at 768 and srcset over the 11 widths, narrowest first', () => {
+    const d = deliveryOf(base, image, [...VARIANT_SIZES].reverse());
+    expect(d.url(0)).toBe('https://cdn.example.com/col_abc/0/beach-sunset.webp');
+    expect(d.src).toBe(`https://cdn.example.com/col_abc/${SRC_SIZE}/beach-sunset.webp`);
+    expect(d.srcset).toBe(VARIANT_SIZES.slice(1).map((s) => `https://cdn.example.com/col_abc/${s}/beach-sunset.webp ${s}w`).join(', '));
+    expect(d.srcset?.split(', ')).toHaveLength(11);
+  });
+
+  it('gives no URL for a size it has not stored, or that is not in the size table', () => {
+    const d = deliveryOf(base, image, [0, 320, 640]);
+    expect(d.url(320)).not.toBeNull();
+    expect(d.url(640)).toBeNull();
+    expect(d.url(768)).toBeNull();
+    expect(d.src).toBeNull();
+    // 640 is not a size of the table: never listed, even if a row claimed it
+    expect(d.srcset).toBe('https://cdn.example.com/col_abc/320/beach-sunset.webp 320w');
+  });
+
+  it('has nothing to deliver before any variant exists', () => {
+    const d = deliveryOf(base, image, []);
+    expect([d.url(0), d.url(768), d.src, d.srcset]).toEqual([null, null, null, null]);
+  });
+});
