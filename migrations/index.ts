@@ -1,4 +1,5 @@
+import { AddWebhooks1796125139911 } from './1796125139911-AddWebhooks.ts';
 import { AddImagesAndUsage1795922725609 } from './1795922725609-AddImagesAndUsage.ts';
 import { Initial1795922192201 } from './1795922192201-Initial.ts';
 /** Migrations in the order they run. Add new ones at the end (`npm run migration:generate -- Name`). */
-export const MIGRATIONS: (new () => object)[] = [Initial1795922192201, AddImagesAndUsage1795922725609];
+export const MIGRATIONS: (new () => object)[] = [Initial1795922192201, AddImagesAndUsage1795922725609, AddWebhooks1796125139911];

@@ -19,11 +19,16 @@ import { CollectionsService } from './modules/collections/collections.service.ts
 import { IMAGE_STATUS_CHANNEL, type ImageEventBus, type StatusEvent } from './modules/images/image-events.ts';
 import { ImageLifecycle } from './modules/images/image-lifecycle.ts';
 import { ImageWatch } from './modules/images/image-watch.ts';
+import { imageJson } from './modules/images/images.rest.ts';
 import { ImagesService } from './modules/images/images.service.ts';
 import { ImageProcessor } from './modules/processing/image-processor.ts';
 import { restrictLoaders } from './modules/processing/loaders.ts';
 import { ProcessingPool } from './modules/processing/pool.ts';
 import { QuotaService } from './modules/quota/quota.service.ts';
+import { systemLookup, type HostLookup } from './modules/webhooks/webhook-address.ts';
+import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher.ts';
+import { WebhookSender } from './modules/webhooks/webhook-sender.ts';
+import { WebhooksService } from './modules/webhooks/webhooks.service.ts';
 import type { Services } from './services.ts';
 import { createObjectStore } from './storage/create-store.ts';
 import { sweepScratch } from './storage/scratch.ts';
@@ -31,11 +36,16 @@ import type { ObjectStore } from './storage/object-store.ts';
 
 export type AppRole = 'serve' | 'worker' | 'migrate';
 
+/** Webhook attempts in flight per processing process. */
+const WEBHOOK_CONCURRENCY = 4;
+
 export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
   /** serve: HTTP (+ processing unless PROCESSING=off); worker: processing only; migrate: migrations only. */
   role?: AppRole;
+  /** DNS for webhook targets (tests stand in for it; DNS itself is not reachable there). */
+  lookup?: HostLookup;
 }
 
 export interface App {
@@ -113,7 +123,13 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const quota = new QuotaService(dataSource, config.plans, clock);
     const lifecycle = new ImageLifecycle(dataSource, store, events, logger.child({ module: 'images' }));
     const images = new ImagesService(dataSource, store, lifecycle, collections, quota, queue, config.limits, logger.child({ module: 'images' }));
-    const services: Services = { accounts, collections, images, imageWatch: new ImageWatch(dataSource, events, collections), quota, config: settings };
+    const target = { allowPrivate: config.webhooks.allowPrivate, lookup: options.lookup ?? systemLookup };
+    const webhooks = new WebhooksService(dataSource, queue, target);
+    // an event carries the image exactly as REST returns it
+    const sender = new WebhookSender({ ...target, timeoutMs: config.webhooks.timeoutMs });
+    const dispatcher = new WebhookDispatcher(dataSource, queue, sender, (image) => imageJson(image, settings.cdnBaseUrl), clock, logger.child({ module: 'webhooks' }));
+    lifecycle.onSettled(dispatcher.onImageSettled);
+    const services: Services = { accounts, collections, images, imageWatch: new ImageWatch(dataSource, events, collections), quota, webhooks, config: settings };
 
     let control: App['processing'] = null;
     if (processing) {
@@ -130,6 +146,8 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       // stop taking jobs before the pool goes away (closers run in reverse)
       onClose('worker pool', () => pool.close());
       onClose('taking jobs', () => queue.stopWorking());
+      await queue.workWebhookDeliveries(WEBHOOK_CONCURRENCY, (job) => dispatcher.attempt(job));
+      onClose('webhook deliveries', () => queue.stopWebhookDeliveries());
     }
 
     if (edge) {

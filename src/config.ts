@@ -41,6 +41,10 @@ export interface Config {
   processing: { enabled: boolean; threads: number };
   /** What a GraphQL document may ask for (see src/http/graphql-limits.ts and the README). */
   graphql: { introspection: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
+  /** Outgoing webhook deliveries (contract §8): private targets only when allowed, every attempt bounded in time. */
+  webhooks: { allowPrivate: boolean; timeoutMs: number };
+  /** Resumable (tus) uploads: how long an unfinished one lives, and how often expired ones are swept. */
+  resumableUploads: { expiryMs: number; sweepIntervalMs: number };
   logLevel: string;
 }
 
@@ -117,6 +121,10 @@ const schema = z.object({
   GRAPHQL_MAX_TOKENS: intIn(1, 10000000).default(2000),
   GRAPHQL_MAX_DIRECTIVES: intIn(0, 100000).default(50),
   GRAPHQL_MAX_COST: intIn(1, 1000000000).default(10000),
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  WEBHOOK_TIMEOUT_MS: intIn(100, 60000).default(10000),
+  UPLOAD_EXPIRY_SECONDS: intIn(1, 30 * 24 * 3600).default(24 * 3600),
+  UPLOAD_SWEEP_SECONDS: intIn(1, 24 * 3600).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -187,6 +195,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       maxCost: e.GRAPHQL_MAX_COST,
     },
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+    resumableUploads: { expiryMs: e.UPLOAD_EXPIRY_SECONDS * 1000, sweepIntervalMs: e.UPLOAD_SWEEP_SECONDS * 1000 },
     logLevel: e.LOG_LEVEL,
   };
 }

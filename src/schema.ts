@@ -8,6 +8,7 @@ import './modules/collections/collections.schema.ts';
 import './modules/images/images.schema.ts';
 import './modules/quota/quota.schema.ts';
 import './modules/images/image-status.schema.ts';
+import './modules/webhooks/webhooks.schema.ts';
 
 let schema: GraphQLSchema | undefined;
 

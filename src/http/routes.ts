@@ -5,6 +5,7 @@ import { collectionsRoutes } from '../modules/collections/collections.rest.ts';
 import { imageEventRoutes } from '../modules/images/image-events.rest.ts';
 import { imagesRoutes } from '../modules/images/images.rest.ts';
 import { configRoutes } from '../modules/quota/config.rest.ts';
+import { webhooksRoutes } from '../modules/webhooks/webhooks.rest.ts';
 import type { Services } from '../services.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Route } from './rest.ts';
@@ -17,6 +18,7 @@ export function restRoutes(services: Services, config: Config): Route[] {
     ...imagesRoutes(images, quota, services.config),
     ...imageEventRoutes(imageWatch),
     ...configRoutes(quota, services.config),
+    ...webhooksRoutes(services.webhooks),
     { method: 'GET', path: '/api/v1/openapi.json', auth: false, handler: async () => ({ status: 200, body: openApiDocument(config.http.publicBaseUrl) }) },
   ];
 }

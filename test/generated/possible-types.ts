@@ -24,6 +24,14 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationCreateWebhookResult": [
+      "AppError",
+      "ConflictError",
+      "NewWebhook",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationDeleteCollectionResult": [
       "AppError",
       "ConflictError",
@@ -33,6 +41,14 @@
       "ValidationError"
     ],
     "MutationDeleteImageResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationDeleteWebhookResult": [
       "AppError",
       "ConflictError",
       "Deleted",
@@ -55,6 +71,14 @@
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"
+    ],
+    "MutationResendWebhookDeliveryResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError",
+      "WebhookDelivery"
     ],
     "MutationRevokeApiKeyResult": [
       "AppError",
@@ -82,7 +106,8 @@
     ],
     "Node": [
       "ApiKey",
-      "Collection"
+      "Collection",
+      "Webhook"
     ]
   }
 };
@@ -111,6 +136,14 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationCreateWebhookResult": [
+      "AppError",
+      "ConflictError",
+      "NewWebhook",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationDeleteCollectionResult": [
       "AppError",
       "ConflictError",
@@ -120,6 +153,14 @@
       "ValidationError"
     ],
     "MutationDeleteImageResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationDeleteWebhookResult": [
       "AppError",
       "ConflictError",
       "Deleted",
@@ -142,6 +183,14 @@
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"
+    ],
+    "MutationResendWebhookDeliveryResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError",
+      "WebhookDelivery"
     ],
     "MutationRevokeApiKeyResult": [
       "AppError",
@@ -169,7 +218,8 @@
     ],
     "Node": [
       "ApiKey",
-      "Collection"
+      "Collection",
+      "Webhook"
     ]
   }
 };

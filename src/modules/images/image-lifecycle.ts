@@ -31,15 +31,33 @@ export interface Rendition {
 /** How an activation ended: this run made it ready, or the row had moved on without it. */
 export type Activation = 'activated' | 'missing' | ImageStatus;
 
+/**
+ * Called inside the transaction that makes an image ready or failed, with the row as committed
+ * (variants loaded): what it writes (webhook deliveries) commits or rolls back with the transition.
+ */
+export type SettledListener = (tx: EntityManager, image: Image, status: 'ready' | 'failed') => Promise<void>;
+
 const ERROR_CHARS = 1000;
 
 export class ImageLifecycle {
+  private readonly settledListeners: SettledListener[] = [];
+
   constructor(
     private readonly db: DataSource,
     private readonly store: ObjectStore,
     private readonly bus: ImageEventBus,
     private readonly logger: Logger,
   ) {}
+
+  onSettled(listener: SettledListener): void {
+    this.settledListeners.push(listener);
+  }
+
+  private async settled(tx: EntityManager, imageId: string, status: 'ready' | 'failed'): Promise<void> {
+    if (!this.settledListeners.length) return;
+    const image = await tx.findOneOrFail(Image, { where: { id: imageId }, relations: { variants: true }, order: { variants: { size: 'ASC' } } });
+    for (const listener of this.settledListeners) await listener(tx, image, status);
+  }
 
   /** created: inside the caller's transaction (with the quota and the job); announce() after commit. */
   async create(tx: EntityManager, fields: NewImage): Promise<Image> {
@@ -84,6 +102,7 @@ export class ImageLifecycle {
       await tx.getRepository(ImageVariant).upsert(rendition.variants.map((v) => ({ ...v, imageId: image.id })), ['imageId', 'size']);
       const { width, height, pages: frames } = rendition;
       await tx.update(Image, { id: image.id }, { status: 'ready', step: 'ACTIVATE', progress: 100, width, height, frames, readyAt: () => 'now()' });
+      await this.settled(tx, image.id, 'ready');
       return 'activated';
     });
     if (outcome === 'activated') {
@@ -114,13 +133,16 @@ export class ImageLifecycle {
   /** failed: a processing image gets its error and loses any variant already stored. */
   async fail(imageId: string, message: string): Promise<void> {
     const error = `Processing failed: ${message}`.slice(0, ERROR_CHARS);
-    const res = await this.db
-      .createQueryBuilder()
-      .update(Image)
-      .set({ status: 'failed', error })
-      .where('id = :id AND status = :status', { id: imageId, status: 'processing' })
-      .execute();
-    const row = await this.db.getRepository(Image).findOneBy({ id: imageId });
+    const { res, row } = await this.db.transaction(async (tx) => {
+      const res = await tx
+        .createQueryBuilder()
+        .update(Image)
+        .set({ status: 'failed', error })
+        .where('id = :id AND status = :status', { id: imageId, status: 'processing' })
+        .execute();
+      if (res.affected) await this.settled(tx, imageId, 'failed');
+      return { res, row: await tx.findOneBy(Image, { id: imageId }) };
+    });
     if (!res.affected) {
       // made ready by another run meanwhile (leave its variants), or deleted (remove it all)
       if (row?.status === 'deleted') await this.purge(row);
