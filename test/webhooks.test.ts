@@ -3,46 +3,16 @@
  * here): signed deliveries, retries on the contract's schedule with every attempt in the delivery
  * log, a re-send by hand, and an event that survives a server restart while its receiver is down.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { describe, expect } from 'vitest';
+import { CreateWebhookDocument, DeleteWebhookDocument, NodeDocument, WebhooksDocument } from './generated/graphql.ts';
 import { invalidFiles } from './support/images.ts';
 import { cameraPhoto, appTest } from './support/fixtures.ts';
 import type { Client } from './support/http.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
+import { deliveryLog, register, verify } from './support/webhooks.ts';
 import { restUpload, waitForImage } from './support/upload.ts';
 
 const test = appTest({ WEBHOOK_ALLOW_PRIVATE: 'on' });
-
-export interface LoggedAttempt {
-  id: string;
-  deliveryId: string;
-  eventId: string;
-  event: string;
-  attempt: number;
-  manual: boolean;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  attemptedAt: string;
-  nextRetryAt: string | null;
-  deliveryStatus: string;
-}
-
-/** The README's verification, as a receiver writes it. */
-function verify(secret: string, rawBody: string, header: string): boolean {
-  const { t, v1 } = Object.fromEntries(header.split(',').map((kv) => kv.split('=') as [string, string]));
-  if (!t || !v1 || Math.abs(Date.now() / 1000 - Number(t)) > 300) return false;
-  const expected = createHmac('sha256', secret).update(`${t}.${rawBody}`).digest();
-  return v1.length === 64 && timingSafeEqual(Buffer.from(v1, 'hex'), expected);
-}
-
-export async function register(client: Client, url: string, events = ['image.ready', 'image.failed']) {
-  const res = await client.json<{ id: string; url: string; events: string[]; secret: string }>('POST', '/api/v1/webhooks', { url, events });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-}
-
-export const deliveryLog = async (client: Client, id: string) => (await client.json<LoggedAttempt[]>('GET', `/api/v1/webhooks/${id}/deliveries`)).body;
 
 async function uploadReady(client: Client, collection: string, slug: string) {
   const up = await restUpload(client, await cameraPhoto({ width: 1200, height: 800 }), { collection, slug });
@@ -163,5 +133,21 @@ describe('webhooks', () => {
     expect((await bob.json('DELETE', `/api/v1/webhooks/${hook.id}`)).status).toBe(404);
     expect((await alice.json('DELETE', `/api/v1/webhooks/${hook.id}`)).status).toBe(204);
     expect((await alice.json<{ code: string }>('GET', `/api/v1/webhooks/${hook.id}`)).body.code).toBe('WEBHOOK_NOT_FOUND');
+  });
+
+  test('GraphQL: createWebhook returns the secret once, webhooks lists them with their log, node finds one, deleteWebhook removes it', async ({ bob }) => {
+    const created = await bob.gql(CreateWebhookDocument, { url: 'http://127.0.0.1:9/graphql-hook', events: ['IMAGE_READY', 'IMAGE_FAILED'] });
+    const payload = created.data!.createWebhook;
+    if (payload.__typename !== 'NewWebhook') throw new Error(`expected NewWebhook, got ${JSON.stringify(payload)}`);
+    expect(payload).toMatchObject({ secret: expect.stringMatching(/^whsec_/), webhook: { id: expect.stringMatching(/^whk_/), events: ['IMAGE_READY', 'IMAGE_FAILED'] } });
+    const listed = await bob.gql(WebhooksDocument, {});
+    expect(listed.data!.webhooks).toEqual([expect.objectContaining({ id: payload.webhook.id, url: 'http://127.0.0.1:9/graphql-hook', attempts: [] })]);
+    const node = await bob.gql(NodeDocument, { id: payload.webhook.id });
+    expect(node.data!.node).toMatchObject({ __typename: 'Webhook', id: payload.webhook.id });
+
+    const bad = await bob.gql(CreateWebhookDocument, { url: 'gopher://127.0.0.1/', events: ['IMAGE_READY'] });
+    expect(bad.data!.createWebhook).toMatchObject({ __typename: 'ValidationError', code: 'INVALID_WEBHOOK_URL', field: 'url' });
+    expect((await bob.gql(DeleteWebhookDocument, { id: payload.webhook.id })).data!.deleteWebhook).toEqual({ __typename: 'Deleted', id: payload.webhook.id });
+    expect((await bob.gql(DeleteWebhookDocument, { id: payload.webhook.id })).data!.deleteWebhook).toMatchObject({ __typename: 'NotFoundError', code: 'WEBHOOK_NOT_FOUND' });
   });
 });
