@@ -1,5 +1,6 @@
+import { AddResumableUploads1796125636776 } from './1796125636776-AddResumableUploads.ts';
 import { AddWebhooks1796125139911 } from './1796125139911-AddWebhooks.ts';
 import { AddImagesAndUsage1795922725609 } from './1795922725609-AddImagesAndUsage.ts';
 import { Initial1795922192201 } from './1795922192201-Initial.ts';
 /** Migrations in the order they run. Add new ones at the end (`npm run migration:generate -- Name`). */
-export const MIGRATIONS: (new () => object)[] = [Initial1795922192201, AddImagesAndUsage1795922725609, AddWebhooks1796125139911];
+export const MIGRATIONS: (new () => object)[] = [Initial1795922192201, AddImagesAndUsage1795922725609, AddWebhooks1796125139911, AddResumableUploads1796125636776];

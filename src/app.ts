@@ -25,6 +25,7 @@ import { ImageProcessor } from './modules/processing/image-processor.ts';
 import { restrictLoaders } from './modules/processing/loaders.ts';
 import { ProcessingPool } from './modules/processing/pool.ts';
 import { QuotaService } from './modules/quota/quota.service.ts';
+import { UploadsService } from './modules/uploads/uploads.service.ts';
 import { systemLookup, type HostLookup } from './modules/webhooks/webhook-address.ts';
 import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher.ts';
 import { WebhookSender } from './modules/webhooks/webhook-sender.ts';
@@ -32,6 +33,7 @@ import { WebhooksService } from './modules/webhooks/webhooks.service.ts';
 import type { Services } from './services.ts';
 import { createObjectStore } from './storage/create-store.ts';
 import { sweepScratch } from './storage/scratch.ts';
+import { createTusStorage } from './storage/tus-store.ts';
 import type { ObjectStore } from './storage/object-store.ts';
 
 export type AppRole = 'serve' | 'worker' | 'migrate';
@@ -129,7 +131,14 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const sender = new WebhookSender({ ...target, timeoutMs: config.webhooks.timeoutMs });
     const dispatcher = new WebhookDispatcher(dataSource, queue, sender, (image) => imageJson(image, settings.cdnBaseUrl), clock, logger.child({ module: 'webhooks' }));
     lifecycle.onSettled(dispatcher.onImageSettled);
-    const services: Services = { accounts, collections, images, imageWatch: new ImageWatch(dataSource, events, collections), quota, webhooks, config: settings };
+    const tusDir = join(config.dataDir, 'tus');
+    await mkdir(tusDir, { recursive: true });
+    const { expiryMs, sweepIntervalMs } = config.resumableUploads;
+    const tusStorage = createTusStorage(config.storage, tusDir, expiryMs);
+    const uploads = new UploadsService(dataSource, tusStorage, images, collections, quota, { maxUploadBytes: config.limits.maxUploadBytes, expiryMs, scratchDir: settings.uploadDir }, clock, logger.child({ module: 'uploads' }));
+    // the nodes that take tus uploads sweep them (with local storage, the bytes are theirs alone)
+    if (role === 'serve') onClose('upload sweep', uploads.startSweeping(sweepIntervalMs));
+    const services: Services = { accounts, collections, images, imageWatch: new ImageWatch(dataSource, events, collections), quota, webhooks, uploads, config: settings };
 
     let control: App['processing'] = null;
     if (processing) {

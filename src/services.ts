@@ -5,6 +5,7 @@ import type { CollectionsService } from './modules/collections/collections.servi
 import type { ImageWatch } from './modules/images/image-watch.ts';
 import type { ImagesService } from './modules/images/images.service.ts';
 import type { QuotaService } from './modules/quota/quota.service.ts';
+import type { UploadsService } from './modules/uploads/uploads.service.ts';
 import type { WebhooksService } from './modules/webhooks/webhooks.service.ts';
 
 export type { PublicSettings };
@@ -16,5 +17,6 @@ export interface Services {
   imageWatch: ImageWatch;
   quota: QuotaService;
   webhooks: WebhooksService;
+  uploads: UploadsService;
   config: PublicSettings;
 }

@@ -16,6 +16,7 @@ import { OriginPolicy } from './cors.ts';
 import { createGraphQL, GRAPHQL_SSE_PATH } from './graphql.ts';
 import { readMultipart } from './multipart.ts';
 import { compileRoutes, errorResponse, matchRoute, readJson, sendJson, type RestRequest } from './rest.ts';
+import { createTusHandler, UPLOADS_PATH } from '../modules/uploads/uploads.tus.ts';
 import { restRoutes } from './routes.ts';
 import { readCredentials, resolveViewer } from './viewer.ts';
 import { attachWebSockets } from './websocket.ts';
@@ -68,6 +69,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
   const policy = new OriginPolicy(config.http.publicBaseUrl, config.http.corsOrigins);
   const routes = compileRoutes(restRoutes(services, config));
   const graphql = createGraphQL(services, config, logger);
+  const tus = createTusHandler(services.uploads, { publicBaseUrl: config.http.publicBaseUrl, maxUploadBytes: config.limits.maxUploadBytes, isAllowedOrigin: (o) => policy.isAllowedCrossOrigin(o) }, logger.child({ module: 'uploads' }));
   // the dashboard's SPA fallback comes last: everything else keeps its paths
   const extraHandlers = [...(deps.store.kind === 'local' ? [createCdnHandler(services.images, deps.store)] : []), createDashboardHandler()];
 
@@ -89,6 +91,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
       const viewer = await resolveViewer(services.accounts, creds);
       return graphql.handle({ req, res, viewer, sessionToken: creds.sessionToken, clientIp, responseCookies: [] });
     }
+    if (path === UPLOADS_PATH || path.startsWith(`${UPLOADS_PATH}/`)) return tus(req, res, await resolveViewer(services.accounts, creds));
     if (path.startsWith('/api/')) {
       const match = matchRoute(routes, req.method ?? 'GET', path);
       if (!match) return sendJson(res, 404, { message: `No route ${req.method} ${path}`, code: 'NOT_FOUND' });
