@@ -14,7 +14,8 @@ import { Client } from './support/http.ts';
 import { errorResponse, startTus } from './support/tus.ts';
 import { sha256, waitForImage } from './support/upload.ts';
 
-const test = appTest();
+const ORIGIN = 'https://app.example.com';
+const test = appTest({ CORS_ORIGINS: ORIGIN });
 const tusHeaders = (client: Client) => client.headers();
 const used = async (client: Client) => (await client.json<{ quota: { used: number } }>('GET', '/api/v1/config')).body.quota.used;
 const tusFiles = (dataDir: string) => readdir(join(dataDir, 'tus'));
@@ -112,6 +113,16 @@ describe('resumable uploads', () => {
     expect(anonymous.status).toBe(401);
     const crossSite = await create(alice, good, 1000, { origin: 'https://evil.example' });
     expect(crossSite).toMatchObject({ status: 403, body: { code: 'CSRF_REJECTED' } });
+    // an origin in CORS_ORIGINS may, and reads the tus headers and the image id
+    const preflight = await fetch(created.res.url, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'tus-resumable,upload-length,upload-metadata' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('tus-resumable,upload-length,upload-metadata');
+    const allowed = await create(alice, good, 1000, { origin: ORIGIN });
+    expect(allowed.status).toBe(201);
+    expect(allowed.res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(allowed.res.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(allowed.res.headers.get('access-control-expose-headers')).toMatch(/Location.*Upload-Offset.*Optimage-Image-Id/);
 
     // someone else's upload is not found, whatever the method
     const url = new URL(created.res.headers.get('location')!).pathname;
