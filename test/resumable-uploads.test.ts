@@ -107,7 +107,7 @@ describe('resumable uploads', () => {
     expect(await create(alice, { ...good, checksum: 'nope' })).toMatchObject({ status: 400, body: { code: 'INVALID_CHECKSUM' } });
     expect(await create(alice, { ...good, slug: 'Not A Slug' })).toMatchObject({ status: 400, body: { code: 'INVALID_SLUG' } });
     expect(await create(bob, good)).toMatchObject({ status: 403, body: { code: 'COLLECTION_FORBIDDEN' } });
-    expect(await create(alice, good, 52428801)).toMatchObject({ status: 413, body: { code: 'FILE_TOO_LARGE' } });
+    expect(await create(alice, good, 52428801)).toMatchObject({ status: 413, body: { code: 'FILE_TOO_LARGE', message: 'The file is larger than the upload limit of 52428800 bytes (50.0 MiB)' } });
     expect(await create(alice, good, 1000, { 'tus-resumable': '' })).toMatchObject({ status: 412, body: { code: 'TUS_PROTOCOL' } });
     const anonymous = await fetch(created.res.url, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': '1000' } });
     expect(anonymous.status).toBe(401);

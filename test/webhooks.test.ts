@@ -84,6 +84,7 @@ describe('webhooks', () => {
       expect(Date.parse(log[2]!.nextRetryAt!)).toBeLessThanOrEqual(Date.parse(log[1]!.attemptedAt));
       expect(Date.parse(log[1]!.nextRetryAt!)).toBeLessThanOrEqual(Date.parse(log[0]!.attemptedAt));
       expect(log[0]).toMatchObject({ nextRetryAt: null, deliveryStatus: 'delivered', manual: false });
+      console.info(`delivery log with retries: ${JSON.stringify(log, null, 2)}`);
 
       const resend = await alice.json<{ id: string; eventId: string }>('POST', `/api/v1/webhooks/${hook.id}/deliveries/${log[0]!.deliveryId}/resend`);
       expect(resend.status).toBe(202);

@@ -7,10 +7,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENTS, Server } from '@tus/server';
-import { HEADERS, TUS_RESUMABLE } from '@tus/utils';
+import { ERRORS, HEADERS, TUS_RESUMABLE } from '@tus/utils';
 import type { ServerRequest } from 'srvx';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { AppError } from '../../errors.ts';
+import { fileTooLarge } from '../../storage/spool.ts';
 import { sendJson } from '../../http/rest.ts';
 import type { Logger } from '../../logger.ts';
 import type { Viewer } from '../accounts/accounts.service.ts';
@@ -66,7 +67,9 @@ export function createTusHandler(uploads: UploadsService, options: TusOptions, l
       return { headers: { [IMAGE_ID_HEADER]: image.id } };
     },
     onResponseError: (_req, err) => {
-      if (err instanceof AppError) return { status_code: err.status, body: JSON.stringify({ message: err.message, code: err.code }) };
+      // over the limit at creation: the same answer as POST /api/v1/images gives
+      const refused = err === ERRORS.ERR_MAX_SIZE_EXCEEDED ? fileTooLarge(options.maxUploadBytes) : err;
+      if (refused instanceof AppError) return { status_code: refused.status, body: JSON.stringify({ message: refused.message, code: refused.code }) };
       if (!('status_code' in err)) logger.error({ err }, 'resumable upload failed');
       return undefined;
     },
