@@ -127,8 +127,8 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const images = new ImagesService(dataSource, store, lifecycle, collections, quota, queue, config.limits, logger.child({ module: 'images' }));
     const target = { allowPrivate: config.webhooks.allowPrivate, lookup: options.lookup ?? systemLookup };
     const webhooks = new WebhooksService(dataSource, queue, target);
-    // an event carries the image exactly as REST returns it
     const sender = new WebhookSender({ ...target, timeoutMs: config.webhooks.timeoutMs });
+    // an event carries the image exactly as REST returns it
     const dispatcher = new WebhookDispatcher(dataSource, queue, sender, (image) => imageJson(image, settings.cdnBaseUrl), clock, logger.child({ module: 'webhooks' }));
     lifecycle.onSettled(dispatcher.onImageSettled);
     const tusDir = join(config.dataDir, 'tus');

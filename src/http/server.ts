@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { withListenUrl, type Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { createTusHandler, UPLOADS_PATH } from '../modules/uploads/uploads.tus.ts';
 import type { Services } from '../services.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { createCdnHandler } from './cdn.ts';
@@ -16,7 +17,6 @@ import { OriginPolicy } from './cors.ts';
 import { createGraphQL, GRAPHQL_SSE_PATH } from './graphql.ts';
 import { readMultipart } from './multipart.ts';
 import { compileRoutes, errorResponse, matchRoute, readJson, sendJson, type RestRequest } from './rest.ts';
-import { createTusHandler, UPLOADS_PATH } from '../modules/uploads/uploads.tus.ts';
 import { restRoutes } from './routes.ts';
 import { readCredentials, resolveViewer } from './viewer.ts';
 import { attachWebSockets } from './websocket.ts';

@@ -49,6 +49,7 @@ export class ImageLifecycle {
     private readonly logger: Logger,
   ) {}
 
+  /** Registers a listener run inside every activate/fail transaction (webhooks, wired in app.ts). */
   onSettled(listener: SettledListener): void {
     this.settledListeners.push(listener);
   }
