@@ -22,24 +22,36 @@ import { IMAGE_STATUS_CHANNEL, type ImageEventBus, type StatusEvent } from './mo
 import { ImageLibrary } from './modules/images/image-library.ts';
 import { ImageLifecycle } from './modules/images/image-lifecycle.ts';
 import { ImageWatch } from './modules/images/image-watch.ts';
+import { imageJson } from './modules/images/images.rest.ts';
 import { ImagesService } from './modules/images/images.service.ts';
 import { ReprocessService } from './modules/images/reprocess.service.ts';
 import { ImageProcessor } from './modules/processing/image-processor.ts';
 import { restrictLoaders } from './modules/processing/loaders.ts';
 import { ProcessingPool } from './modules/processing/pool.ts';
 import { QuotaService } from './modules/quota/quota.service.ts';
+import { UploadsService } from './modules/uploads/uploads.service.ts';
+import { systemLookup, type HostLookup } from './modules/webhooks/webhook-address.ts';
+import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher.ts';
+import { WebhookSender } from './modules/webhooks/webhook-sender.ts';
+import { WebhooksService } from './modules/webhooks/webhooks.service.ts';
 import type { Services } from './services.ts';
 import { createObjectStore } from './storage/create-store.ts';
 import { sweepScratch } from './storage/scratch.ts';
+import { createTusStorage } from './storage/tus-store.ts';
 import type { ObjectStore } from './storage/object-store.ts';
 
 export type AppRole = 'serve' | 'worker' | 'migrate';
+
+/** Webhook attempts in flight per processing process. */
+const WEBHOOK_CONCURRENCY = 4;
 
 export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
   /** serve: HTTP (+ processing unless PROCESSING=off); worker: processing only; migrate: migrations only. */
   role?: AppRole;
+  /** DNS for webhook targets (tests stand in for it; DNS itself is not reachable there). */
+  lookup?: HostLookup;
 }
 
 export interface App {
@@ -124,7 +136,20 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const reprocess = new ReprocessService(dataSource, lifecycle, collections, queue, events);
     const library = new ImageLibrary(dataSource);
     const imageWatch = new ImageWatch(dataSource, events, collections, library);
-    const services: Services = { accounts, collections, images, library, imageWatch, reprocess, quota, config: settings };
+    const target = { allowPrivate: config.webhooks.allowPrivate, lookup: options.lookup ?? systemLookup };
+    const webhooks = new WebhooksService(dataSource, queue, target);
+    const sender = new WebhookSender({ ...target, timeoutMs: config.webhooks.timeoutMs });
+    // an event carries the image exactly as REST returns it
+    const dispatcher = new WebhookDispatcher(dataSource, queue, sender, (image) => imageJson(image, settings.cdnBaseUrl), clock, logger.child({ module: 'webhooks' }));
+    lifecycle.onSettled(dispatcher.onImageSettled);
+    const tusDir = join(config.dataDir, 'tus');
+    await mkdir(tusDir, { recursive: true });
+    const { expiryMs, sweepIntervalMs } = config.resumableUploads;
+    const tusStorage = createTusStorage(config.storage, tusDir, expiryMs);
+    const uploads = new UploadsService(dataSource, tusStorage, images, collections, quota, { maxUploadBytes: config.limits.maxUploadBytes, expiryMs, scratchDir: settings.uploadDir }, clock, logger.child({ module: 'uploads' }));
+    // the nodes that take tus uploads sweep them (with local storage, the bytes are theirs alone)
+    if (role === 'serve') onClose('upload sweep', uploads.startSweeping(sweepIntervalMs));
+    const services: Services = { accounts, collections, images, library, imageWatch, reprocess, quota, webhooks, uploads, config: settings };
 
     let control: App['processing'] = null;
     if (pool) {
@@ -140,6 +165,8 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       // stop taking jobs before the pool goes away (closers run in reverse)
       onClose('worker pool', () => pool.close());
       onClose('taking jobs', () => queue.stopWorking());
+      await queue.workWebhookDeliveries(WEBHOOK_CONCURRENCY, (job) => dispatcher.attempt(job));
+      onClose('webhook deliveries', () => queue.stopWebhookDeliveries());
     }
 
     if (edge) {

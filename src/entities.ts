@@ -8,5 +8,8 @@ import { ImageVariant } from './modules/images/image-variant.entity.ts';
 import { Image } from './modules/images/image.entity.ts';
 import { ReprocessRun } from './modules/images/reprocess-run.entity.ts';
 import { Usage } from './modules/quota/usage.entity.ts';
+import { ResumableUpload } from './modules/uploads/resumable-upload.entity.ts';
+import { WebhookAttempt, WebhookDelivery } from './modules/webhooks/webhook-delivery.entity.ts';
+import { Webhook } from './modules/webhooks/webhook.entity.ts';
 
-export const ENTITIES = [User, Session, ApiKey, LoginThrottle, Collection, Image, ImageVariant, ReprocessRun, Usage];
+export const ENTITIES = [User, Session, ApiKey, LoginThrottle, Collection, Image, ImageVariant, ReprocessRun, Usage, Webhook, WebhookDelivery, WebhookAttempt, ResumableUpload];

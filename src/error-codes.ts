@@ -53,6 +53,20 @@ export const ERROR_CODES = {
   TOO_MANY_FRAMES: 'The animation has more frames than the limit.',
   IMAGE_NOT_FOUND: 'No such image.',
   NOT_RETRYABLE: 'The image is not failed, failed because of its file, or its original is gone.',
+  // webhooks
+  INVALID_WEBHOOK_URL: 'The webhook URL is not an http(s) URL (without credentials) whose host resolves.',
+  WEBHOOK_URL_FORBIDDEN: 'The webhook URL resolves to a loopback, private, link-local or otherwise non-public address.',
+  INVALID_WEBHOOK_EVENTS: 'The webhook events are not a non-empty list of known events.',
+  WEBHOOK_LIMIT: 'The account has as many webhooks as allowed.',
+  WEBHOOK_NOT_FOUND: 'No such webhook.',
+  DELIVERY_NOT_FOUND: 'No such webhook delivery.',
+  // resumable uploads (tus)
+  INVALID_UPLOAD_METADATA: 'Upload-Metadata is missing a required key (filename, collection, checksum) or has a bad value.',
+  UPLOAD_NOT_FOUND: 'No such resumable upload (or it is not yours).',
+  UPLOAD_EXPIRED: 'The resumable upload expired before it was finished; start a new one.',
+  UPLOAD_OFFSET_MISMATCH: 'Upload-Offset is not where the upload stands: ask with HEAD and continue from there.',
+  UPLOAD_LOCKED: 'Another request is writing to this upload.',
+  TUS_PROTOCOL: 'The request does not follow the tus 1.0 protocol (a header is missing or invalid).',
   // quota, processing, storage
   QUOTA_EXCEEDED: "This month's upload quota is used up.",
   PROCESSING_TIMEOUT: 'Processing took too long and was stopped.',

@@ -11,6 +11,7 @@ import './modules/quota/quota.schema.ts';
 import './modules/images/image-status.schema.ts';
 import './modules/images/delivery.schema.ts';
 import './modules/collections/collection-settings.schema.ts';
+import './modules/webhooks/webhooks.schema.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -7,6 +7,8 @@ import type { ImageWatch } from './modules/images/image-watch.ts';
 import type { ImagesService } from './modules/images/images.service.ts';
 import type { ReprocessService } from './modules/images/reprocess.service.ts';
 import type { QuotaService } from './modules/quota/quota.service.ts';
+import type { UploadsService } from './modules/uploads/uploads.service.ts';
+import type { WebhooksService } from './modules/webhooks/webhooks.service.ts';
 
 export type { PublicSettings };
 
@@ -19,5 +21,7 @@ export interface Services {
   imageWatch: ImageWatch;
   reprocess: ReprocessService;
   quota: QuotaService;
+  webhooks: WebhooksService;
+  uploads: UploadsService;
   config: PublicSettings;
 }

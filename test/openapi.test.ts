@@ -19,7 +19,7 @@ let ajv: Ajv2020;
 const checked = new Set<string>();
 
 beforeAll(async () => {
-  app = await startTestApp({ PLAN_LIMITS: 'free=2' });
+  app = await startTestApp({ PLAN_LIMITS: 'free=2', WEBHOOK_ALLOW_PRIVATE: 'on' });
   const res = await fetch(`${app.url}/api/v1/openapi.json`);
   expect(res.status).toBe(200);
   doc = (await res.json()) as Doc;
@@ -103,6 +103,16 @@ describe('OpenAPI conformance', () => {
     await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: col.body.id, slug: 'doc-2' }));
     await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: col.body.id, slug: 'doc-3' })); // 429
     await conforms('/api/v1/config', 'get', await c.json('GET', '/api/v1/config'));
+
+    const hook = await c.json<{ id: string }>('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['image.ready'] });
+    await conforms('/api/v1/webhooks', 'post', hook);
+    await conforms('/api/v1/webhooks', 'post', await c.json('POST', '/api/v1/webhooks', { url: 'ftp://x', events: ['image.ready'] }));
+    await conforms('/api/v1/webhooks', 'get', await c.json('GET', '/api/v1/webhooks'));
+    await conforms('/api/v1/webhooks/{id}', 'get', await c.json('GET', `/api/v1/webhooks/${hook.body.id}`));
+    await conforms('/api/v1/webhooks/{id}/deliveries', 'get', await c.json('GET', `/api/v1/webhooks/${hook.body.id}/deliveries`));
+    await conforms('/api/v1/webhooks/{id}/deliveries/{deliveryId}/resend', 'post', await c.json('POST', `/api/v1/webhooks/${hook.body.id}/deliveries/dlv_missing/resend`));
+    await conforms('/api/v1/webhooks/{id}', 'delete', await c.json('DELETE', `/api/v1/webhooks/${hook.body.id}`));
+    await conforms('/api/v1/webhooks/{id}', 'get', await c.json('GET', `/api/v1/webhooks/${hook.body.id}`));
     await conforms('/api/v1/images/{id}', 'delete', await c.json('DELETE', `/api/v1/images/${up.body.id}`));
     await conforms('/api/v1/images/{id}', 'get', await c.json('GET', `/api/v1/images/${up.body.id}`));
     await conforms('/api/v1/collections/{id}', 'delete', await c.json('DELETE', `/api/v1/collections/${col.body.id}`));

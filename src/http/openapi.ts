@@ -5,18 +5,8 @@
 import { OUTPUT_FORMATS } from '../modules/images/formats.ts';
 import { MAX_DATA_URL_BYTES } from '../modules/images/placeholder.ts';
 import { VARIANT_SIZES } from '../modules/images/sizes.ts';
-
-const error = (description: string, code: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: { message: description, code } } },
-});
-const json = (schema: object, description: string, example?: unknown) => ({
-  description,
-  content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } },
-});
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const unauthorized = error('Not authenticated', 'UNAUTHENTICATED');
-const idParam = (name: string, example: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, example });
+import { error, idParam, json, ref, unauthorized } from './openapi-parts.ts';
+import { webhookPaths, webhookSchemas } from './openapi-webhooks.ts';
 
 const imageExample = {
   id: 'img_k3j9x0q2m7a1b5c8d4e6',
@@ -156,6 +146,7 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       '/api/v1/config': { get: { summary: 'Plan, quota, sizes and limits', responses: { 200: json(ref('Config'), 'Configuration'), 401: unauthorized } } },
+      ...webhookPaths(),
     },
     components: {
       securitySchemes: {
@@ -251,6 +242,7 @@ export function openApiDocument(serverUrl: string) {
             formats: { type: 'array', items: { type: 'string' } },
           },
         },
+        ...webhookSchemas(),
       },
     },
   };

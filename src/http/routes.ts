@@ -6,6 +6,7 @@ import { imageEventRoutes } from '../modules/images/image-events.rest.ts';
 import { imagesRoutes } from '../modules/images/images.rest.ts';
 import { reprocessRoutes } from '../modules/images/reprocess.rest.ts';
 import { configRoutes } from '../modules/quota/config.rest.ts';
+import { webhooksRoutes } from '../modules/webhooks/webhooks.rest.ts';
 import type { Services } from '../services.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Route } from './rest.ts';
@@ -19,6 +20,7 @@ export function restRoutes(services: Services, config: Config): Route[] {
     ...reprocessRoutes(services.reprocess, images, services.config),
     ...imageEventRoutes(imageWatch),
     ...configRoutes(quota, services.config),
+    ...webhooksRoutes(services.webhooks),
     { method: 'GET', path: '/api/v1/openapi.json', auth: false, handler: async () => ({ status: 200, body: openApiDocument(config.http.publicBaseUrl) }) },
   ];
 }

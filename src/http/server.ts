@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { withListenUrl, type Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { createTusHandler, UPLOADS_PATH } from '../modules/uploads/uploads.tus.ts';
 import type { Services } from '../services.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { createCdnHandler } from './cdn.ts';
@@ -77,6 +78,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
   const policy = new OriginPolicy(config.http.publicBaseUrl, config.http.corsOrigins);
   const routes = compileRoutes(restRoutes(services, config));
   const graphql = createGraphQL(services, config, logger);
+  const tus = createTusHandler(services.uploads, { publicBaseUrl: config.http.publicBaseUrl, maxUploadBytes: config.limits.maxUploadBytes, isAllowedOrigin: (o) => policy.isAllowedCrossOrigin(o) }, logger.child({ module: 'uploads' }));
   // the dashboard's SPA fallback comes last: everything else keeps its paths
   const extraHandlers = [...(deps.store.kind === 'local' ? [createCdnHandler(services.images, deps.store)] : []), createDashboardHandler()];
 
@@ -101,6 +103,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
       const viewer = await resolveViewer(services.accounts, creds);
       return graphql.handle({ req, res, viewer, sessionToken: creds.sessionToken, clientIp, responseCookies: [] });
     }
+    if (path === UPLOADS_PATH || path.startsWith(`${UPLOADS_PATH}/`)) return tus(req, res, await resolveViewer(services.accounts, creds));
     if (path.startsWith('/api/')) {
       const match = matchRoute(routes, req.method ?? 'GET', path);
       label.route = match && 'route' in match ? match.route.path : '/api/unmatched';

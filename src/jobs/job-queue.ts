@@ -19,6 +19,18 @@ export interface ProcessImageJob {
 
 /** Reruns yield to new uploads: a collection's reprocessing never delays a fresh image. */
 const RERUN_PRIORITY = -1;
+/** One attempt at a webhook delivery; its retries are scheduled by the handler (as new jobs), not by pg-boss. */
+export const WEBHOOK_DELIVERY_QUEUE = 'deliver-webhook';
+
+export interface WebhookDeliveryJob {
+  deliveryId: string;
+  /**
+   * The delivery's next_attempt_at this attempt was scheduled for (ISO): a job run twice (its worker
+   * died after the attempt was recorded) finds it moved on and does nothing. null: a re-send by
+   * hand, one attempt with no retries of its own.
+   */
+  due: string | null;
+}
 
 export interface JobQueueOptions {
   /** Upper bound for one attempt; the heartbeat notices dead workers long before. */
@@ -64,6 +76,9 @@ export class JobQueue {
       heartbeatSeconds: 10,
       notify: true,
     });
+    // pg-boss retries here only cover a worker that died or a database error mid-attempt; the
+    // contract's schedule (an HTTP failure) is kept by the delivery handler itself.
+    await this.ensureQueue(WEBHOOK_DELIVERY_QUEUE, { retryLimit: 10, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120, heartbeatSeconds: 10, notify: true });
   }
 
   private async ensureQueue(name: string, options: Parameters<PgBoss['createQueue']>[1]): Promise<void> {
@@ -79,11 +94,20 @@ export class JobQueue {
 
   /** Enqueues inside the caller's TypeORM transaction: rolled back together, committed together. */
   async enqueue(tx: EntityManager, job: ProcessImageJob): Promise<string> {
+    return this.sendIn(tx, PROCESS_IMAGE_QUEUE, job);
+  }
+
+  /** A webhook delivery attempt, in the caller's transaction; `startAfter` for a scheduled retry. */
+  async enqueueWebhookDelivery(tx: EntityManager, job: WebhookDeliveryJob, startAfter?: Date): Promise<string> {
+    return this.sendIn(tx, WEBHOOK_DELIVERY_QUEUE, job, startAfter ? { startAfter } : {});
+  }
+
+  private async sendIn(tx: EntityManager, queue: string, data: object, options: { startAfter?: Date } = {}): Promise<string> {
     const runner = tx.queryRunner!;
     const db = {
       executeSql: async (text: string, values?: unknown[]) => ({ rows: (await runner.query(text, values, true)).records as unknown[] }),
     };
-    const id = await this.boss.send(PROCESS_IMAGE_QUEUE, job, { db });
+    const id = await this.boss.send(queue, data, { ...options, db });
     if (!id) throw new Error('job queue refused the job');
     return id;
   }
@@ -96,6 +120,18 @@ export class JobQueue {
       executeSql: async (text: string, values?: unknown[]) => ({ rows: (await runner.query(text, values, true)).records as unknown[] }),
     };
     await this.boss.insert(PROCESS_IMAGE_QUEUE, jobs.map((data) => ({ data, priority: data.runId ? RERUN_PRIORITY : 0 })), { db });
+  }
+
+  /** Takes webhook delivery attempts, `concurrency` at a time in this process (scheduled retries are found by the 1 s poll). */
+  async workWebhookDeliveries(concurrency: number, handler: (job: Job<WebhookDeliveryJob>) => Promise<void>): Promise<void> {
+    const options = { localConcurrency: concurrency, batchSize: 1, heartbeatRefreshSeconds: 3, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 };
+    await this.boss.work<WebhookDeliveryJob>(WEBHOOK_DELIVERY_QUEUE, options, async ([job]) => {
+      if (job) await handler(job);
+    });
+  }
+
+  async stopWebhookDeliveries(): Promise<void> {
+    await this.boss.offWork(WEBHOOK_DELIVERY_QUEUE, { wait: true }).catch((err: unknown) => this.logger.warn({ err }, 'offWork failed'));
   }
 
   /** Takes jobs, `concurrency` at a time in this process. */

@@ -24,6 +24,14 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationCreateWebhookResult": [
+      "AppError",
+      "ConflictError",
+      "NewWebhook",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationDeleteCollectionResult": [
       "AppError",
       "ConflictError",
@@ -33,6 +41,14 @@
       "ValidationError"
     ],
     "MutationDeleteImageResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationDeleteWebhookResult": [
       "AppError",
       "ConflictError",
       "Deleted",
@@ -63,6 +79,14 @@
       "QuotaExceededError",
       "ReprocessRun",
       "ValidationError"
+    ],
+    "MutationResendWebhookDeliveryResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError",
+      "WebhookDelivery"
     ],
     "MutationRetryImageResult": [
       "AppError",
@@ -107,7 +131,8 @@
     "Node": [
       "ApiKey",
       "Collection",
-      "Image"
+      "Image",
+      "Webhook"
     ]
   }
 };
@@ -136,6 +161,14 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationCreateWebhookResult": [
+      "AppError",
+      "ConflictError",
+      "NewWebhook",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationDeleteCollectionResult": [
       "AppError",
       "ConflictError",
@@ -145,6 +178,14 @@
       "ValidationError"
     ],
     "MutationDeleteImageResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationDeleteWebhookResult": [
       "AppError",
       "ConflictError",
       "Deleted",
@@ -175,6 +216,14 @@
       "QuotaExceededError",
       "ReprocessRun",
       "ValidationError"
+    ],
+    "MutationResendWebhookDeliveryResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError",
+      "WebhookDelivery"
     ],
     "MutationRetryImageResult": [
       "AppError",
@@ -219,7 +268,8 @@
     "Node": [
       "ApiKey",
       "Collection",
-      "Image"
+      "Image",
+      "Webhook"
     ]
   }
 };

@@ -4,6 +4,7 @@
  * camera-sized photos. `appTest(env)` binds the app's environment for one file.
  */
 import { test as base } from 'vitest';
+import type { AppOptions } from '../../src/app.ts';
 import { startTestApp, type TestApp } from './app.ts';
 import { Client } from './http.ts';
 import { photoJpeg } from './images.ts';
@@ -19,12 +20,12 @@ export interface TestFixtures {
   collection: string;
 }
 
-export function appTest(env: Record<string, string> = {}) {
+export function appTest(env: Record<string, string> = {}, options: AppOptions = {}) {
   return base.extend<{ $test: TestFixtures; $file: FileFixtures }>({
     app: [
       // eslint-disable-next-line no-empty-pattern -- vitest reads the fixtures a fixture needs from this pattern
       async ({}, use) => {
-        const app = await startTestApp(env);
+        const app = await startTestApp(env, options);
         try {
           await use(app);
         } finally {

@@ -46,10 +46,17 @@ export interface Claim {
 /** How an activation ended: this run made it ready, or the row had moved on without it. */
 export type Activation = 'activated' | 'missing' | ImageStatus;
 
+/**
+ * Called inside the transaction that makes an image ready or failed, with the row as committed
+ * (variants loaded): what it writes (webhook deliveries) commits or rolls back with the transition.
+ */
+export type SettledListener = (tx: EntityManager, image: Image, status: 'ready' | 'failed') => Promise<void>;
+
 const ERROR_CHARS = 1000;
 
 export class ImageLifecycle {
   private readonly runs = new ReprocessRuns();
+  private readonly settledListeners: SettledListener[] = [];
 
   constructor(
     private readonly db: DataSource,
@@ -57,6 +64,18 @@ export class ImageLifecycle {
     private readonly bus: ImageEventBus,
     private readonly logger: Logger,
   ) {}
+
+  /** Registers a listener run inside every activate/fail transaction (webhooks, wired in app.ts). */
+  onSettled(listener: SettledListener): void {
+    this.settledListeners.push(listener);
+  }
+
+  /** Inside the transaction that settles the image: listeners (webhooks) enqueue their work with it. */
+  private async notifySettled(tx: EntityManager, imageId: string, status: 'ready' | 'failed'): Promise<void> {
+    if (!this.settledListeners.length) return;
+    const image = await tx.findOneOrFail(Image, { where: { id: imageId }, relations: { variants: true }, order: { variants: { size: 'ASC' } } });
+    for (const listener of this.settledListeners) await listener(tx, image, status);
+  }
 
   /** created: inside the caller's transaction (with the quota and the job); announce() after commit. */
   async create(tx: EntityManager, fields: NewImage): Promise<Image> {
@@ -105,6 +124,7 @@ export class ImageLifecycle {
       const status = (await lockRow(tx, image.id))?.status ?? 'missing';
       if (status !== 'processing') return status;
       await this.writeRendition(tx, image.id, rendition, { status: 'ready', step: 'ACTIVATE', progress: 100, readyAt: () => 'now()' });
+      await this.notifySettled(tx, image.id, 'ready');
       return 'activated';
     });
     return this.settled(image, outcome);
@@ -168,8 +188,11 @@ export class ImageLifecycle {
   /** failed: a processing image gets its error and why, and loses any variant already stored. */
   async fail(imageId: string, message: string, kind: FailureKind): Promise<void> {
     const error = `Processing failed: ${message}`.slice(0, ERROR_CHARS);
-    const res = await this.db.getRepository(Image).update({ id: imageId, status: 'processing' }, { status: 'failed', error, failureKind: kind });
-    const row = await this.db.getRepository(Image).findOneBy({ id: imageId });
+    const { res, row } = await this.db.transaction(async (tx) => {
+      const res = await tx.getRepository(Image).update({ id: imageId, status: 'processing' }, { status: 'failed', error, failureKind: kind });
+      if (res.affected) await this.notifySettled(tx, imageId, 'failed');
+      return { res, row: await tx.findOneBy(Image, { id: imageId }) };
+    });
     if (!res.affected) {
       // made ready by another run meanwhile (leave its variants), or deleted (remove it all)
       if (row?.status === 'deleted') await this.purge(row);

@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'CONFLICT'
   /** A multipart GraphQL request needs a CSRF preflight header (x-graphql-yoga-csrf, graphql-preflight or apollo-require-preflight). */
   | 'CSRF_HEADER_REQUIRED'
+  /** No such webhook delivery. */
+  | 'DELIVERY_NOT_FOUND'
   /** An account with this email already exists. */
   | 'EMAIL_TAKEN'
   /** The file is empty. */
@@ -58,6 +60,12 @@ export type ErrorCode =
   | 'INVALID_NAME'
   /** The slug is not lowercase words joined by hyphens (at most 100 characters). */
   | 'INVALID_SLUG'
+  /** Upload-Metadata is missing a required key (filename, collection, checksum) or has a bad value. */
+  | 'INVALID_UPLOAD_METADATA'
+  /** The webhook events are not a non-empty list of known events. */
+  | 'INVALID_WEBHOOK_EVENTS'
+  /** The webhook URL is not an http(s) URL (without credentials) whose host resolves. */
+  | 'INVALID_WEBHOOK_URL'
   /** Too many failed logins; try again later. */
   | 'LOGIN_THROTTLED'
   /** A required upload field is missing. */
@@ -84,6 +92,8 @@ export type ErrorCode =
   | 'TOO_MANY_FILES'
   /** The animation has more frames than the limit. */
   | 'TOO_MANY_FRAMES'
+  /** The request does not follow the tus 1.0 protocol (a header is missing or invalid). */
+  | 'TUS_PROTOCOL'
   /** Not signed in, or the session or API key is no longer valid. */
   | 'UNAUTHENTICATED'
   /** A backing service (database or storage) cannot be reached right now; retry after the Retry-After seconds. */
@@ -96,10 +106,24 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   /** The upload was interrupted before it ended. */
   | 'UPLOAD_ABORTED'
+  /** The resumable upload expired before it was finished; start a new one. */
+  | 'UPLOAD_EXPIRED'
+  /** Another request is writing to this upload. */
+  | 'UPLOAD_LOCKED'
+  /** No such resumable upload (or it is not yours). */
+  | 'UPLOAD_NOT_FOUND'
+  /** Upload-Offset is not where the upload stands: ask with HEAD and continue from there. */
+  | 'UPLOAD_OFFSET_MISMATCH'
   /** No such user. */
   | 'USER_NOT_FOUND'
   /** The password is too short. */
-  | 'WEAK_PASSWORD';
+  | 'WEAK_PASSWORD'
+  /** The account has as many webhooks as allowed. */
+  | 'WEBHOOK_LIMIT'
+  /** No such webhook. */
+  | 'WEBHOOK_NOT_FOUND'
+  /** The webhook URL resolves to a loopback, private, link-local or otherwise non-public address. */
+  | 'WEBHOOK_URL_FORBIDDEN';
 
 /** Where an image is: PROCESSING, then READY or FAILED. (REST spells the same values in lowercase.) */
 export type ImageStatus =
