@@ -88,7 +88,7 @@ describe('serve with TMPDIR set to a private directory', () => {
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
       // the init-time temp directory under DATA_DIR is removed again; TMPDIR keeps its mode
-      expect(readdirSync(dir).sort()).toEqual(['postgres', 'storage', 'uploads']);
+      expect(readdirSync(dir).sort()).toEqual(['postgres', 'storage', 'tus', 'uploads']);
       expect((await stat(privateTmp)).mode & 0o777).toBe(0o700);
     } finally {
       await rm(dir, { recursive: true, force: true });

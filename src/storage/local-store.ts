@@ -58,12 +58,19 @@ export class LocalStore implements ObjectStore {
   }
 
   async putFile(key: string, path: string, opts: PutOptions): Promise<void> {
-    await this.commit(key, opts, async (tmp) => {
-      const digesting = digestingStream();
-      // `flush` fsyncs before close, so the rename below never exposes unwritten blocks after a crash.
-      await pipeline(createReadStream(path), digesting.transform, createWriteStream(tmp, { flags: 'wx', flush: true }));
-      return digesting.done();
-    });
+    // Open the source first: a missing one fails here, before any temp file exists (failing inside
+    // the pipeline, its cleanup could run before the temp file's own open had created it).
+    const source = await open(path, 'r');
+    try {
+      await this.commit(key, opts, async (tmp) => {
+        const digesting = digestingStream();
+        // `flush` fsyncs before close, so the rename below never exposes unwritten blocks after a crash.
+        await pipeline(source.createReadStream({ autoClose: false, start: 0 }), digesting.transform, createWriteStream(tmp, { flags: 'wx', flush: true }));
+        return digesting.done();
+      });
+    } finally {
+      await source.close();
+    }
   }
 
   async get(key: string): Promise<StoredObject | null> {
