@@ -10,21 +10,12 @@
 import { describe, expect } from 'vitest';
 import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
 import { appTest, cameraPhoto } from './support/fixtures.ts';
-import { startFaultProxy, startS3 } from './support/s3.ts';
+import { s3AppEnv, startFaultProxy, startS3 } from './support/s3.ts';
 import { restUpload, waitForImage } from './support/upload.ts';
 
 const s3 = await startS3();
 const proxy = await startFaultProxy(s3.endpoint);
-const test = appTest({
-  STORAGE: 's3',
-  S3_ENDPOINT: proxy.endpoint,
-  S3_REGION: s3.region,
-  S3_BUCKET: s3.bucket,
-  S3_ACCESS_KEY_ID: s3.accessKeyId,
-  S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-  S3_FORCE_PATH_STYLE: 'true',
-  CDN_BASE_URL: `${s3.endpoint}/${s3.bucket}`,
-});
+const test = appTest(s3AppEnv(s3, proxy.endpoint));
 
 describe('publication on S3', () => {
   test('copies failing for one size: no URL answers during two failed publications; ready and complete afterwards', async ({ app, alice, collection, onTestFinished }) => {

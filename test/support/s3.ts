@@ -84,6 +84,20 @@ export async function startS3(options: { bucket?: string; extraBuckets?: string[
   };
 }
 
+/** The app's environment for STORAGE=s3 against `s3` (through `endpoint`, e.g. a fault proxy), the bucket serving CDN_BASE_URL. */
+export function s3AppEnv(s3: TestS3, endpoint = s3.endpoint): Record<string, string> {
+  return {
+    STORAGE: 's3',
+    S3_ENDPOINT: endpoint,
+    S3_REGION: s3.region,
+    S3_BUCKET: s3.bucket,
+    S3_ACCESS_KEY_ID: s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+    CDN_BASE_URL: `${s3.endpoint}/${s3.bucket}`,
+  };
+}
+
 export interface FaultRules {
   /** Fail the first N attempts of every SDK invocation (grouped by the `amz-sdk-invocation-id` header). */
   failFirstAttempts?: number;

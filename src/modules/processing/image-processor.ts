@@ -79,6 +79,9 @@ export class ImageProcessor {
       timeStep('ACTIVATE');
       const outcome = runId ? await this.lifecycle.replaceRendition(image, runId, rendition) : await this.lifecycle.activate(image, rendition);
       timeStep(null);
+      // Only now: a duplicate run of the same image copies from the same staged files, and if they
+      // vanished before the image was ready, its failed copy would withdraw this run's public ones.
+      await this.store.delete(allStagingKeys(image.id)).catch((err: unknown) => log.warn({ err }, 'could not remove staged outputs'));
       if (outcome === 'activated') log.info(runId ? 'image reprocessed' : 'image ready');
     } catch (err) {
       const permanent = err instanceof AppError;
@@ -119,8 +122,6 @@ export class ImageProcessor {
       if (firstRun) await this.lifecycle.withdrawPublication(image).catch((e: unknown) => this.logger.error({ err: e, imageId: image.id }, 'could not withdraw a partial publication'));
       throw err;
     });
-    // the public copies exist: the staged files are not needed any more, and must be gone by `ready`
-    await this.store.delete(allStagingKeys(image.id)).catch((err: unknown) => this.logger.warn({ err, imageId: image.id }, 'could not remove staged outputs'));
     return writes.map(({ size, output }) => ({ size, format: output.format, width: output.width, height: output.height, bytes: output.bytes.byteLength }));
   }
 
