@@ -46,7 +46,7 @@ try {
   const ready = new Map<string, () => void>();
   ws.subscribe<{ imageEvents: { id: string; status: string } }>(
     { query: `subscription($c: ID!) { imageEvents(collectionId: $c) { id status } }`, variables: { c: collection.id } },
-    { next: (m) => m.data?.imageEvents.status !== 'processing' && ready.get(m.data!.imageEvents.id)?.(), error: console.error, complete: () => undefined },
+    { next: (m) => m.data?.imageEvents.status !== 'PROCESSING' && ready.get(m.data!.imageEvents.id)?.(), error: console.error, complete: () => undefined },
   );
   await new Promise((r) => setTimeout(r, 300));
 
