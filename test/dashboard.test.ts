@@ -328,6 +328,7 @@ describe('the dashboard at /', () => {
       expect(requests.filter((r) => r === 'POST /api/v1/uploads')).toHaveLength(2); // one creation per file
       expect(requests.filter((r) => /^PATCH \/api\/v1\/uploads\/[^/]+$/.test(r)).length).toBeGreaterThanOrEqual(2);
       expect(requests).not.toContain('POST /api/v1/images');
+      expect(requests).toContainEqual(expect.stringMatching(/^GET \/assets\/tus-transport-[\w-]+\.js$/)); // tus-js-client loads with the first large file
       expect(patches).toContain(204); // the photo's final PATCH
       expect(patches.some((status) => status >= 400 && status < 500)).toBe(true); // the notes' final PATCH
       const seen = await page.evaluate(() => (window as unknown as { progressSeen: Record<string, number[]> }).progressSeen);

@@ -4,7 +4,9 @@
  * page's URL when the dashboard loads overrides the threshold (the browser test uses it).
  */
 import { restUpload, type UploadTransport } from './transport.ts';
-import { tusUpload } from './tus-transport.ts';
+
+/** tus-js-client (~17 KB gzip) is its own chunk, loaded with the first large file. */
+const tusUpload: UploadTransport = async (request) => (await import('./tus-transport.ts')).tusUpload(request);
 
 export const TUS_THRESHOLD_BYTES = 8 * 1024 * 1024;
 
