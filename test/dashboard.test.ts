@@ -2,7 +2,8 @@
  * The web dashboard at `/`, end to end in real headless Chromium against a running app: sign up,
  * collections, a drop of photos with live progress bars (one of them a 12 MP camera JPEG) beside a
  * text file and an over-the-limit file that are refused with the server's words, the gallery after a
- * reload and page by page on scroll, copy-to-clipboard snippets, delete, API keys, sign out and in.
+ * reload and page by page on scroll, a photo over the tus threshold sent over tus (and a refused one),
+ * copy-to-clipboard snippets, delete, API keys, sign out and in.
  * Every page is scanned with axe (no serious or critical violations) and photographed at desktop and
  * phone width under .artifacts/dashboard/.
  */
@@ -20,7 +21,8 @@ import { restUpload } from './support/upload.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = '.artifacts/dashboard';
 const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
-const QUOTA = 32; // 3 photos + 27 paging dots + 2, then a drop is refused
+const QUOTA = 33; // 3 photos + 27 paging dots + 1 over tus + 2, then a drop is refused
+const TUS_THRESHOLD = 1024 * 1024; // under MAX_UPLOAD_BYTES, so a real photo can exceed it
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 const EMAIL = `dash${Date.now()}@example.com`;
@@ -31,6 +33,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let collectionId = '';
+let manyId = '';
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
@@ -285,6 +288,7 @@ describe('the dashboard at /', () => {
     const api = new Client(app.url);
     api.cookie = `optimage_session=${(await context.cookies()).find((c) => c.name === 'optimage_session')!.value}`;
     const { body: many } = await api.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Many' });
+    manyId = many.id;
     const png = await onePixelPng();
     for (let i = 0; i < 27; i++) expect((await restUpload(api, png, { collection: many.id, slug: `dot-${i}`, filename: 'dot.png', type: 'image/png' })).status).toBe(201);
     await page.goto(`${app.url}/collections/${many.id}`);
@@ -295,6 +299,47 @@ describe('the dashboard at /', () => {
     await expect.poll(() => tiles.count()).toBe(27);
     expect(await tiles.last().locator('.tile-name').textContent()).toBe('dot-0');
     await expect.poll(() => page.getByRole('button', { name: 'Load more images' }).count()).toBe(0);
+  });
+
+  it('sends a file over the tus threshold over tus: its bar reaches 100 and its thumbnail appears; a file the final PATCH refuses shows the server’s message', async () => {
+    const requests: string[] = [];
+    const patches: number[] = [];
+    const onRequest = (req: import('playwright-core').Request) => void requests.push(`${req.method()} ${new URL(req.url()).pathname}`);
+    const onResponse = (res: import('playwright-core').Response) => void (res.request().method() === 'PATCH' && patches.push(res.status()));
+    page.on('request', onRequest);
+    page.on('response', onResponse);
+    try {
+      await page.goto(`${app.url}/collections/${manyId}?tusThreshold=${TUS_THRESHOLD}`);
+      await page.getByRole('heading', { level: 1, name: 'Many' }).waitFor();
+      const photo = await photoJpeg(4000, 3000, 5);
+      expect(photo.length).toBeGreaterThan(TUS_THRESHOLD);
+      const notes = Buffer.from('These are my notes, not a photo.\n'.repeat(50_000)); // ~1.7 MB
+      expect(notes.length).toBeGreaterThan(TUS_THRESHOLD);
+      await page.getByLabel('Drop images here').setInputFiles([
+        { name: 'Big Photo.jpg', mimeType: 'image/jpeg', buffer: photo },
+        { name: 'big-notes.txt', mimeType: 'text/plain', buffer: notes },
+      ]);
+      await expect.poll(() => progressbar('Big Photo.jpg').getAttribute('aria-valuenow'), { timeout: 40_000 }).toBe('100');
+      await uploadRow('Big Photo.jpg').locator('img').waitFor();
+      expect(await uploadRow('Big Photo.jpg').locator('.upload-message').textContent()).toBe('Ready');
+      // refused when its last byte arrived, with the same words REST uses
+      await expect.poll(() => uploadRow('big-notes.txt').locator('.upload-message').textContent()).toMatch(/Unsupported file format/);
+
+      expect(requests.filter((r) => r === 'POST /api/v1/uploads')).toHaveLength(2); // one creation per file
+      expect(requests.filter((r) => /^PATCH \/api\/v1\/uploads\/[^/]+$/.test(r)).length).toBeGreaterThanOrEqual(2);
+      expect(requests).not.toContain('POST /api/v1/images');
+      expect(requests).toContainEqual(expect.stringMatching(/^GET \/assets\/tus-transport-[\w-]+\.js$/)); // tus-js-client loads with the first large file
+      expect(patches).toContain(204); // the photo's final PATCH
+      expect(patches.some((status) => status >= 400 && status < 500)).toBe(true); // the notes' final PATCH
+      const seen = await page.evaluate(() => (window as unknown as { progressSeen: Record<string, number[]> }).progressSeen);
+      expect([...seen['Big Photo.jpg']!].sort((a, b) => a - b)).toEqual(seen['Big Photo.jpg']);
+      // the finished upload forgot its resume URL; the refused one is no image and used no quota
+      expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::') && k.includes('Big Photo')))).toEqual([]);
+      await expect.poll(() => page.locator('.plan-figures').textContent()).toMatch(new RegExp(`^31 of ${QUOTA} used`));
+    } finally {
+      page.off('request', onRequest);
+      page.off('response', onResponse);
+    }
   });
 
   it('creates an API key (shown once, copyable), lists its last use, and revokes it', async () => {

@@ -11,7 +11,8 @@ import { isFinal, isReady, stepLabel } from '../image-status.ts';
 import { formatBytes, localizeTimestamps } from '../format.ts';
 import { invalidate } from '../refresh.ts';
 import { sha256 } from './checksum.ts';
-import { restUpload, type UploadTransport } from './transport.ts';
+import { uploadTransport } from './choose-transport.ts';
+import type { UploadTransport } from './transport.ts';
 
 export type Phase = 'queued' | 'hashing' | 'uploading' | 'processing' | 'ready' | 'failed';
 
@@ -73,7 +74,7 @@ export class UploadQueue {
 
   constructor(
     private readonly client: Client,
-    private readonly transport: UploadTransport = restUpload,
+    private readonly transport: UploadTransport = uploadTransport,
     private readonly limits: Limits = { uploading: 3, active: 6 },
   ) {}
 

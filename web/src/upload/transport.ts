@@ -1,7 +1,7 @@
 /**
- * Sends one file to the server with upload progress. Today: the REST endpoint
+ * Sends one file to the server with upload progress. `restUpload`: the REST endpoint
  * `POST /api/v1/images` (multipart `file`, `checksum`, `collection`), which streams any size. The
- * queue only sees `UploadTransport`, so switching to the GraphQL multipart request is this file.
+ * queue only sees `UploadTransport`; `choose-transport.ts` sends large files over tus instead.
  */
 export interface UploadedImage {
   id: string;
