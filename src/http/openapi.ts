@@ -95,7 +95,18 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       '/api/v1/images': {
-        get: { summary: 'List all images across all your collections, newest first', responses: { 200: json({ type: 'array', items: ref('Image') }, 'Images', [imageExample]), 401: unauthorized } },
+        get: {
+          summary: 'List all images across all your collections, newest first (streamed), or one page of them',
+          parameters: [
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 }, description: 'Page size; without limit and after the whole list is returned.' },
+            { name: 'after', in: 'query', required: false, schema: { type: 'string' }, description: 'The cursor from the previous page\'s Link header (opaque).' },
+          ],
+          responses: {
+            200: { ...json({ type: 'array', items: ref('Image') }, 'Images', [imageExample]), headers: { Link: { description: '`<…?limit=N&after=…>; rel="next"` while more images follow (paged requests only)', schema: { type: 'string' } } } },
+            400: json(ref('Error'), 'A bad limit or cursor'),
+            401: unauthorized,
+          },
+        },
         post: {
           summary: 'Upload an image; it is processed into 12 WebP sizes',
           requestBody: {

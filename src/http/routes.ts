@@ -16,7 +16,7 @@ export function restRoutes(services: Services, config: Config): Route[] {
   return [
     ...accountsRoutes(accounts, config.http.secureCookies),
     ...collectionsRoutes(collections, (userId, id) => images.deleteCollection(userId, id)),
-    ...imagesRoutes(images, quota, services.config),
+    ...imagesRoutes(images, services.library, quota, { ...services.config, publicBaseUrl: config.http.publicBaseUrl }),
     ...reprocessRoutes(services.reprocess, images, services.config),
     ...imageEventRoutes(imageWatch),
     ...configRoutes(quota, services.config),

@@ -85,7 +85,7 @@ export class ImageLibrary {
 
   /** The variants of each image in `imageIds` (in that order), smallest size first, in one query. */
   async variantsOf(imageIds: readonly string[]): Promise<ImageVariant[][]> {
-    const rows = await this.db.getRepository(ImageVariant).find({ where: { imageId: In([...new Set(imageIds)]) }, order: { size: 'ASC' } });
+    const rows = await this.db.getRepository(ImageVariant).find({ where: { imageId: In([...new Set(imageIds)]) }, order: { size: 'ASC', format: 'DESC' } });
     const byImage = Map.groupBy(rows, (v) => v.imageId);
     return imageIds.map((id) => byImage.get(id) ?? []);
   }

@@ -7,6 +7,8 @@ import type { QuotaService } from '../quota/quota.service.ts';
 import type { ImageVariant } from './image-variant.entity.ts';
 import { progressOf, type Image } from './image.entity.ts';
 import { RefusedUpload } from '../../storage/spool.ts';
+import type { ImageLibrary } from './image-library.ts';
+import { listImages } from './image-list.rest.ts';
 import type { ImagesService, UploadCommand } from './images.service.ts';
 import { deliveryOf, variantUrl } from './variant-urls.ts';
 
@@ -60,13 +62,13 @@ async function uploadCommand({ fields, file }: MultipartBody): Promise<UploadCom
   return { file: upload, checksum: form.data.checksum, collectionId: form.data.collection, slug: form.data.slug || null };
 }
 
-export function imagesRoutes(images: ImagesService, quota: QuotaService, settings: PublicSettings): Route[] {
+export function imagesRoutes(images: ImagesService, library: ImageLibrary, quota: QuotaService, settings: PublicSettings & { publicBaseUrl: string }): Route[] {
   const baseUrl = settings.cdnBaseUrl;
   return [
     {
       method: 'GET',
       path: '/api/v1/images',
-      handler: async (req) => ({ status: 200, body: (await images.list(req.viewer!.user.id)).map((i) => imageJson(i, baseUrl)) }),
+      handler: (req) => listImages(library, req.viewer!.user.id, req.query, `${settings.publicBaseUrl}/api/v1/images`, (i) => imageJson(i, baseUrl)),
     },
     {
       method: 'POST',

@@ -17,7 +17,7 @@ import { RETRYABLE_FAILURES } from './failure.ts';
 import { cleanFilename } from './filename.ts';
 import type { ImageLifecycle } from './image-lifecycle.ts';
 import { ImageVariant } from './image-variant.entity.ts';
-import { Image, type ImageStatus } from './image.entity.ts';
+import { Image } from './image.entity.ts';
 import { inspectSource, sniffFormat, type SourceLimits } from './sniff.ts';
 import { isValidSlug, nextFreeSlug, slugFromFilename } from './slug.ts';
 import { allObjectKeys, originalKey } from './variant-urls.ts';
@@ -29,11 +29,6 @@ export interface UploadCommand {
   collectionId: string;
   /** null: made from the file name. */
   slug: string | null;
-}
-
-export interface ListFilter {
-  collectionId?: string | null;
-  status?: ImageStatus | null;
 }
 
 /** The outcome of an upload: `created` false when the same bytes were already an image here (contract §7). */
@@ -178,22 +173,6 @@ export class ImagesService {
       }
     }
     throw new ConflictError(`Could not find a free slug for "${base}"; pass one explicitly`, 'SLUG_TAKEN');
-  }
-
-  /** The caller's images with their variants, newest first (the order of ImageLibrary's pages). */
-  async list(userId: string, filter: ListFilter = {}): Promise<Image[]> {
-    const qb = this.images.createQueryBuilder('i').where("i.user_id = :userId AND i.status <> 'deleted'", { userId });
-    if (filter.collectionId) qb.andWhere('i.collection_id = :collectionId', { collectionId: filter.collectionId });
-    if (filter.status) qb.andWhere('i.status = :status', { status: filter.status });
-    qb.orderBy('i.created_at', 'DESC').addOrderBy('i.id', 'DESC');
-    const images = await qb.getMany();
-    // variants in one second query rather than a join (which would repeat each image row per size)
-    const variants = images.length
-      ? await this.db.getRepository(ImageVariant).createQueryBuilder('v').where('v.image_id = ANY(:ids)', { ids: images.map((i) => i.id) }).orderBy('v.size', 'ASC').addOrderBy('v.format', 'DESC').getMany()
-      : [];
-    const byImage = Map.groupBy(variants, (v) => v.imageId);
-    for (const image of images) image.variants = byImage.get(image.id) ?? [];
-    return images;
   }
 
   /** The caller's image or 404 (also for other users' images). */

@@ -1,0 +1,65 @@
+/**
+ * REST `GET /api/v1/images` (contract §3, §9): the whole list, newest first, streamed as one JSON
+ * array read page by page from the keyset index (memory flat however many images); or one page with
+ * `?limit=N&after=<cursor>` and a `Link: <…>; rel="next"` header while more follow.
+ */
+import type { ServerResponse } from 'node:http';
+import { ValidationError } from '../../errors.ts';
+import type { RestResponse } from '../../http/rest.ts';
+import type { ImageLibrary, PagedImage } from './image-library.ts';
+import { decodeCursor, type PageCursor } from './page-cursor.ts';
+
+/** Images read per query while streaming the full list. */
+const STREAM_PAGE = 500;
+export const MAX_PAGE = 1000;
+
+type ToJson = (image: PagedImage) => unknown;
+
+async function pageWithVariants(library: ImageLibrary, userId: string, limit: number, after?: PageCursor): Promise<PagedImage[]> {
+  const images = await library.page(userId, {}, { limit, after, oldestFirst: false });
+  const variants = await library.variantsOf(images.map((i) => i.id));
+  images.forEach((image, i) => (image.variants = variants[i]!));
+  return images;
+}
+
+export async function listImages(library: ImageLibrary, userId: string, query: URLSearchParams, selfUrl: string, toJson: ToJson): Promise<RestResponse> {
+  const limitText = query.get('limit');
+  const afterText = query.get('after');
+  if (limitText === null && afterText === null) return { status: 200, stream: (res) => void streamAll(res, library, userId, toJson) };
+  const limit = Number(limitText ?? MAX_PAGE);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ValidationError(`limit must be a whole number from 1 to ${MAX_PAGE}`, 'INVALID_INPUT', 'limit');
+  const after = afterText === null ? undefined : decodeCursor(afterText, 'after');
+  const rows = await pageWithVariants(library, userId, limit + 1, after);
+  const page = rows.slice(0, limit);
+  const headers: Record<string, string> = {};
+  if (rows.length > limit) {
+    const next = new URL(selfUrl);
+    next.search = new URLSearchParams({ limit: String(limit), after: page.at(-1)!.cursor }).toString();
+    headers.Link = `<${next}>; rel="next"`;
+  }
+  return { status: 200, body: page.map(toJson), headers };
+}
+
+async function streamAll(res: ServerResponse, library: ImageLibrary, userId: string, toJson: ToJson): Promise<void> {
+  const write = async (text: string) => {
+    if (!res.write(text)) await new Promise((resolve) => res.once('drain', resolve));
+  };
+  try {
+    let after: PageCursor | undefined;
+    let first = true;
+    for (;;) {
+      const page = await pageWithVariants(library, userId, STREAM_PAGE, after);
+      if (first) res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      await write((first ? '[' : '') + page.map((image, i) => (first && i === 0 ? '' : ',') + JSON.stringify(toJson(image))).join(''));
+      first = false;
+      if (page.length < STREAM_PAGE || res.destroyed) break;
+      const last = page.at(-1)!.cursor;
+      after = decodeCursor(last, 'after');
+    }
+    res.end(']');
+  } catch (err) {
+    // before the first byte the client gets a JSON error; after it, only a cut connection says so
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'Could not list the images', code: 'INTERNAL' }));
+    else res.destroy(err as Error);
+  }
+}
