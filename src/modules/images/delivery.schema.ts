@@ -2,6 +2,7 @@
  * GraphQL for delivery (contract §7), beside the Image type of images.schema.ts: the placeholder,
  * each file's format, the AVIF srcset for a `<picture>`, and retrying a failed image.
  */
+import { variantsOf } from './image-loaders.ts';
 import { builder } from '../../graphql/builder.ts';
 import type { ImageVariant } from './image-variant.entity.ts';
 import type { Image } from './image.entity.ts';
@@ -44,7 +45,8 @@ builder.objectFields(ImageRef, (t) => ({
   avifSrcset: t.string({
     nullable: true,
     description: 'The AVIF files as a srcset ("<url> 320w, …"), for a <source type="image/avif"> beside the WebP srcset; null unless ready with AVIF (never for animations).',
-    resolve: async (i, _a, ctx) => (i.status === 'ready' ? srcsetOf(i, i.variants ?? (await ctx.services.images.variants(i.id)), ctx.services.config.cdnBaseUrl, 'avif') : null),
+    // the request's batched variants loader, as `variants` and `srcset` use: no query per image
+    resolve: async (i, _a, ctx, info) => (i.status === 'ready' ? srcsetOf(i, await variantsOf(i, ctx, info), ctx.services.config.cdnBaseUrl, 'avif') : null),
   }),
 }));
 

@@ -16,7 +16,6 @@ import type { QuotaService, QuotaStatus } from '../quota/quota.service.ts';
 import { RETRYABLE_FAILURES } from './failure.ts';
 import { cleanFilename } from './filename.ts';
 import type { ImageLifecycle } from './image-lifecycle.ts';
-import { ImageVariant } from './image-variant.entity.ts';
 import { Image } from './image.entity.ts';
 import { inspectSource, sniffFormat, type SourceLimits } from './sniff.ts';
 import { isValidSlug, nextFreeSlug, slugFromFilename } from './slug.ts';
@@ -201,9 +200,6 @@ export class ImagesService {
     await this.collections.delete(userId, collectionId);
   }
 
-  variants(imageId: string): Promise<ImageVariant[]> {
-    return this.db.getRepository(ImageVariant).find({ where: { imageId }, order: { size: 'ASC', format: 'DESC' } });
-  }
 
   /**
    * Sends a failed image back to processing with a new job, when its failure was not the input's
