@@ -1,0 +1,215 @@
+/**
+ * `npm run bench:list`: listing a big library. 100,000 ready images with their 12 variant rows
+ * each, in one account, inserted directly in SQL; a server process (`serve`, PROCESSING=off) on
+ * PostgreSQL (DATABASE_URL, else embedded). Measures the REST full list (`GET /api/v1/images`,
+ * streamed): time to first byte, total time, bytes and the server's RSS growth while it streams; a
+ * REST page of 100 (`?limit=100&after=`) and a GraphQL connection page of 100
+ * (`images(first: 100, after:)`), p50/p95 over 200 requests from positions all over the library;
+ * and EXPLAIN (ANALYZE, BUFFERS) of the queries one page runs, captured from ImageLibrary itself.
+ */
+import { get } from 'node:http';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Logger as OrmLogger } from 'typeorm';
+import { createDataSource } from '../src/db/data-source.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres.ts';
+import { ENTITIES } from '../src/entities.ts';
+import { createLogger } from '../src/logger.ts';
+import { ImageLibrary } from '../src/modules/images/image-library.ts';
+import { decodeCursor } from '../src/modules/images/page-cursor.ts';
+import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
+import { Client } from '../test/support/http.ts';
+import { runMain, type RunningProcess } from '../test/support/process.ts';
+import { rssBytes } from './process-cpu.ts';
+
+const IMAGES = Number(process.env.BENCH_LIST_IMAGES ?? 100_000);
+const REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 200);
+const PAGE = 100;
+const KEY = '"baseUrl":';
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+const dir = await mkdtemp(join(tmpdir(), 'optimage-bench-list-'));
+await chmod(dir, 0o755);
+let embedded = null as EmbeddedDatabase | null;
+let dropDatabase = null as (() => Promise<void>) | null;
+let server = null as RunningProcess | null;
+
+async function openDatabase(): Promise<string> {
+  const admin = process.env.DATABASE_URL;
+  if (!admin) {
+    embedded = await startEmbeddedPostgres(join(dir, 'pg'), createLogger('warn'));
+    return embedded.url();
+  }
+  const name = `bench_list_${Date.now().toString(36)}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await run(`CREATE DATABASE ${name}`);
+  dropDatabase = () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** `IMAGES` ready images a second apart, newest first by number, each with its 12 WebP variants. */
+async function seed(db: pg.Pool, userId: string, collectionId: string): Promise<void> {
+  const placeholder = JSON.stringify({ thumbhash: 'HBkSHYSIeHiPiHh8eJd4eTN0EEQG', color: '#6b8e4e', dataUrl: `data:image/webp;base64,${'UklGR'.repeat(120)}` });
+  await db.query(
+    `INSERT INTO images (id, user_id, collection_id, slug, checksum, status, step, progress, source_format, source_bytes, original_filename,
+                         width, height, frames, created_at, updated_at, ready_at, placeholder)
+     SELECT 'img_' || substr(md5(g::text), 1, 20), $1, $2, 'photo-' || g, md5(g::text) || md5((-g)::text), 'ready', 'ACTIVATE', 100, 'jpeg',
+            2000000 + g, 'IMG_' || g || '.jpg', 4000, 3000, 1, now() - g * interval '1 second', now(), now(), $3::jsonb
+       FROM generate_series(1, ${IMAGES}) AS g`,
+    [userId, collectionId, placeholder],
+  );
+  await db.query(
+    `INSERT INTO image_variants (image_id, size, format, width, height, bytes)
+     SELECT i.id, s, 'webp', CASE WHEN s = 0 THEN 4000 ELSE s END, CASE WHEN s = 0 THEN 3000 ELSE s * 3 / 4 END, 20000 + s * 300
+       FROM images i CROSS JOIN unnest($1::int[]) AS s WHERE i.user_id = $2`,
+    [[...VARIANT_SIZES], userId],
+  );
+  await db.query('ANALYZE images; ANALYZE image_variants');
+}
+
+/** The full list once: time to first byte, total time, bytes, images, and the server's peak RSS growth. */
+function fullList(url: string, cookie: string, pid: number): Promise<{ ttfbMs: number; totalMs: number; bytes: number; images: number; rssGrowth: number }> {
+  const base = rssBytes(pid);
+  let peak = base;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 10);
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    get(`${url}/api/v1/images`, { headers: { cookie } }, (res) => {
+      let ttfbMs = 0;
+      let bytes = 0;
+      let images = 0;
+      let tail = '';
+      res.on('data', (chunk: Buffer) => {
+        ttfbMs ||= performance.now() - t0;
+        bytes += chunk.length;
+        // every image object has one "baseUrl" key; the previous chunk's last KEY.length - 1 characters
+        // cannot hold a whole key, so a key found with them is one split between the chunks
+        const text = chunk.toString('latin1');
+        images += (tail + text).split(KEY).length - 1;
+        tail = text.slice(-(KEY.length - 1));
+      });
+      res.on('end', () => {
+        clearInterval(sampler);
+        resolve({ ttfbMs, totalMs: performance.now() - t0, bytes, images, rssGrowth: peak - base });
+      });
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+async function timed(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+  for (let i = 0; i < 20; i++) await fn(i); // warm-up: JIT, connections, plans
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+const IMAGES_PAGE = `query ($after: String) {
+  images(first: ${PAGE}, after: $after) {
+    edges { cursor node { id slug status width height createdAt src srcset placeholder { color dataUrl } variants { size width height url } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+try {
+  const databaseUrl = await openDatabase();
+  server = runMain(['serve'], { DATABASE_URL: databaseUrl, DATA_DIR: join(dir, 'server'), PORT: '0', PROCESSING: 'off', MALLOC_ARENA_MAX: '2' });
+  const url = /listening on (http:\/\/\S+)/.exec(await server.waitFor(/optimage listening on/))![1]!;
+  const pid = server.child.pid!;
+  const alice = new Client(url);
+  const me = await alice.signUp();
+  const collectionId = (await alice.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Everything' })).body.id;
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  console.log(`inserting ${IMAGES.toLocaleString('en')} images and ${(IMAGES * VARIANT_SIZES.length).toLocaleString('en')} variant rows…`);
+  const seedStart = performance.now();
+  await seed(db, me.id, collectionId);
+  console.log(`inserted in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+  // cursors of images spread over the whole library (the page after each)
+  const cursors = (
+    await db.query<{ cursor: string }>(
+      `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || id AS cursor FROM images WHERE user_id = $1 ORDER BY random() LIMIT ${REQUESTS + 20}`,
+      [me.id],
+    )
+  ).rows.map((r) => r.cursor);
+
+  const rssIdle = rssBytes(pid);
+  const full = await fullList(url, alice.cookie!, pid);
+
+  const rest = await timed(REQUESTS, async (i) => {
+    const { status, body } = await alice.json<unknown[]>('GET', `/api/v1/images?limit=${PAGE}&after=${encodeURIComponent(cursors[i]!)}`);
+    if (status !== 200 || !Array.isArray(body)) throw new Error(`REST page: ${status}`);
+  });
+  const graphql = await timed(REQUESTS, async (i) => {
+    const res = await alice.request('POST', '/graphql', { query: IMAGES_PAGE, variables: { after: cursors[i] } });
+    const body = (await res.json()) as { data?: { images: { edges: unknown[] } }; errors?: unknown };
+    if (!body.data || body.errors) throw new Error(`GraphQL page: ${JSON.stringify(body.errors)}`);
+  });
+  const withCount = await timed(Math.min(REQUESTS, 100), async (i) => {
+    const res = await alice.request('POST', '/graphql', { query: IMAGES_PAGE.replace('pageInfo {', 'totalCount pageInfo {'), variables: { after: cursors[i] } });
+    if (!((await res.json()) as { data?: unknown }).data) throw new Error('GraphQL page with totalCount failed');
+  });
+  const rssAfter = rssBytes(pid);
+
+  // the statements one page runs, as ImageLibrary sends them, then explained
+  const captured: { query: string; parameters: unknown[] }[] = [];
+  const capture: OrmLogger = {
+    logQuery: (query, parameters) => void captured.push({ query, parameters: Array.isArray(parameters) ? parameters : [] }),
+    logQueryError: () => undefined,
+    logQuerySlow: () => undefined,
+    logSchemaBuild: () => undefined,
+    logMigration: () => undefined,
+    log: () => undefined,
+  };
+  const orm = createDataSource(databaseUrl, ENTITIES, 1);
+  orm.setOptions({ logging: ['query'], logger: capture });
+  await orm.initialize();
+  captured.length = 0; // TypeORM's own start-up queries
+  const library = new ImageLibrary(orm);
+  const middle = decodeCursor(cursors[0]!, 'after');
+  const page = await library.page(me.id, {}, { limit: PAGE + 1, after: middle, oldestFirst: false });
+  await library.variantsOf(page.map((i) => i.id));
+  await library.count(me.id, {});
+  await orm.destroy();
+  const plans: { what: string; plan: string }[] = [];
+  const names = ['keyset page (REST ?limit=100&after=, GraphQL images(first: 100, after:))', 'variants of the page (one query)', 'totalCount (GraphQL, when asked for)'];
+  for (const [i, { query, parameters }] of captured.filter((c) => /^SELECT/i.test(c.query)).entries()) {
+    const rows = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query}`, parameters)).rows;
+    // the variants query's 100 ids would fill the screen
+    const line = (text: string) => (text.length > 160 ? `${text.slice(0, 157)}…` : text);
+    plans.push({ what: names[i] ?? `query ${i + 1}`, plan: rows.map((r) => line(r['QUERY PLAN'])).join('\n') });
+  }
+  await db.end();
+
+  const f = (x: number) => `${x.toFixed(1)} ms`;
+  console.log(`\nlisting ${IMAGES.toLocaleString('en')} images (12 variants each) of one account; PostgreSQL ${process.env.DATABASE_URL ? 'external (DATABASE_URL)' : 'embedded'}; one request at a time\n`);
+  console.log('| what | p50 | p95 | notes |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(`| REST full list (streamed) | | | first byte ${f(full.ttfbMs)}, total ${(full.totalMs / 1000).toFixed(2)} s, ${mb(full.bytes)}, ${full.images.toLocaleString('en')} images, server RSS +${mb(full.rssGrowth)} (idle ${mb(rssIdle)}) |`);
+  console.log(`| REST page of ${PAGE} (?limit&after, ${REQUESTS} requests) | ${f(pct(rest, 50))} | ${f(pct(rest, 95))} | target p95 < 20 ms |`);
+  console.log(`| GraphQL images(first: ${PAGE}, after:) (${REQUESTS} requests) | ${f(pct(graphql, 50))} | ${f(pct(graphql, 95))} | target p95 < 20 ms |`);
+  console.log(`| the same with totalCount (${withCount.length} requests) | ${f(pct(withCount, 50))} | ${f(pct(withCount, 95))} | counts every image of the account each time |`);
+  console.log(`\nserver RSS after the pages: ${mb(rssAfter)}`);
+  for (const { what, plan } of plans) console.log(`\nEXPLAIN (ANALYZE, BUFFERS), ${what}:\n${plan}`);
+} finally {
+  if (server && server.child.exitCode === null) server.child.kill('SIGTERM');
+  await server?.exited;
+  await dropDatabase?.();
+  await embedded?.stop();
+  await rm(dir, { recursive: true, force: true });
+}
