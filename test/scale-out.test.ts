@@ -76,7 +76,10 @@ beforeAll(async () => {
   s3 = await startS3();
   databaseUrl = await createTestDatabase();
   db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  [a, b] = await Promise.all([startApi(), startApi()]);
+  // one after the other: each process's start-up probe writes and deletes an object, and s3rver (its
+  // files on disk) can remove the probe's directory under a concurrent probe and crash
+  a = await startApi();
+  b = await startApi();
   alice = new Client(a.url);
   await alice.signUp();
   aliceOnB = new Client(b.url);
@@ -105,7 +108,8 @@ describe('two API nodes and two workers on one database and one bucket', () => {
     // subscribed on B (its current state comes first) before any worker exists, so no step can be missed
     await expect.poll(() => sub.events.length).toBe(1);
     expect(sub.events[0]).toMatchObject({ status: 'PROCESSING' });
-    [w1, w2] = await Promise.all([startWorker(), startWorker()]);
+    w1 = await startWorker();
+    w2 = await startWorker();
     await sub.done;
     expect(new Set(sub.events.map((e) => e.step))).toEqual(new Set(['VALIDATE', 'CONVERT', 'RESIZE', 'OPTIMIZE', 'UPLOAD', 'ACTIVATE']));
     expect(sub.events.at(-1)).toMatchObject({ status: 'READY', progress: 100 });
