@@ -185,6 +185,15 @@ describe('ProcessingPool.process', () => {
     await expect(failure).rejects.toMatchObject({ code: 'INVALID_IMAGE', message: expect.stringMatching(/could not be decoded/) });
   });
 
+  it('fails a truncated camera photo as invalid too: its full size is encoded from the file, but the one decode reads every pixel first', async () => {
+    const photo = await images.photoJpeg(4000, 3000, 4);
+    const path = await images.writeImage(dir, 'truncated-camera.jpg', photo.subarray(0, Math.floor(photo.length * 0.7)));
+    const steps: ProcessingStep[] = [];
+    const failure = processFile(pool, path, (step) => steps.push(step));
+    await expect(failure).rejects.toMatchObject({ code: 'INVALID_IMAGE', message: expect.stringMatching(/could not be decoded/) });
+    expect(steps).not.toContain('RESIZE'); // it failed in CONVERT, before any encode
+  });
+
   it('refuses unsupported files and images over the pixel limit before using a thread', async () => {
     await expect(processFile(pool, paths.svg!)).rejects.toMatchObject({ code: 'UNSUPPORTED_FORMAT' });
     const small = new ProcessingPool({ threads: 1, taskTimeoutMs: 60_000, maxInputPixels: 1_000_000 });
@@ -196,7 +205,7 @@ describe('ProcessingPool.process', () => {
   });
 
   it('with a memory budget two images that do not fit together run one after the other, and a failure frees its share', async () => {
-    // photo.jpg (1600×1200 opaque) needs ~56 MiB by footprintBytes: a 64 MiB budget on 2 threads holds one at a time
+    // photo.jpg (1600×1200 opaque) needs ~53 MiB by footprintBytes: a 64 MiB budget on 2 threads holds one at a time
     const budgeted = new ProcessingPool({ threads: 2, taskTimeoutMs: 60_000, maxInputPixels: limits.maxInputPixels, memoryBudgetBytes: 64 * 2 ** 20 });
     try {
       const timeline: string[] = [];

@@ -5,9 +5,10 @@
  *
  * Where the time goes, and why the pipeline is shaped this way (12 MP JPEG, measured): libwebp's
  * full-size encode is ~0.95 s of single-threaded work, the 11 smaller encodes together ~0.37 s,
- * their resizes ~0.15 s, the decode ~0.06 s. So: decode once to raw pixels, start the full-size
- * encode first, and let a second lane make the smaller outputs on another core meanwhile. The image
- * is then ready about when the full-size encode alone would be (bench/pipeline.bench.ts).
+ * their resizes ~0.15 s, the decode ~0.06 s. So: decode once (for a camera photo, straight to a 2×
+ * intermediate: see stillJobs), start the full-size encode first, and let a second lane make the
+ * smaller outputs on another core meanwhile. The image is then ready about when the full-size
+ * encode alone would be (bench/pipeline.bench.ts).
  */
 import sharp, { type Raw, type Sharp, type SharpOptions } from 'sharp';
 import type { OutputFormat } from '../images/formats.ts';
@@ -82,7 +83,7 @@ export async function runPipeline(task: PipelineTask, onStep: StepListener = () 
   if (!full) throw new Error('runPipeline: the plan has no full-size output');
   const formats = task.animated ? task.formats.filter((f) => f === 'webp') : task.formats;
   onStep('CONVERT', 0);
-  const jobs = task.animated ? animatedJobs(task, formats) : stillJobs(await decode(task, full), task.plan, full, formats);
+  const jobs = task.animated ? animatedJobs(task, formats) : await stillJobs(task, full, formats);
   const encodes = task.placeholder ? jobs : jobs.filter((j) => j.output);
   onStep('CONVERT', 100);
 
@@ -146,11 +147,11 @@ interface Pixels {
   raw: Raw;
 }
 
-/** The one decode: oriented, sRGB, at full-size output dimensions, as raw 8-bit pixels. */
-async function decode(task: PipelineTask, full: PlannedOutput): Promise<Pixels> {
+/** A decode: oriented, sRGB, at the given dimensions, as raw 8-bit pixels. */
+async function decode(task: PipelineTask, size: { width: number; height: number }): Promise<Pixels> {
   try {
-    // A no-op unless the image is over the WebP limit and the plan scaled it down.
-    const image = openSource(task).resize(full.width, full.height, { fit: 'fill' });
+    // A no-op for the full size unless the image is over the WebP limit and the plan scaled it down.
+    const image = openSource(task).resize(size.width, size.height, { fit: 'fill', fastShrinkOnLoad: false });
     const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     return { data, raw: { width: info.width, height: info.height, channels: info.channels } };
   } catch (err) {
@@ -166,32 +167,44 @@ function resizeTo(image: Sharp, output: PlannedOutput): Sharp {
   return image.resize(output.width, output.height, { fit: 'fill' });
 }
 
-function stillJobs(base: Pixels, plan: PlannedOutput[], full: PlannedOutput, formats: readonly OutputFormat[]): Job[] {
-  const largest = Math.max(0, ...plan.filter((o) => o !== full).map((o) => o.width));
-  let intermediate: Promise<Pixels> | undefined;
-  // Built lazily by whichever lane first needs it; shared by the rest.
-  const resampleBase = (): Promise<Pixels> => {
-    // (no resized output at all — an image narrower than every size — needs none either)
-    if (largest === 0 || base.raw.width <= INTERMEDIATE_ABOVE * largest) return Promise.resolve(base);
-    intermediate ??= (async () => {
-      const width = INTERMEDIATE_SCALE * largest;
-      const height = Math.max(1, Math.round((base.raw.height * width) / base.raw.width));
-      const resized = resizeTo(fromPixels(base), { sizes: [], width, height });
-      const { data, info } = await resized.raw().toBuffer({ resolveWithObject: true });
-      return { data, raw: { width: info.width, height: info.height, channels: info.channels } };
-    })();
-    return intermediate;
-  };
-  const encodes = plan.flatMap((output) =>
+/**
+ * Still images. When the image is over 2.5× wider than its largest resized output (every camera
+ * photo), nothing holds its full-size pixels: the one decode is to the 2× intermediate the resized
+ * outputs and the placeholder come from (JPEG and WebP decode straight to it, shrink-on-load), and
+ * the full-size encode reads the file itself, line by line into libwebp. That decode reads every
+ * pixel, so a corrupt file still fails in CONVERT. A 30 MP JPEG peaks at ~190 MiB this way, against
+ * ~280 MiB when the raw full-size pixels (90 MiB) stay in memory for the whole full-size encode
+ * (bench:memory's probes). Smaller images are decoded once at full size, and everything comes
+ * from those pixels.
+ */
+async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: readonly OutputFormat[]): Promise<Job[]> {
+  const largest = Math.max(0, ...task.plan.filter((o) => o !== full).map((o) => o.width));
+  // (no resized output at all — an image narrower than every size — needs no intermediate either)
+  const viaIntermediate = largest > 0 && full.width > INTERMEDIATE_ABOVE * largest;
+  let fullSize: () => Sharp;
+  let resampleBase: Pixels;
+  if (viaIntermediate) {
+    const width = INTERMEDIATE_SCALE * largest;
+    resampleBase = await decode(task, { width, height: Math.max(1, Math.round((full.height * width) / full.width)) });
+    fullSize = () => openSource(task).resize(full.width, full.height, { fit: 'fill' });
+  } else {
+    const base = await decode(task, full);
+    resampleBase = base;
+    fullSize = () => fromPixels(base);
+  }
+  const encodes = task.plan.flatMap((output) =>
     formats.map((format) => ({
       output,
       format,
       cost: output.width * output.height * RELATIVE_COST[format],
-      encode: output === full ? () => encode(fromPixels(base), format) : async () => encode(resizeTo(fromPixels(await resampleBase()), output), format),
+      encode:
+        output === full
+          ? () => encode(fullSize(), format).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
+          : () => encode(resizeTo(fromPixels(resampleBase), output), format),
     })),
   );
   // from the same decoded pixels (the smaller intermediate when there is one): no second decode
-  const placeholder: Job = { output: null, format: 'webp', cost: 0, encode: async () => makePlaceholder(fromPixels(await resampleBase())) };
+  const placeholder: Job = { output: null, format: 'webp', cost: 0, encode: () => makePlaceholder(fromPixels(resampleBase)) };
   return [...encodes, placeholder];
 }
 

@@ -6,13 +6,16 @@
  * The footprint of one image, measured (`npm run bench:memory`: peak RSS growth of a process running
  * one image on one thread, MALLOC_ARENA_MAX=2, sharp 0.35.5 / libvips 8.18.7):
  *
- *   opaque stills (JPEG, PNG): 3 MP 43 MiB, 12 MP 136, 24 MP 227, 30 MP 277, 48 MP 402
- *     → ~8.3 bytes per pixel over a ~40 MiB floor: the raw decode (3 B/px), libwebp's copy and
- *       working set for the full-size encode, and the 2× intermediate the smaller outputs come from;
+ *   opaque stills (JPEG, PNG): 6 MP 80 MiB, 7.7 MP 91, 12 MP 110, 24 MP 183, 30 MP 235, 48 MP 304
+ *     → at most ~7 bytes per pixel over a ~40 MiB floor: libwebp's ARGB copy and YUV planes for the
+ *       full-size encode (which streams from the file, so the raw decode is not held beside it,
+ *       pipeline.ts) and the small 2× intermediate the other outputs come from;
  *   stills with alpha (PNG, WebP): 6 MP 245 MiB, 24 MP 867 → ~36 B/px: the alpha plane is
  *     compressed losslessly, and libwebp's lossless encoder needs hash chains and histograms per pixel;
  *   animations: 20 × 0.23 MP 37 MiB, 60 × 0.92 MP 185, 100 × 1 MP 271 → frames are encoded one at
  *     a time: ~2 B/px over all frames plus ~48 B/px of one frame.
+ *
+ * So two 30 MP photos (2 × 246 MiB charged) fit the 512 MiB default of a two-thread pool.
  */
 
 export interface JobFootprint {
@@ -26,7 +29,7 @@ export interface JobFootprint {
 
 const MIB = 2 ** 20;
 const FLOOR = 40 * MIB;
-const OPAQUE_BYTES_PER_PIXEL = 8.5;
+const OPAQUE_BYTES_PER_PIXEL = 7.2;
 const ALPHA_BYTES_PER_PIXEL = 36;
 const ANIMATION_BYTES_PER_PIXEL = 2;
 const ANIMATION_BYTES_PER_FRAME_PIXEL = 48;
