@@ -90,14 +90,14 @@ export class UploadsService {
   }
 
   /** The last byte arrived: the upload becomes an image (or is rejected), and its tus bytes go either way. */
-  async finish(user: User, uploadId: string): Promise<Image> {
+  async finish(user: User, uploadId: string): Promise<{ image: Image; quotaHeaders: Record<string, string> }> {
     const row = await this.get(user.id, uploadId);
     try {
       const file = await spoolUpload(await this.storage.read(uploadId), row.filename, this.limits.maxUploadBytes, this.limits.scratchDir);
-      const { image } = await this.images.upload(user, { file, checksum: row.checksum, collectionId: row.collectionId, slug: row.slug });
+      const { image, quota } = await this.images.upload(user, { file, checksum: row.checksum, collectionId: row.collectionId, slug: row.slug });
       // kept until it expires, so HEAD can answer the image id
       await this.rows.update({ id: uploadId }, { imageId: image.id });
-      return image;
+      return { image, quotaHeaders: this.quota.headers(quota) };
     } catch (err) {
       await this.rows.delete({ id: uploadId });
       throw err;
