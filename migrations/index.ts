@@ -1,3 +1,4 @@
+import { WebhookLogRetention1796130925677 } from './1796130925677-WebhookLogRetention.ts';
 import { AddResumableUploads1796125636776 } from './1796125636776-AddResumableUploads.ts';
 import { DeliveryExtras1796125387764 } from './1796125387764-DeliveryExtras.ts';
 import { ImagePageIndexes1796125170944 } from './1796125170944-ImagePageIndexes.ts';
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ImagePageIndexes1796125170944,
   DeliveryExtras1796125387764,
   AddResumableUploads1796125636776,
+  WebhookLogRetention1796130925677,
 ];
