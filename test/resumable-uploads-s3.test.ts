@@ -1,9 +1,11 @@
 /**
  * Resumable uploads with STORAGE=s3: the tus bytes are parts of a multipart upload in the bucket
  * (@tus/s3-store), so an upload cut on one API node resumes on another node on the same database
- * and bucket, and becomes a ready image; an expired upload's parts, `.info` and `.part` objects
- * are all removed by the sweep. Against moto's S3 server (test/support/moto-s3.ts says why not s3rver).
+ * and bucket, and becomes a ready image; the upload's lock holds across nodes (a stalled PATCH on
+ * one lets go when another node asks); an expired upload's parts, `.info` and `.part` objects are
+ * all removed by the sweep. Against moto's S3 server (test/support/moto-s3.ts says why not s3rver).
  */
+import { request as httpRequest, type ClientRequest } from 'node:http';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from './support/app.ts';
@@ -97,6 +99,57 @@ describe('resumable uploads in the S3 bucket', () => {
       await nodeB.close();
       await nodeA.close();
       await proxy.close();
+    }
+  });
+
+  it('a request on one node waits for the upload\'s lock held by a stalled PATCH on another, which lets go keeping what it received', async () => {
+    const nodeA = await startTestApp(s3AppEnv(s3));
+    const nodeB = await startTestApp({ ...s3AppEnv(s3), DATABASE_URL: nodeA.databaseUrl });
+    let stalled: ClientRequest | undefined;
+    try {
+      const alice = new Client(nodeA.url);
+      const { collection, headers } = await signUpWithKey(alice);
+      const photo = await cameraPhoto({ bytes: 20_000_000, seed: 7 });
+      const tus = { ...headers, 'tus-resumable': '1.0.0' };
+      const metadata = Object.entries({ filename: 'stalled.jpg', collection, checksum: sha256(photo) }).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+      const created = await fetch(`${nodeA.url}/api/v1/uploads`, { method: 'POST', headers: { ...tus, 'upload-length': String(photo.length), 'upload-metadata': metadata } });
+      const path = new URL(created.headers.get('location')!).pathname;
+      const uploadId = path.split('/').at(-1)!;
+
+      // a PATCH on node A that sends 6 MB of the whole and then goes silent (a half-open connection)
+      const { port } = new URL(nodeA.url);
+      const answered = new Promise<{ status: number; offset: string | undefined } | 'closed'>((resolve) => {
+        stalled = httpRequest({ host: '127.0.0.1', port, path, method: 'PATCH', headers: { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(photo.length) } }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode!, offset: res.headers['upload-offset'] as string | undefined });
+        });
+        stalled.on('error', () => resolve('closed'));
+      });
+      stalled!.write(photo.subarray(0, 6_000_000));
+      await expect.poll(async () => (await nodeA.dataSource.query('SELECT lock_token FROM resumable_uploads WHERE id = $1', [uploadId]))[0]?.lock_token, { interval: 50 }).toBeTruthy();
+
+      // node B's HEAD asks for the lock: node A's request is cancelled, what it received is stored
+      const head = await fetch(nodeB.url + path, { method: 'HEAD', headers: tus });
+      expect(head.status).toBe(200);
+      const offset = Number(head.headers.get('upload-offset'));
+      expect(offset).toBeGreaterThan(0);
+      expect(offset).toBeLessThanOrEqual(6_000_000);
+      // the stalled request was let go: answered with what it stored, as tus ends a cancelled PATCH
+      expect(await answered).toEqual({ status: 204, offset: String(offset) });
+      const [row] = await nodeA.dataSource.query('SELECT lock_token, release_requested FROM resumable_uploads WHERE id = $1', [uploadId]);
+      expect(row).toEqual({ lock_token: null, release_requested: false });
+
+      // and the upload finishes on node B into the right bytes
+      const rest = startTus(photo, { uploadUrl: nodeB.url + path, metadata: { filename: 'stalled.jpg', collection, checksum: sha256(photo) }, headers, chunkSize: MIN_PART });
+      const last = await rest.done;
+      expect(rest.patchOffsets[0]).toBe(offset);
+      const ready = await waitForImage(Object.assign(new Client(nodeB.url), { cookie: alice.cookie }), last.getHeader('Optimage-Image-Id')!, 90_000);
+      expect(ready).toMatchObject({ status: 'ready', checksum: sha256(photo), bytes: 20_000_000 });
+      console.info(`cross-node lock: node A's stalled PATCH had sent 6000000 bytes; node B's HEAD answered offset ${offset} once A let go; resumed PATCH offsets ${rest.patchOffsets.join(', ')}`);
+    } finally {
+      stalled?.destroy();
+      await nodeB.close();
+      await nodeA.close();
     }
   });
 

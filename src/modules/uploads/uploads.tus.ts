@@ -53,6 +53,7 @@ export function createTusHandler(uploads: UploadsService, options: TusOptions, l
   const tus = new Server({
     path: UPLOADS_PATH,
     datastore: storage.datastore,
+    locker: uploads.locker,
     maxSize: options.maxUploadBytes,
     allowedOrigins: options.isAllowedOrigin,
     allowedCredentials: true,
