@@ -1,3 +1,5 @@
+import { UploadLocks1796131704938 } from './1796131704938-UploadLocks.ts';
+import { WebhookLogRetention1796130925677 } from './1796130925677-WebhookLogRetention.ts';
 import { AddResumableUploads1796125636776 } from './1796125636776-AddResumableUploads.ts';
 import { DeliveryExtras1796125387764 } from './1796125387764-DeliveryExtras.ts';
 import { ImagePageIndexes1796125170944 } from './1796125170944-ImagePageIndexes.ts';
@@ -5,11 +7,12 @@ import { AddWebhooks1796125139911 } from './1796125139911-AddWebhooks.ts';
 import { AddImagesAndUsage1795922725609 } from './1795922725609-AddImagesAndUsage.ts';
 import { Initial1795922192201 } from './1795922192201-Initial.ts';
 /** Migrations in the order they run. Add new ones at the end (`npm run migration:generate -- Name`). */
-export const MIGRATIONS: (new () => object)[] = [
-  Initial1795922192201,
+export const MIGRATIONS: (new () => object)[] = [Initial1795922192201,
   AddImagesAndUsage1795922725609,
   AddWebhooks1796125139911,
   ImagePageIndexes1796125170944,
   DeliveryExtras1796125387764,
   AddResumableUploads1796125636776,
+  WebhookLogRetention1796130925677,
+  UploadLocks1796131704938,
 ];

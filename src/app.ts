@@ -30,6 +30,7 @@ import { restrictLoaders } from './modules/processing/loaders.ts';
 import { ProcessingPool } from './modules/processing/pool.ts';
 import { QuotaService } from './modules/quota/quota.service.ts';
 import { UploadsService } from './modules/uploads/uploads.service.ts';
+import { DeliveryLogRetention } from './modules/webhooks/delivery-log-retention.ts';
 import { systemLookup, type HostLookup } from './modules/webhooks/webhook-address.ts';
 import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher.ts';
 import { WebhookSender } from './modules/webhooks/webhook-sender.ts';
@@ -167,6 +168,8 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       onClose('taking jobs', () => queue.stopWorking());
       await queue.workWebhookDeliveries(WEBHOOK_CONCURRENCY, (job) => dispatcher.attempt(job));
       onClose('webhook deliveries', () => queue.stopWebhookDeliveries());
+      const retention = new DeliveryLogRetention(dataSource, { keepDays: config.webhooks.logDays, batchSize: 500, maxBatches: 20 }, clock, logger.child({ module: 'webhooks' }));
+      onClose('webhook log retention', retention.startPruning(config.webhooks.logPruneIntervalMs));
     }
 
     if (edge) {

@@ -43,8 +43,8 @@ export interface Config {
   graphql: { introspection: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
   /** GET /metrics: a bearer token when set; workers (no HTTP port) listen for it on their own port when set. */
   metrics: { token: string | undefined; workerPort: number | undefined };
-  /** Outgoing webhook deliveries (contract §8): private targets only when allowed, every attempt bounded in time. */
-  webhooks: { allowPrivate: boolean; timeoutMs: number };
+  /** Outgoing webhook deliveries (contract §8): private targets only when allowed, every attempt bounded in time, the log kept `logDays`. */
+  webhooks: { allowPrivate: boolean; timeoutMs: number; logDays: number; logPruneIntervalMs: number };
   /** Resumable (tus) uploads: how long an unfinished one lives, and how often expired ones are swept. */
   resumableUploads: { expiryMs: number; sweepIntervalMs: number };
   logLevel: string;
@@ -128,6 +128,8 @@ const schema = z.object({
   PROCESSING_MEMORY_MB: intIn(64, 2 ** 24).optional(),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   WEBHOOK_TIMEOUT_MS: intIn(100, 60000).default(10000),
+  WEBHOOK_LOG_DAYS: intIn(1, 3650).default(30),
+  WEBHOOK_LOG_PRUNE_SECONDS: intIn(1, 24 * 3600).default(3600),
   UPLOAD_EXPIRY_SECONDS: intIn(1, 30 * 24 * 3600).default(24 * 3600),
   UPLOAD_SWEEP_SECONDS: intIn(1, 24 * 3600).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -202,7 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.GRAPHQL_MAX_COST,
     },
     metrics: { token: e.METRICS_TOKEN, workerPort: e.METRICS_PORT },
-    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.WEBHOOK_TIMEOUT_MS, logDays: e.WEBHOOK_LOG_DAYS, logPruneIntervalMs: e.WEBHOOK_LOG_PRUNE_SECONDS * 1000 },
     resumableUploads: { expiryMs: e.UPLOAD_EXPIRY_SECONDS * 1000, sweepIntervalMs: e.UPLOAD_SWEEP_SECONDS * 1000 },
     logLevel: e.LOG_LEVEL,
   };

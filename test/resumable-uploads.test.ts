@@ -1,8 +1,9 @@
 /**
  * Resumable uploads (tus 1.0) with tus-js-client in Node: a 20 MB camera photo in 1 MB chunks, the
  * connection cut half-way and resumed from the server's offset into a ready image; a wrong checksum
- * refused on the last chunk leaving nothing behind; metadata refused at creation; uploads private
- * to their owner; an unfinished upload expiring and its bytes removed.
+ * refused on the last chunk leaving nothing behind; metadata refused at creation; quota refusals
+ * with REST's Retry-After and RateLimit headers; uploads private to their owner; an unfinished
+ * upload expiring and its bytes removed.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { startCutProxy } from './support/cut-proxy.ts';
 import { appTest, cameraPhoto } from './support/fixtures.ts';
 import { Client } from './support/http.ts';
 import { errorResponse, startTus } from './support/tus.ts';
-import { sha256, waitForImage } from './support/upload.ts';
+import { restUpload, sha256, waitForImage } from './support/upload.ts';
 
 const ORIGIN = 'https://app.example.com';
 const test = appTest({ CORS_ORIGINS: ORIGIN });
@@ -133,6 +134,55 @@ describe('resumable uploads', () => {
     // termination by its owner
     expect((await tusRequest(alice, 'DELETE', url)).status).toBe(204);
     expect((await tusRequest(alice, 'HEAD', url)).status).toBe(404);
+  });
+
+  it('quota refusals over tus, at creation and on the final PATCH, carry the Retry-After and RateLimit headers POST /api/v1/images sends', async () => {
+    // a frozen clock: RateLimit-Reset and Retry-After count seconds to the month's end, compared exactly
+    const frozen = new Date();
+    const app = await startTestApp({ PLAN_LIMITS: 'free=2,pro=5000,business=25000', PROCESSING: 'off' }, { clock: { now: () => new Date(frozen) } });
+    try {
+      const alice = new Client(app.url);
+      await alice.signUp();
+      const collection = (await alice.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Quota' })).body.id;
+      const photos = await Promise.all([1, 2, 3, 4, 5].map((seed) => cameraPhoto({ width: 1600, height: 1200, seed })));
+      const metadata = (photo: Buffer) => metadataHeader({ filename: 'q.jpg', collection, checksum: sha256(photo) });
+      const create = (photo: Buffer) => tusRequest(alice, 'POST', '/api/v1/uploads', { 'upload-length': String(photo.length), 'upload-metadata': metadata(photo) });
+      const QUOTA_HEADERS = ['retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy'];
+      const quotaHeaders = (res: Response) => Object.fromEntries(QUOTA_HEADERS.map((h) => [h, res.headers.get(h)]));
+
+      // created while the quota has room; refused when its last byte arrives
+      const pending = await create(photos[0]!);
+      expect(pending.status).toBe(201);
+      const finished = startTus(photos[1]!, { endpoint: `${app.url}/api/v1/uploads`, metadata: { filename: 'q.jpg', collection, checksum: sha256(photos[1]!) }, headers: tusHeaders(alice) });
+      const success = await finished.done;
+      // a finished tus upload reports the quota like a 201 from POST /api/v1/images
+      expect([success.getHeader('RateLimit-Limit'), success.getHeader('RateLimit-Remaining')]).toEqual(['2', '1']);
+      expect((await restUpload(alice, photos[2]!, { collection })).status).toBe(201);
+      const restRefused = await restUpload(alice, photos[3]!, { collection });
+      expect(restRefused.status).toBe(429);
+      const expected = quotaHeaders(restRefused.res);
+      expect(expected).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': '0', 'retry-after': expect.stringMatching(/^\d+$/) });
+
+      const url = new URL(pending.headers.get('location')!).pathname;
+      const finalPatch = await fetch(app.url + url, {
+        method: 'PATCH',
+        body: new Uint8Array(photos[0]!),
+        headers: alice.headers({ 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }),
+      });
+      expect(finalPatch.status).toBe(429);
+      expect(await finalPatch.json()).toEqual(restRefused.body);
+      expect(quotaHeaders(finalPatch)).toEqual(expected);
+      expect(finalPatch.headers.get('access-control-expose-headers')!.toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(QUOTA_HEADERS)); // a page can read them
+      expect((await tusRequest(alice, 'HEAD', url)).status).toBe(404); // nothing left behind
+
+      const creation = await create(photos[4]!);
+      expect(creation.status).toBe(429);
+      expect(await creation.json()).toEqual(restRefused.body);
+      expect(quotaHeaders(creation)).toEqual(expected);
+      expect(await used(alice)).toBe(2);
+    } finally {
+      await app.close();
+    }
   });
 
   it('an unfinished upload expires: the sweep removes its bytes and the upload is gone', async () => {

@@ -2,14 +2,16 @@
  * Where resumable (tus) uploads keep their bytes until the last one arrives: @tus/file-store under
  * DATA_DIR/tus with local storage, @tus/s3-store in the bucket with S3 (so a resumed upload may reach
  * another API node). On S3 the keys sit under `_uploads/` in the originals bucket (private, never
- * linked), like originals. Expired uploads answer 410 through the store's expiration extension.
+ * linked), like originals: the upload's multipart upload, its `.info` object and, while the bytes
+ * after the last full part are under S3's 5 MiB part minimum, its `.part` object. Expired uploads
+ * answer 410 through the store's expiration extension.
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
-import { S3Store } from '@tus/s3-store';
 import { ERRORS, type DataStore } from '@tus/utils';
 import type { Config } from '../config.ts';
+import { TusBucketStore } from './tus-bucket-store.ts';
 
 const S3_PREFIX = '_uploads/';
 
@@ -31,7 +33,7 @@ export function createTusStorage(storage: Config['storage'], directory: string, 
   const datastore: DataStore =
     storage.driver === 'local'
       ? new FileStore({ directory, expirationPeriodInMilliseconds: expiryMs })
-      : new S3Store({
+      : new TusBucketStore({
           expirationPeriodInMilliseconds: expiryMs,
           // expiry is ours (a sweep over the uploads table), not bucket lifecycle rules on tags
           useTags: false,
@@ -53,7 +55,7 @@ export function createTusStorage(storage: Config['storage'], directory: string, 
     uploadIdOf: (key) => (key.startsWith(prefix) ? key.slice(prefix.length) : null),
     read: async (uploadId) =>
       // FileStore reads with a plain file stream; S3Store fetches the completed object
-      datastore instanceof FileStore ? createReadStream(`${directory}/${keyOf(uploadId)}`) : ((await (datastore as S3Store).read(keyOf(uploadId))) as Readable),
+      datastore instanceof FileStore ? createReadStream(`${directory}/${keyOf(uploadId)}`) : ((await (datastore as TusBucketStore).read(keyOf(uploadId))) as Readable),
     offset: async (uploadId) => {
       try {
         return (await datastore.getUpload(keyOf(uploadId))).offset;

@@ -46,4 +46,16 @@ export class ResumableUpload {
 
   @Column({ name: 'image_id', type: 'text', nullable: true })
   imageId: string | null;
+
+  /** The request holding the upload's lock (upload-lock.ts), on whichever API node; null when free. */
+  @Column({ name: 'lock_token', type: 'text', nullable: true })
+  lockToken: string | null;
+
+  /** The holder's lease: renewed while it runs, so a node that died frees the upload when it lapses. */
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
+  lockedUntil: Date | null;
+
+  /** Another request (maybe on another node) waits for the lock: the holder's request is cancelled. */
+  @Column({ name: 'release_requested', type: 'boolean', default: false })
+  releaseRequested: boolean;
 }

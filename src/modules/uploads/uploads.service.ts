@@ -19,6 +19,7 @@ import type { ImagesService } from '../images/images.service.ts';
 import { isValidSlug } from '../images/slug.ts';
 import type { QuotaService } from '../quota/quota.service.ts';
 import { ResumableUpload } from './resumable-upload.entity.ts';
+import { UploadLocker } from './upload-lock.ts';
 
 export const UPLOAD_ID = /^upl_[0-9a-z]{20}$/;
 const MAX_FILENAME_CHARS = 1000;
@@ -35,6 +36,8 @@ export type UploadMetadata = Record<string, string | null | undefined>;
 
 export class UploadsService {
   private readonly rows: Repository<ResumableUpload>;
+  /** tus's lock on each upload, held across API nodes (on the upload's row). */
+  readonly locker: UploadLocker;
 
   constructor(
     db: DataSource,
@@ -47,6 +50,7 @@ export class UploadsService {
     private readonly logger: Logger,
   ) {
     this.rows = db.getRepository(ResumableUpload);
+    this.locker = new UploadLocker(db, (key) => storage.uploadIdOf(key));
   }
 
   newUploadId(): string {
@@ -90,14 +94,14 @@ export class UploadsService {
   }
 
   /** The last byte arrived: the upload becomes an image (or is rejected), and its tus bytes go either way. */
-  async finish(user: User, uploadId: string): Promise<Image> {
+  async finish(user: User, uploadId: string): Promise<{ image: Image; quotaHeaders: Record<string, string> }> {
     const row = await this.get(user.id, uploadId);
     try {
       const file = await spoolUpload(await this.storage.read(uploadId), row.filename, this.limits.maxUploadBytes, this.limits.scratchDir);
-      const { image } = await this.images.upload(user, { file, checksum: row.checksum, collectionId: row.collectionId, slug: row.slug });
+      const { image, quota } = await this.images.upload(user, { file, checksum: row.checksum, collectionId: row.collectionId, slug: row.slug });
       // kept until it expires, so HEAD can answer the image id
       await this.rows.update({ id: uploadId }, { imageId: image.id });
-      return image;
+      return { image, quotaHeaders: this.quota.headers(quota) };
     } catch (err) {
       await this.rows.delete({ id: uploadId });
       throw err;

@@ -2,8 +2,9 @@
  * The tus 1.0 adapter at /api/v1/uploads (creation, core, termination, expiration), over
  * @tus/server. The HTTP edge has already applied CORS and CSRF and resolved the viewer; here every
  * request but OPTIONS needs one, every upload is its owner's alone, and every error answer becomes
- * the API's JSON `{message, code}`. A finished upload answers HEAD (and GET, as JSON) itself, with
- * the image id in `Optimage-Image-Id`: its tus bytes are gone by then.
+ * the API's JSON `{message, code}` with the error's own headers (a quota refusal's Retry-After and
+ * RateLimit-*, as POST /api/v1/images sends them). A finished upload answers HEAD (and GET, as
+ * JSON) itself, with the image id in `Optimage-Image-Id`: its tus bytes are gone by then.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENTS, Server } from '@tus/server';
@@ -19,7 +20,9 @@ import { UPLOAD_ID, type UploadsService } from './uploads.service.ts';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
 const IMAGE_ID_HEADER = 'Optimage-Image-Id';
-const EXPOSED = [...HEADERS, IMAGE_ID_HEADER, 'X-Request-Id'];
+/** What a browser page may read besides the tus headers: the image id, and the quota as REST sends it. */
+const OWN_HEADERS = [IMAGE_ID_HEADER, 'X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy'];
+const EXPOSED = [...HEADERS, ...OWN_HEADERS];
 
 /** The API's code for each status tus answers with (its bodies are plain text). */
 const CODE_BY_STATUS: Record<number, string> = {
@@ -42,15 +45,19 @@ export interface TusOptions {
 
 export function createTusHandler(uploads: UploadsService, options: TusOptions, logger: Logger) {
   const viewers = new WeakMap<IncomingMessage, Viewer>();
-  const viewerOf = (req: ServerRequest): Viewer => viewers.get(req.runtime!.node!.req as IncomingMessage)!;
+  const nodeReq = (req: ServerRequest) => req.runtime!.node!.req as IncomingMessage;
+  const viewerOf = (req: ServerRequest): Viewer => viewers.get(nodeReq(req))!;
+  /** Headers of the AppError a request was refused with, added to the answer tus builds. */
+  const refusalHeaders = new WeakMap<IncomingMessage, Record<string, string>>();
   const { storage } = uploads;
   const tus = new Server({
     path: UPLOADS_PATH,
     datastore: storage.datastore,
+    locker: uploads.locker,
     maxSize: options.maxUploadBytes,
     allowedOrigins: options.isAllowedOrigin,
     allowedCredentials: true,
-    exposedHeaders: [IMAGE_ID_HEADER, 'X-Request-Id'],
+    exposedHeaders: OWN_HEADERS,
     namingFunction: () => storage.keyOf(uploads.newUploadId()),
     generateUrl: (_req, { id }) => `${options.publicBaseUrl}${UPLOADS_PATH}/${storage.uploadIdOf(id)}`,
     // only our own ids name uploads; anything else is 404 without touching the store
@@ -63,13 +70,16 @@ export function createTusHandler(uploads: UploadsService, options: TusOptions, l
       if (req.method !== 'POST') await uploads.get(viewerOf(req).user.id, storage.uploadIdOf(key)!);
     },
     onUploadFinish: async (req, upload) => {
-      const image = await uploads.finish(viewerOf(req).user, storage.uploadIdOf(upload.id)!);
-      return { headers: { [IMAGE_ID_HEADER]: image.id } };
+      const { image, quotaHeaders } = await uploads.finish(viewerOf(req).user, storage.uploadIdOf(upload.id)!);
+      return { headers: { [IMAGE_ID_HEADER]: image.id, ...quotaHeaders } };
     },
-    onResponseError: (_req, err) => {
+    onResponseError: (req, err) => {
       // over the limit at creation: the same answer as POST /api/v1/images gives
       const refused = err === ERRORS.ERR_MAX_SIZE_EXCEEDED ? fileTooLarge(options.maxUploadBytes) : err;
-      if (refused instanceof AppError) return { status_code: refused.status, body: JSON.stringify({ message: refused.message, code: refused.code }) };
+      if (refused instanceof AppError) {
+        refusalHeaders.set(nodeReq(req), refused.headers);
+        return { status_code: refused.status, body: JSON.stringify({ message: refused.message, code: refused.code }) };
+      }
       if (!('status_code' in err)) logger.error({ err }, 'resumable upload failed');
       return undefined;
     },
@@ -106,12 +116,12 @@ export function createTusHandler(uploads: UploadsService, options: TusOptions, l
       }
     }
     const response = await tus.handleWeb(new NodeRequest({ req, res }));
-    await sendNodeResponse(res, await asJsonError(response));
+    await sendNodeResponse(res, await asJsonError(response, refusalHeaders.get(req)));
   };
 }
 
-/** tus answers errors in plain text (or our JSON from onResponseError): always the API's `{message, code}`. */
-async function asJsonError(response: Response): Promise<Response> {
+/** tus answers errors in plain text (or our JSON from onResponseError): always the API's `{message, code}`, with the error's headers. */
+async function asJsonError(response: Response, errorHeaders: Record<string, string> = {}): Promise<Response> {
   if (response.status < 400) return response;
   const text = (await response.text()).trim();
   let body: { message: string; code: string };
@@ -121,6 +131,7 @@ async function asJsonError(response: Response): Promise<Response> {
     body = { message: text || `HTTP ${response.status}`, code: CODE_BY_STATUS[response.status] ?? (response.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST') };
   }
   const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(errorHeaders)) headers.set(name, value);
   const json = JSON.stringify(body);
   headers.set('Content-Type', 'application/json; charset=utf-8');
   headers.set('Content-Length', String(Buffer.byteLength(json)));

@@ -38,6 +38,8 @@ export class WebhookDelivery {
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt: Date | null;
 
+  /** The log's retention finds old deliveries by it. */
+  @Index('webhook_deliveries_created_at_idx')
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
