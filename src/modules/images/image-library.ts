@@ -83,9 +83,17 @@ export class ImageLibrary {
     return ids.length ? this.images.findBy({ userId, id: In([...new Set(ids)]), status: Not('deleted') }) : Promise.resolve([]);
   }
 
-  /** The variants of each image in `imageIds` (in that order), smallest size first, in one query. */
+  /**
+   * The variants of each image in `imageIds` (in that order), smallest size first, in one query.
+   * Plain rows, not entities: a page of 100 images has 1,200 of them, and TypeORM's hydration of
+   * that many cost several times the query itself (bench:list).
+   */
   async variantsOf(imageIds: readonly string[]): Promise<ImageVariant[][]> {
-    const rows = await this.db.getRepository(ImageVariant).find({ where: { imageId: In([...new Set(imageIds)]) }, order: { size: 'ASC', format: 'DESC' } });
+    const rows: ImageVariant[] = await this.db.query(
+      `SELECT image_id AS "imageId", size, format, width, height, bytes FROM image_variants
+        WHERE image_id = ANY($1) ORDER BY size ASC, format DESC`,
+      [[...new Set(imageIds)]],
+    );
     const byImage = Map.groupBy(rows, (v) => v.imageId);
     return imageIds.map((id) => byImage.get(id) ?? []);
   }
