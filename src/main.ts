@@ -21,7 +21,9 @@ function stopOnSignals(app: App): void {
     if (stopping) return;
     stopping = true;
     app.logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 30_000);
+    // a draining worker finishes its images first (pg-boss waits up to 45 s); orchestrators such as
+    // deploy/compose.yaml wait 60 s before they SIGKILL
+    const force = setTimeout(() => process.exit(1), 55_000);
     force.unref();
     void app.close().then(() => process.exit(0));
   };

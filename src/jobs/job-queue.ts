@@ -178,6 +178,7 @@ export class JobQueue {
   }
 
   async stop(): Promise<void> {
-    await this.boss.stop({ graceful: true, timeout: 20_000, close: true });
+    // within main.ts's forced exit (55 s), itself within compose's stop_grace_period (60 s)
+    await this.boss.stop({ graceful: true, timeout: 45_000, close: true });
   }
 }
