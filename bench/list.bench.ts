@@ -27,6 +27,7 @@ import { rssBytes } from './process-cpu.ts';
 const IMAGES = Number(process.env.BENCH_LIST_IMAGES ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 200);
 const PAGE = 100;
+const CAPPED_HEAP_MB = 128;
 const KEY = '"baseUrl":';
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
@@ -128,7 +129,9 @@ const IMAGES_PAGE = `query ($after: String) {
 
 try {
   const databaseUrl = await openDatabase();
-  server = runMain(['serve'], { DATABASE_URL: databaseUrl, DATA_DIR: join(dir, 'server'), PORT: '0', PROCESSING: 'off', MALLOC_ARENA_MAX: '2' });
+  // BENCH_PROFILE=<dir>: the measured server writes a V8 CPU profile there when it stops
+  const profile: Record<string, string> = process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {};
+  server = runMain(['serve'], { DATABASE_URL: databaseUrl, DATA_DIR: join(dir, 'server'), PORT: '0', PROCESSING: 'off', MALLOC_ARENA_MAX: '2', ...profile });
   const url = /listening on (http:\/\/\S+)/.exec(await server.waitFor(/optimage listening on/))![1]!;
   const pid = server.child.pid!;
   const alice = new Client(url);
@@ -165,6 +168,15 @@ try {
     if (!((await res.json()) as { data?: unknown }).data) throw new Error('GraphQL page with totalCount failed');
   });
   const rssAfter = rssBytes(pid);
+
+  // Flat or merely uncollected? The same full list from a second server whose V8 heap is capped
+  // far below the body's size: it completes only if the stream holds a bounded amount.
+  const capped = runMain(['serve'], { DATABASE_URL: databaseUrl, DATA_DIR: join(dir, 'capped'), PORT: '0', PROCESSING: 'off', MALLOC_ARENA_MAX: '2', NODE_OPTIONS: `--max-old-space-size=${CAPPED_HEAP_MB}` });
+  const cappedUrl = /listening on (http:\/\/\S+)/.exec(await capped.waitFor(/optimage listening on/))![1]!;
+  const cappedFull = await fullList(cappedUrl, alice.cookie!, capped.child.pid!).catch((err: unknown) => {
+    throw new Error(`the capped server's full list failed (${String(err)}); its output:\n${capped.output().split('\n').slice(-30).join('\n')}`);
+  }).finally(() => capped.child.kill('SIGTERM'));
+  await capped.exited;
 
   // the statements one page runs, as ImageLibrary sends them, then explained
   const captured: { query: string; parameters: unknown[] }[] = [];
@@ -204,6 +216,7 @@ try {
   console.log(`| REST page of ${PAGE} (?limit&after, ${REQUESTS} requests) | ${f(pct(rest, 50))} | ${f(pct(rest, 95))} | target p95 < 20 ms |`);
   console.log(`| GraphQL images(first: ${PAGE}, after:) (${REQUESTS} requests) | ${f(pct(graphql, 50))} | ${f(pct(graphql, 95))} | target p95 < 20 ms |`);
   console.log(`| the same with totalCount (${withCount.length} requests) | ${f(pct(withCount, 50))} | ${f(pct(withCount, 95))} | counts every image of the account each time |`);
+  console.log(`| the same, server heap capped at ${CAPPED_HEAP_MB} MB (--max-old-space-size) | | | ${cappedFull.images === full.images ? 'completed' : 'INCOMPLETE'}: first byte ${f(cappedFull.ttfbMs)}, total ${(cappedFull.totalMs / 1000).toFixed(2)} s, ${cappedFull.images.toLocaleString('en')} images, server RSS +${mb(cappedFull.rssGrowth)} |`);
   console.log(`\nserver RSS after the pages: ${mb(rssAfter)}`);
   for (const { what, plan } of plans) console.log(`\nEXPLAIN (ANALYZE, BUFFERS), ${what}:\n${plan}`);
 } finally {
