@@ -42,6 +42,13 @@ async function rawBytes(bucket: string, key: string): Promise<Buffer> {
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
+/** Everything a listing yields (Array.fromAsync is past this project's lib target). */
+async function listAll<T>(source: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of source) out.push(item);
+  return out;
+}
+
 async function tempFile(size: number): Promise<{ path: string; bytes: Buffer }> {
   const bytes = randomBytes(size);
   const path = join(work, `src-${randomBytes(4).toString('hex')}`);
@@ -176,14 +183,14 @@ describe.each(drivers)('$name store', (driver) => {
     const keys = [`${prefix}320/a.webp`, `${prefix}320/b.webp`, `${prefix}384/a.webp`];
     for (const [i, key] of keys.entries()) await store.put(key, Buffer.alloc(i + 1, 1), VARIANT);
     await store.put(`_originals/img_list${driver.name}`, Buffer.from('orig'), { contentType: 'image/jpeg' });
-    const listed = await Array.fromAsync(store.list(prefix));
+    const listed = await listAll(store.list(prefix));
     expect(listed.map((o) => [o.key, o.size])).toEqual(keys.map((key, i) => [key, i + 1]));
     for (const o of listed) expect(o.lastModified.getTime()).toBeGreaterThanOrEqual(since);
-    expect((await Array.fromAsync(store.list(prefix, { startAfter: keys[0] }))).map((o) => o.key)).toEqual(keys.slice(1));
-    expect((await Array.fromAsync(store.list(`${prefix}384/`))).map((o) => o.key)).toEqual([keys[2]]);
-    const everything = (await Array.fromAsync(store.list(''))).map((o) => o.key);
+    expect((await listAll(store.list(prefix, { startAfter: keys[0] }))).map((o) => o.key)).toEqual(keys.slice(1));
+    expect((await listAll(store.list(`${prefix}384/`))).map((o) => o.key)).toEqual([keys[2]]);
+    const everything = (await listAll(store.list(''))).map((o) => o.key);
     expect(everything).toEqual(expect.arrayContaining([...keys, `_originals/img_list${driver.name}`]));
-    expect(await Array.fromAsync(store.list('col_nothing-here/'))).toEqual([]);
+    expect(await listAll(store.list('col_nothing-here/'))).toEqual([]);
   });
 
   it('rejects unsafe keys in every operation', async () => {
@@ -277,8 +284,8 @@ describe('local store', () => {
     const old = new Date(Date.now() - 3 * 3600_000);
     for (const name of ['.tmp-0123456789abcdef', '.tmp-0123456789abcdef.meta', '.gone.webp.meta.json', '.tmp-fresh']) await writeFile(join(dir, name), 'x');
     for (const name of ['.tmp-0123456789abcdef', '.tmp-0123456789abcdef.meta', '.gone.webp.meta.json']) await utimes(join(dir, name), old, old);
-    expect((await Array.fromAsync(store.list('col_t/'))).map((o) => o.key)).toEqual(['col_t/320/kept.webp']);
-    const leftovers = await Array.fromAsync(store.leftovers(new Date(Date.now() - 3600_000)));
+    expect((await listAll(store.list('col_t/'))).map((o) => o.key)).toEqual(['col_t/320/kept.webp']);
+    const leftovers = await listAll(store.leftovers(new Date(Date.now() - 3600_000)));
     expect(leftovers.map((f) => f.path).sort()).toEqual(['.gone.webp.meta.json', '.tmp-0123456789abcdef', '.tmp-0123456789abcdef.meta'].map((n) => join(dir, n)));
     for (const f of leftovers) await store.removeLeftover(f.path);
     expect((await readdir(dir)).sort()).toEqual(['.kept.webp.meta.json', '.tmp-fresh', 'kept.webp']);
@@ -319,11 +326,11 @@ describe('s3 store', () => {
     await store.put('_originals/img_merged', Buffer.from('o'), { contentType: 'image/jpeg' });
     await store.put('_a/merged', Buffer.from('a'), VARIANT);
     await store.put('_z/merged', Buffer.from('z'), VARIANT);
-    const keys = (await Array.fromAsync(store.list(''))).map((o) => o.key).filter((k) => k.includes('merged') || k.includes('stray'));
+    const keys = (await listAll(store.list(''))).map((o) => o.key).filter((k) => k.includes('merged') || k.includes('stray'));
     expect(keys).toEqual(['_a/merged', '_originals/img_merged', '_z/merged']);
-    expect((await Array.fromAsync(store.list('_originals/img_m'))).map((o) => o.key)).toEqual(['_originals/img_merged']);
-    expect((await Array.fromAsync(store.list('', { startAfter: '_originals/img_merged' }))).map((o) => o.key)).toContain('_z/merged');
-    expect((await Array.fromAsync(store.list('', { startAfter: '_originals/img_merged' }))).map((o) => o.key)).not.toContain('_a/merged');
+    expect((await listAll(store.list('_originals/img_m'))).map((o) => o.key)).toEqual(['_originals/img_merged']);
+    expect((await listAll(store.list('', { startAfter: '_originals/img_merged' }))).map((o) => o.key)).toContain('_z/merged');
+    expect((await listAll(store.list('', { startAfter: '_originals/img_merged' }))).map((o) => o.key)).not.toContain('_a/merged');
     await store.delete(['_originals/img_merged', '_a/merged', '_z/merged']);
   });
 
@@ -336,7 +343,7 @@ describe('s3 store', () => {
     const viaProxy = new S3Store(s3.storeOptions({ endpoint: proxy.endpoint }));
     try {
       // a listing over more than one page follows the continuation token
-      expect((await Array.fromAsync(viaProxy.list('col_many/'))).length).toBe(1001);
+      expect((await listAll(viaProxy.list('col_many/'))).length).toBe(1001);
       expect(proxy.requests.filter((r) => r.method === 'GET' && r.url.includes('list-type=2')).length).toBe(2);
       await viaProxy.delete(keys);
       expect(proxy.requests.filter((r) => r.method === 'POST' && r.url.includes('delete')).length).toBe(2);
