@@ -87,11 +87,13 @@ export function parseDuration(text: string): number | null {
   return m ? Number(m[1]) * DURATION_UNITS[m[2] ?? 's']! : null;
 }
 
-const duration = (min: number, max: number) =>
-  z.string().transform((text, ctx) => {
+/** A duration in milliseconds, or null for `off` where `off` is allowed. */
+const duration = (min: number, max: number, off = false) =>
+  z.string().transform((text, ctx): number | null => {
+    if (off && text.trim() === 'off') return null;
     const ms = parseDuration(text);
     if (ms === null || ms < min || ms > max) {
-      ctx.addIssue({ code: 'custom', message: `must be a duration like 30s, 15m or 1h, from ${min / 1000} s to ${max / 86_400_000} days` });
+      ctx.addIssue({ code: 'custom', message: `must be a duration like 30s, 15m or 1h${off ? ', or off' : ''}, from ${min / 1000} s to ${max / 86_400_000} days` });
       return z.NEVER;
     }
     return ms;
@@ -150,7 +152,7 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: intIn(100, 60000).default(10000),
   UPLOAD_EXPIRY_SECONDS: intIn(1, 30 * 24 * 3600).default(24 * 3600),
   UPLOAD_SWEEP_SECONDS: intIn(1, 24 * 3600).default(600),
-  DOCTOR_INTERVAL: z.union([z.literal('off'), duration(1000, 30 * 86_400_000)]).default(3_600_000),
+  DOCTOR_INTERVAL: duration(1000, 30 * 86_400_000, true).default(3_600_000),
   DOCTOR_GRACE: duration(0, 30 * 86_400_000).default(3_600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -226,7 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { token: e.METRICS_TOKEN, workerPort: e.METRICS_PORT },
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
     resumableUploads: { expiryMs: e.UPLOAD_EXPIRY_SECONDS * 1000, sweepIntervalMs: e.UPLOAD_SWEEP_SECONDS * 1000 },
-    doctor: { intervalMs: e.DOCTOR_INTERVAL === 'off' ? null : e.DOCTOR_INTERVAL, graceMs: e.DOCTOR_GRACE },
+    doctor: { intervalMs: e.DOCTOR_INTERVAL, graceMs: e.DOCTOR_GRACE! },
     logLevel: e.LOG_LEVEL,
   };
 }

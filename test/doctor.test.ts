@@ -10,6 +10,7 @@ import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DoctorCursor } from '../src/modules/maintenance/doctor.ts';
 import type { DoctorReport, FindingKind } from '../src/modules/maintenance/findings.ts';
 import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -147,6 +148,32 @@ describe('doctor on local storage', () => {
     expect(report.remaining).toBe(1);
     expect((await alice.json('DELETE', `/api/v1/images/${up.body.id}`)).status).toBe(204);
     expect((await app.services.doctor.run()).report.remaining).toBe(0);
+  });
+
+  test('a bounded run stops at its limits; the next goes on from its cursor until the listing ends; fixes stop at their cap', async ({ app }) => {
+    const keys = Array.from({ length: 5 }, (_, i) => `_originals/img_boundedorphan0000${i}`);
+    for (const key of keys) {
+      await app.store.put(key, Buffer.from('orphan'), WEBP);
+      await utimes(join(app.dataDir, 'storage', key), HOURS_AGO, HOURS_AGO);
+    }
+    const { doctor } = app.services;
+    const seen = new Set<string>();
+    let cursor: DoctorCursor = { objectsAfter: null, imagesAfter: null };
+    let runs = 0;
+    do {
+      const run = await doctor.run({ bounds: { maxObjects: 3, maxImages: 1, maxFixes: 0 }, cursor });
+      expect(run.report.scanned.objects).toBeLessThanOrEqual(3);
+      for (const f of run.report.findings) if (f.kind === 'orphan-object') seen.add(f.subject);
+      cursor = run.cursor;
+      runs++;
+    } while (cursor.objectsAfter !== null && runs < 100);
+    expect([...seen].sort()).toEqual(keys);
+    expect(runs).toBeGreaterThanOrEqual(2); // 5 keys or more, at most 3 a run
+
+    const capped = (await doctor.run({ fix: true, bounds: { maxObjects: 10_000, maxImages: 10_000, maxFixes: 2 } })).report;
+    expect(capped.counts['orphan-object']).toEqual({ found: 5, fixed: 2 });
+    expect((await Promise.all(keys.map((k) => app.store.head(k)))).filter((h) => h !== null)).toHaveLength(3);
+    expect((await doctor.run({ fix: true })).report.remaining).toBe(0);
   });
 
   test('the CLI prints a table and one line per finding, --json for machines; exit 1 with findings, 0 when clean, 2 on bad usage', async ({ app }) => {

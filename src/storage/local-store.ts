@@ -162,12 +162,14 @@ export class LocalStore implements ObjectStore {
   async *leftovers(olderThan: Date): AsyncIterable<LeftoverFile> {
     const dirs = [this.rootDir];
     for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
-      for (const entry of await readdir(dir, { withFileTypes: true }).catch(emptyIfMissing)) {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(emptyIfMissing);
+      const names = new Set(entries.map((e) => e.name));
+      for (const entry of entries) {
         const path = join(dir, entry.name);
         if (entry.isDirectory() && !entry.name.startsWith('.')) dirs.push(path);
         if (!entry.isFile() || !entry.name.startsWith('.')) continue;
         const sidecarOf = SIDECAR_NAME.exec(entry.name)?.[1];
-        const leftover = TEMP_NAME.test(entry.name) || (sidecarOf !== undefined && !(await stat(join(dir, sidecarOf)).catch(nullIfMissing)));
+        const leftover = TEMP_NAME.test(entry.name) || (sidecarOf !== undefined && !names.has(sidecarOf));
         if (!leftover) continue;
         const st = await stat(path).catch(nullIfMissing);
         if (st && st.mtime < olderThan) yield { path, size: st.size, lastModified: st.mtime };

@@ -43,10 +43,11 @@ export async function checkMissingVariants(ctx: CheckContext, db: DataSource, st
   for (;;) {
     const limit = Math.min(PAGE, (bounds.maxImages ?? Infinity) - checked);
     const rows = (await db.query(
-      `SELECT i.id, i.collection_id, i.slug, coalesce(array_agg(v.size || '.' || v.format) FILTER (WHERE v.image_id IS NOT NULL), '{}') AS variants
-         FROM images i LEFT JOIN image_variants v ON v.image_id = i.id
+      // a page of the primary key, then each image's variant rows by theirs
+      `SELECT i.id, i.collection_id, i.slug, coalesce((SELECT array_agg(v.size || '.' || v.format) FROM image_variants v WHERE v.image_id = i.id), '{}') AS variants
+         FROM images i
         WHERE i.status = 'ready' AND i.reprocess_run_id IS NULL AND i.id > $1
-        GROUP BY i.id ORDER BY i.id LIMIT $2`,
+        ORDER BY i.id LIMIT $2`,
       [after, limit],
     )) as ReadyRow[];
     for (const row of rows) {

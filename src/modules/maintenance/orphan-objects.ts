@@ -111,12 +111,16 @@ async function imagesFor(db: DataSource, owners: OwnedKey[]): Promise<ImageRow[]
   const ids = [...new Set(owners.flatMap((o) => (o.type === 'original' || o.type === 'staged' ? [o.imageId] : [])))];
   const pairs = [...new Map(owners.flatMap((o) => (o.type === 'variant' ? [[`${o.collectionId}/${o.slug}`, o] as const] : []))).values()];
   if (!ids.length && !pairs.length) return [];
+  // two index lookups (by id; by the collection-slug key), then each match's variant rows by their primary key
   return db.query(
-    `SELECT i.id, i.collection_id, i.slug, i.status, i.reprocess_run_id IS NOT NULL AS in_run,
-            coalesce(array_agg(v.size || '.' || v.format) FILTER (WHERE v.image_id IS NOT NULL), '{}') AS variants
-       FROM images i LEFT JOIN image_variants v ON v.image_id = i.id
-      WHERE i.id = ANY($1) OR (i.collection_id, i.slug) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-      GROUP BY i.id`,
+    `WITH wanted AS (
+       SELECT id, collection_id, slug, status, reprocess_run_id FROM images WHERE id = ANY($1)
+       UNION
+       SELECT i.id, i.collection_id, i.slug, i.status, i.reprocess_run_id FROM images i JOIN unnest($2::text[], $3::text[]) AS p(c, s) ON i.collection_id = p.c AND i.slug = p.s
+     )
+     SELECT w.id, w.collection_id, w.slug, w.status, w.reprocess_run_id IS NOT NULL AS in_run,
+            coalesce((SELECT array_agg(v.size || '.' || v.format) FROM image_variants v WHERE v.image_id = w.id), '{}') AS variants
+       FROM wanted w`,
     [ids, pairs.map((p) => p.collectionId), pairs.map((p) => p.slug)],
   ) as Promise<ImageRow[]>;
 }
