@@ -11,6 +11,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: two test files at a time keeps the sharp pool and PostgreSQL from starving each other.
     maxWorkers: 2,
+    // s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node 24's OpenSSL 3 offers
+    // only from its legacy provider: without it every truncated listing (over 1000 keys) is a 500.
+    execArgv: ['--openssl-legacy-provider'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -25,6 +25,8 @@ import { ImageWatch } from './modules/images/image-watch.ts';
 import { imageJson } from './modules/images/images.rest.ts';
 import { ImagesService } from './modules/images/images.service.ts';
 import { ReprocessService } from './modules/images/reprocess.service.ts';
+import { Doctor } from './modules/maintenance/doctor.ts';
+import { DoctorSweep } from './modules/maintenance/doctor-sweep.ts';
 import { ImageProcessor } from './modules/processing/image-processor.ts';
 import { restrictLoaders } from './modules/processing/loaders.ts';
 import { ProcessingPool } from './modules/processing/pool.ts';
@@ -41,7 +43,7 @@ import { sweepScratch } from './storage/scratch.ts';
 import { createTusStorage } from './storage/tus-store.ts';
 import type { ObjectStore } from './storage/object-store.ts';
 
-export type AppRole = 'serve' | 'worker' | 'migrate';
+export type AppRole = 'serve' | 'worker' | 'migrate' | 'tool';
 
 /** Webhook attempts in flight per processing process. */
 const WEBHOOK_CONCURRENCY = 4;
@@ -49,7 +51,11 @@ const WEBHOOK_CONCURRENCY = 4;
 export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
-  /** serve: HTTP (+ processing unless PROCESSING=off); worker: processing only; migrate: migrations only. */
+  /**
+   * serve: HTTP (+ processing unless PROCESSING=off); worker: processing only; migrate: migrations
+   * only; tool: an operator command (database, storage, queue and events, but no HTTP, no jobs taken
+   * and no start-up sweep, so a read-only command changes nothing).
+   */
   role?: AppRole;
   /** DNS for webhook targets (tests stand in for it; DNS itself is not reachable there). */
   lookup?: HostLookup;
@@ -108,7 +114,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const settings = publicSettings(config);
     await mkdir(settings.uploadDir, { recursive: true });
     // what a killed process left behind (spooled uploads, fetched originals)
-    const swept = role === 'migrate' ? [] : await sweepScratch(settings.uploadDir);
+    const swept = role === 'serve' || role === 'worker' ? await sweepScratch(settings.uploadDir) : [];
     if (swept.length) logger.info({ files: swept.length }, 'removed scratch files left by stopped processes');
     const store = createObjectStore(config.storage);
     await store.check();
@@ -150,7 +156,8 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const uploads = new UploadsService(dataSource, tusStorage, images, collections, quota, { maxUploadBytes: config.limits.maxUploadBytes, expiryMs, scratchDir: settings.uploadDir }, clock, logger.child({ module: 'uploads' }));
     // the nodes that take tus uploads sweep them (with local storage, the bytes are theirs alone)
     if (role === 'serve') onClose('upload sweep', uploads.startSweeping(sweepIntervalMs));
-    const services: Services = { accounts, collections, images, library, imageWatch, reprocess, quota, webhooks, uploads, config: settings };
+    const doctor = new Doctor(dataSource, store, { lifecycle, images, reprocess }, { scratchDir: settings.uploadDir, tusDir: config.storage.driver === 'local' ? tusDir : null }, config.doctor.graceMs, clock);
+    const services: Services = { accounts, collections, images, library, imageWatch, reprocess, quota, webhooks, uploads, doctor, config: settings };
 
     let control: App['processing'] = null;
     if (pool) {
@@ -170,6 +177,10 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       onClose('webhook deliveries', () => queue.stopWebhookDeliveries());
       const retention = new DeliveryLogRetention(dataSource, { keepDays: config.webhooks.logDays, batchSize: 500, maxBatches: 20 }, clock, logger.child({ module: 'webhooks' }));
       onClose('webhook log retention', retention.startPruning(config.webhooks.logPruneIntervalMs));
+      if (config.doctor.intervalMs) {
+        const sweep = new DoctorSweep(doctor, logger.child({ module: 'doctor' }), (kind, n) => metrics.doctorFindings.inc({ kind }, n));
+        onClose('doctor sweep', sweep.start(config.doctor.intervalMs));
+      }
     }
 
     if (edge) {

@@ -82,3 +82,18 @@ describe('PROCESSING_MEMORY_MB', () => {
     expect(() => loadConfig({ PROCESSING_MEMORY_MB: '10' })).toThrow(/PROCESSING_MEMORY_MB: /);
   });
 });
+
+describe('DOCTOR_INTERVAL and DOCTOR_GRACE', () => {
+  it('default to an hour each; take durations with units (a bare number is seconds) and off', () => {
+    expect(loadConfig({}).doctor).toEqual({ intervalMs: 3_600_000, graceMs: 3_600_000 });
+    expect(loadConfig({ DOCTOR_INTERVAL: '15m', DOCTOR_GRACE: '90' }).doctor).toEqual({ intervalMs: 900_000, graceMs: 90_000 });
+    expect(loadConfig({ DOCTOR_INTERVAL: 'off', DOCTOR_GRACE: '0' }).doctor).toEqual({ intervalMs: null, graceMs: 0 });
+    expect(loadConfig({ DOCTOR_INTERVAL: '2d', DOCTOR_GRACE: '500ms' }).doctor).toEqual({ intervalMs: 172_800_000, graceMs: 500 });
+  });
+
+  it('refuse nonsense and intervals under a second, each with a line naming it', () => {
+    expect(() => loadConfig({ DOCTOR_INTERVAL: 'hourly' })).toThrow(/^DOCTOR_INTERVAL: must be a duration like 30s, 15m or 1h, or off/m);
+    expect(() => loadConfig({ DOCTOR_INTERVAL: '10ms' })).toThrow(/^DOCTOR_INTERVAL: /m);
+    expect(() => loadConfig({ DOCTOR_GRACE: '-1h' })).toThrow(/^DOCTOR_GRACE: must be a duration/m);
+  });
+});

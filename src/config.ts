@@ -47,6 +47,8 @@ export interface Config {
   webhooks: { allowPrivate: boolean; timeoutMs: number; logDays: number; logPruneIntervalMs: number };
   /** Resumable (tus) uploads: how long an unfinished one lives, and how often expired ones are swept. */
   resumableUploads: { expiryMs: number; sweepIntervalMs: number };
+  /** The doctor (src/modules/maintenance): how often processing nodes sweep (null: never), and the age below which nothing is touched. */
+  doctor: { intervalMs: number | null; graceMs: number };
   logLevel: string;
 }
 
@@ -76,6 +78,26 @@ const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).tra
 const bool = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90`, `90s`, `15m`, `1h`, `500ms`, `2d` (a bare number is seconds), in milliseconds. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(text.trim());
+  return m ? Number(m[1]) * DURATION_UNITS[m[2] ?? 's']! : null;
+}
+
+/** A duration in milliseconds, or null for `off` where `off` is allowed. */
+const duration = (min: number, max: number, off = false) =>
+  z.string().transform((text, ctx): number | null => {
+    if (off && text.trim() === 'off') return null;
+    const ms = parseDuration(text);
+    if (ms === null || ms < min || ms > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration like 30s, 15m or 1h${off ? ', or off' : ''}, from ${min / 1000} s to ${max / 86_400_000} days` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 const planLimits = z.string().transform((text, ctx) => {
   const limits: Record<string, number> = { free: 500, pro: 5000, business: 25000 };
@@ -132,6 +154,8 @@ const schema = z.object({
   WEBHOOK_LOG_PRUNE_SECONDS: intIn(1, 24 * 3600).default(3600),
   UPLOAD_EXPIRY_SECONDS: intIn(1, 30 * 24 * 3600).default(24 * 3600),
   UPLOAD_SWEEP_SECONDS: intIn(1, 24 * 3600).default(600),
+  DOCTOR_INTERVAL: duration(1000, 30 * 86_400_000, true).default(3_600_000),
+  DOCTOR_GRACE: duration(0, 30 * 86_400_000).default(3_600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -206,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { token: e.METRICS_TOKEN, workerPort: e.METRICS_PORT },
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.WEBHOOK_TIMEOUT_MS, logDays: e.WEBHOOK_LOG_DAYS, logPruneIntervalMs: e.WEBHOOK_LOG_PRUNE_SECONDS * 1000 },
     resumableUploads: { expiryMs: e.UPLOAD_EXPIRY_SECONDS * 1000, sweepIntervalMs: e.UPLOAD_SWEEP_SECONDS * 1000 },
+    doctor: { intervalMs: e.DOCTOR_INTERVAL, graceMs: e.DOCTOR_GRACE! },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,6 +1,7 @@
-/** CLI entry: serve | worker | migrate | users … — the only place that turns signals into shutdown. */
+/** CLI entry: serve | worker | migrate | users … | doctor … — the only place that turns signals into shutdown. */
 import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfigFromProcess, type Config } from './config.ts';
+import { DOCTOR_USAGE, parseDoctorArgs, runDoctorCommand } from './cli/doctor.ts';
 import { runUsersCommand } from './cli/users.ts';
 
 function readConfig(defaults: Record<string, string> = {}): Config {
@@ -55,7 +56,19 @@ switch (command) {
     process.exit(code);
     break;
   }
+  case 'doctor': {
+    const parsed = parseDoctorArgs(args);
+    if (!parsed) {
+      console.error(DOCTOR_USAGE);
+      process.exit(2);
+    }
+    const app = await createApp(readConfig({ LOG_LEVEL: 'warn' }), { role: 'tool' });
+    const code = await runDoctorCommand(app, parsed);
+    await app.close();
+    process.exit(code);
+    break;
+  }
   default:
-    console.error(`usage: optimage serve | worker | migrate | users list | users set-plan <email> <plan>`);
+    console.error(`usage: optimage serve | worker | migrate | users list | users set-plan <email> <plan> | doctor [--fix] [--json] [--grace <duration>]`);
     process.exit(2);
 }

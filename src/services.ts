@@ -5,6 +5,7 @@ import type { CollectionsService } from './modules/collections/collections.servi
 import type { ImageLibrary } from './modules/images/image-library.ts';
 import type { ImageWatch } from './modules/images/image-watch.ts';
 import type { ImagesService } from './modules/images/images.service.ts';
+import type { Doctor } from './modules/maintenance/doctor.ts';
 import type { ReprocessService } from './modules/images/reprocess.service.ts';
 import type { QuotaService } from './modules/quota/quota.service.ts';
 import type { UploadsService } from './modules/uploads/uploads.service.ts';
@@ -23,5 +24,7 @@ export interface Services {
   quota: QuotaService;
   webhooks: WebhooksService;
   uploads: UploadsService;
+  /** Storage and database consistency checks and repairs (operators: `optimage doctor`). */
+  doctor: Doctor;
   config: PublicSettings;
 }

@@ -1,11 +1,11 @@
 /** Object storage: one behavioural suite for both drivers (real files, real s3rver), then driver specifics. */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../src/errors.ts';
 import { createObjectStore } from '../src/storage/create-store.ts';
@@ -40,6 +40,13 @@ const bytesOf = async (stream: Readable) => Buffer.concat(await stream.toArray()
 async function rawBytes(bucket: string, key: string): Promise<Buffer> {
   const out = await raw.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
+}
+
+/** Everything a listing yields (Array.fromAsync is past this project's lib target). */
+async function listAll<T>(source: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of source) out.push(item);
+  return out;
 }
 
 async function tempFile(size: number): Promise<{ path: string; bytes: Buffer }> {
@@ -170,6 +177,22 @@ describe.each(drivers)('$name store', (driver) => {
     await expect(stat(missingDest)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('list streams the keys under a prefix with size and date, in order, and resumes after a key', async () => {
+    const since = Date.now() - 2000; // S3 dates have whole seconds
+    const prefix = `col_list${driver.name}/`;
+    const keys = [`${prefix}320/a.webp`, `${prefix}320/b.webp`, `${prefix}384/a.webp`];
+    for (const [i, key] of keys.entries()) await store.put(key, Buffer.alloc(i + 1, 1), VARIANT);
+    await store.put(`_originals/img_list${driver.name}`, Buffer.from('orig'), { contentType: 'image/jpeg' });
+    const listed = await listAll(store.list(prefix));
+    expect(listed.map((o) => [o.key, o.size])).toEqual(keys.map((key, i) => [key, i + 1]));
+    for (const o of listed) expect(o.lastModified.getTime()).toBeGreaterThanOrEqual(since);
+    expect((await listAll(store.list(prefix, { startAfter: keys[0] }))).map((o) => o.key)).toEqual(keys.slice(1));
+    expect((await listAll(store.list(`${prefix}384/`))).map((o) => o.key)).toEqual([keys[2]]);
+    const everything = (await listAll(store.list(''))).map((o) => o.key);
+    expect(everything).toEqual(expect.arrayContaining([...keys, `_originals/img_list${driver.name}`]));
+    expect(await listAll(store.list('col_nothing-here/'))).toEqual([]);
+  });
+
   it('rejects unsafe keys in every operation', async () => {
     const bad = ['', '/etc/passwd', '../escape', 'a/../../b', 'a/..', 'a\\b', 'a\0b', 'a//b', './a', 'a/', '.hidden', 'x'.repeat(1025)];
     const { path } = await tempFile(10);
@@ -255,6 +278,20 @@ describe('local store', () => {
     expect((await bytesOf(got!.body)).toString()).toBe('new bytes');
   });
 
+  it('list skips its own dot-files; leftovers() finds old temp files and lone sidecars, not fresh ones', async () => {
+    await store.put('col_t/320/kept.webp', Buffer.from('k'), VARIANT);
+    const dir = join(root(), 'col_t/320');
+    const old = new Date(Date.now() - 3 * 3600_000);
+    for (const name of ['.tmp-0123456789abcdef', '.tmp-0123456789abcdef.meta', '.gone.webp.meta.json', '.tmp-fresh']) await writeFile(join(dir, name), 'x');
+    for (const name of ['.tmp-0123456789abcdef', '.tmp-0123456789abcdef.meta', '.gone.webp.meta.json']) await utimes(join(dir, name), old, old);
+    expect((await listAll(store.list('col_t/'))).map((o) => o.key)).toEqual(['col_t/320/kept.webp']);
+    const leftovers = await listAll(store.leftovers(new Date(Date.now() - 3600_000)));
+    expect(leftovers.map((f) => f.path).sort()).toEqual(['.gone.webp.meta.json', '.tmp-0123456789abcdef', '.tmp-0123456789abcdef.meta'].map((n) => join(dir, n)));
+    for (const f of leftovers) await store.removeLeftover(f.path);
+    expect((await readdir(dir)).sort()).toEqual(['.kept.webp.meta.json', '.tmp-fresh', 'kept.webp']);
+    await expect(store.removeLeftover(join(dir, 'kept.webp'))).rejects.toThrow(/not a leftover/);
+  });
+
   it('check() fails with a clear message when the root cannot be a directory', async () => {
     const file = join(work, 'a-file');
     await writeFile(file, 'x');
@@ -284,6 +321,19 @@ describe('s3 store', () => {
     await expect(raw.send(new HeadObjectCommand({ Bucket: ORIGINALS_BUCKET, Key: '_originals/img_o' }))).rejects.toMatchObject({ name: 'NotFound' });
   });
 
+  it('lists _originals/ keys from the originals bucket, merged in key order, never the main bucket\'s own', async () => {
+    await raw.send(new PutObjectCommand({ Bucket: s3.bucket, Key: '_originals/img_stray', Body: 'stray' }));
+    await store.put('_originals/img_merged', Buffer.from('o'), { contentType: 'image/jpeg' });
+    await store.put('_a/merged', Buffer.from('a'), VARIANT);
+    await store.put('_z/merged', Buffer.from('z'), VARIANT);
+    const keys = (await listAll(store.list(''))).map((o) => o.key).filter((k) => k.includes('merged') || k.includes('stray'));
+    expect(keys).toEqual(['_a/merged', '_originals/img_merged', '_z/merged']);
+    expect((await listAll(store.list('_originals/img_m'))).map((o) => o.key)).toEqual(['_originals/img_merged']);
+    expect((await listAll(store.list('', { startAfter: '_originals/img_merged' }))).map((o) => o.key)).toContain('_z/merged');
+    expect((await listAll(store.list('', { startAfter: '_originals/img_merged' }))).map((o) => o.key)).not.toContain('_a/merged');
+    await store.delete(['_originals/img_merged', '_a/merged', '_z/merged']);
+  });
+
   it('deletes more than 1000 keys in batches of at most 1000', async () => {
     const keys = Array.from({ length: 1001 }, (_, i) => `col_many/320/${i}.webp`);
     for (let i = 0; i < keys.length; i += 50) {
@@ -292,6 +342,9 @@ describe('s3 store', () => {
     const proxy = await startFaultProxy(s3.endpoint);
     const viaProxy = new S3Store(s3.storeOptions({ endpoint: proxy.endpoint }));
     try {
+      // a listing over more than one page follows the continuation token
+      expect((await listAll(viaProxy.list('col_many/'))).length).toBe(1001);
+      expect(proxy.requests.filter((r) => r.method === 'GET' && r.url.includes('list-type=2')).length).toBe(2);
       await viaProxy.delete(keys);
       expect(proxy.requests.filter((r) => r.method === 'POST' && r.url.includes('delete')).length).toBe(2);
     } finally {

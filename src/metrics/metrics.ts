@@ -24,6 +24,7 @@ export class Metrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers: [this.registry],
   });
+  readonly doctorFindings = new Counter({ name: 'optimage_doctor_findings_total', help: 'Findings of the periodic doctor sweep, by kind (orphan-object, missing-variant, stuck-image, stale-temp-file).', labelNames: ['kind'], registers: [this.registry] });
   readonly http = new Histogram({
     name: 'optimage_http_request_duration_seconds',
     help: 'HTTP requests by method, route (the pattern, not the path) and status.',

@@ -5,13 +5,24 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type BigIntStats } from 'node:fs';
-import { copyFile, mkdir, open, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '../errors.ts';
 import { compareDigests, digestingStream, digestOf, md5File, writeVerified, type Digest } from './integrity.ts';
-import { assertValidKey, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
+import { assertValidKey, type ListedObject, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
+
+/** A file of the driver's own (a temp file of an unfinished write, a probe, a sidecar whose object is gone). */
+export interface LeftoverFile {
+  path: string;
+  size: number;
+  lastModified: Date;
+}
+
+/** Names the driver writes beside objects while it works: a crash can leave them behind. */
+const TEMP_NAME = /^\.(tmp|probe)-/;
+const SIDECAR_NAME = /^\.(.+)\.meta\.json$/;
 
 interface Sidecar {
   etag: string;
@@ -115,6 +126,64 @@ export class LocalStore implements ObjectStore {
     await this.putFile(to, source, opts);
   }
 
+  /**
+   * Walks the tree one directory at a time, each directory's names sorted (so `startAfter`, compared
+   * segment by segment, resumes where a listing stopped); the driver's dot-files are never listed.
+   * Memory: the names of one directory (`_originals/` holds one per image, ~60 bytes each).
+   */
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListedObject> {
+    const start = options.startAfter ? options.startAfter.split('/') : null;
+    yield* this.walk([], prefix, start);
+  }
+
+  private async *walk(segments: string[], prefix: string, start: string[] | null): AsyncGenerator<ListedObject> {
+    const dir = join(this.rootDir, ...segments);
+    const entries = (await readdir(dir, { withFileTypes: true }).catch(emptyIfMissing)).filter((e) => !e.name.startsWith('.'));
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = [...segments, entry.name];
+      const key = path.join('/');
+      if (entry.isDirectory()) {
+        const within = `${key}/`;
+        if (!within.startsWith(prefix) && !prefix.startsWith(within)) continue;
+        if (start && compareSegments(path, start.slice(0, path.length)) < 0) continue; // wholly before the cursor
+        yield* this.walk(path, prefix, start);
+      } else if (entry.isFile() && key.startsWith(prefix) && !(start && compareSegments(path, start) <= 0)) {
+        const st = await stat(join(dir, entry.name)).catch(nullIfMissing);
+        if (st) yield { key, size: st.size, lastModified: st.mtime };
+      }
+    }
+  }
+
+  /**
+   * The driver's own files left by a crash, last changed before `olderThan`: temp files of writes that
+   * never finished (`.tmp-*`), probes, and sidecars whose object is gone. Remove them with removeLeftover.
+   */
+  async *leftovers(olderThan: Date): AsyncIterable<LeftoverFile> {
+    const dirs = [this.rootDir];
+    for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(emptyIfMissing);
+      const names = new Set(entries.map((e) => e.name));
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory() && !entry.name.startsWith('.')) dirs.push(path);
+        if (!entry.isFile() || !entry.name.startsWith('.')) continue;
+        const sidecarOf = SIDECAR_NAME.exec(entry.name)?.[1];
+        const leftover = TEMP_NAME.test(entry.name) || (sidecarOf !== undefined && !names.has(sidecarOf));
+        if (!leftover) continue;
+        const st = await stat(path).catch(nullIfMissing);
+        if (st && st.mtime < olderThan) yield { path, size: st.size, lastModified: st.mtime };
+      }
+    }
+  }
+
+  /** Removes a file leftovers() named (nothing outside the root). */
+  async removeLeftover(path: string): Promise<void> {
+    const resolved = resolve(path);
+    if (!resolved.startsWith(`${this.rootDir}/`) || !basename(resolved).startsWith('.')) throw new Error(`${path} is not a leftover of this store`);
+    await rm(resolved, { force: true });
+  }
+
   async delete(keys: readonly string[]): Promise<void> {
     const paths = keys.map((key) => this.pathOf(key));
     await Promise.all(
@@ -204,6 +273,19 @@ export class LocalStore implements ObjectStore {
       }
     }
   }
+}
+
+/** Keys compared segment by segment: the order list() walks the tree in. */
+function compareSegments(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+function emptyIfMissing(err: unknown): [] {
+  if (isMissing(err)) return [];
+  throw err;
 }
 
 function sidecarPath(path: string): string {

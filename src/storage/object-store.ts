@@ -20,6 +20,18 @@ export interface ObjectInfo {
   lastModified: Date;
 }
 
+/** One object as a listing names it. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+export interface ListOptions {
+  /** Only keys after this one in the listing's order (a cursor: the last key of an earlier listing). */
+  startAfter?: string;
+}
+
 export interface StoredObject extends ObjectInfo {
   body: Readable;
 }
@@ -42,6 +54,11 @@ export interface ObjectStore {
    * content type and the given cache policy. Used to publish staged variants at activation.
    */
   copy(from: string, to: string, opts: PutOptions): Promise<void>;
+  /**
+   * The objects whose keys start with `prefix` (`''`: all), streamed in a stable key order that
+   * `startAfter` resumes: the caller holds one page at a time, never the whole store.
+   */
+  list(prefix: string, options?: ListOptions): AsyncIterable<ListedObject>;
   /** Deletes the objects; keys that do not exist are fine. */
   delete(keys: readonly string[]): Promise<void>;
   close(): Promise<void>;

@@ -11,11 +11,11 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { NotFoundError } from '../errors.ts';
 import { compareDigests, digestFile, digestOf, writeVerified } from './integrity.ts';
-import { assertValidKey, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
+import { assertValidKey, type ListedObject, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
 import { streamFileBody } from './s3-file-body.ts';
 import { S3Verifier, type Location } from './s3-verifier.ts';
 
@@ -198,6 +198,32 @@ export class S3Store implements ObjectStore {
     );
   }
 
+  /**
+   * ListObjectsV2 pages (1000 keys each) in S3's key order. With an originals bucket, `_originals/`
+   * keys come from it (the main bucket's own keys there are unreachable through this store and
+   * skipped) and both listings are merged, so the order, and `startAfter`, stay one.
+   */
+  list(prefix: string, options: ListOptions = {}): AsyncIterable<ListedObject> {
+    const { bucket, originalsBucket } = this.options;
+    if (!originalsBucket || originalsBucket === bucket) return this.listBucket(bucket, prefix, options.startAfter);
+    const main = filterKeys(this.listBucket(bucket, prefix, options.startAfter), (key) => !key.startsWith(ORIGINALS_PREFIX));
+    const overlaps = prefix.startsWith(ORIGINALS_PREFIX) || ORIGINALS_PREFIX.startsWith(prefix);
+    if (!overlaps) return main;
+    const originals = this.listBucket(originalsBucket, prefix.length > ORIGINALS_PREFIX.length ? prefix : ORIGINALS_PREFIX, options.startAfter);
+    return mergeByKey(main, originals);
+  }
+
+  private async *listBucket(bucket: string, prefix: string, startAfter: string | undefined): AsyncGenerator<ListedObject> {
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, StartAfter: token ? undefined : startAfter, ContinuationToken: token }));
+      for (const item of out.Contents ?? []) {
+        if (item.Key !== undefined) yield { key: item.Key, size: item.Size ?? 0, lastModified: item.LastModified ?? new Date(0) };
+      }
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+  }
+
   async delete(keys: readonly string[]): Promise<void> {
     const byBucket = new Map<string, Set<string>>();
     for (const key of keys) {
@@ -244,6 +270,26 @@ export class S3Store implements ObjectStore {
         return `S3 bucket "${bucket}" is not reachable in region "${this.options.region}" at ${where} (${errorText(err)})`;
       default:
         return `S3 bucket "${bucket}" could not be checked at ${where}: ${errorText(err)}`;
+    }
+  }
+}
+
+async function* filterKeys(source: AsyncIterable<ListedObject>, keep: (key: string) => boolean): AsyncGenerator<ListedObject> {
+  for await (const item of source) if (keep(item.key)) yield item;
+}
+
+/** Two listings, each in key order, as one in key order. */
+async function* mergeByKey(a: AsyncIterable<ListedObject>, b: AsyncIterable<ListedObject>): AsyncGenerator<ListedObject> {
+  const left = a[Symbol.asyncIterator]();
+  const right = b[Symbol.asyncIterator]();
+  let [l, r] = await Promise.all([left.next(), right.next()]);
+  while (!l.done || !r.done) {
+    if (r.done || (!l.done && Buffer.compare(Buffer.from(l.value.key), Buffer.from(r.value.key)) <= 0)) {
+      yield l.value as ListedObject;
+      l = await left.next();
+    } else {
+      yield r.value;
+      r = await right.next();
     }
   }
 }

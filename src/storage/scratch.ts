@@ -28,18 +28,36 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Removes leftover scratch files in `dir`; returns the names removed. */
-export async function sweepScratch(dir: string, now = Date.now()): Promise<string[]> {
-  const removed: string[] = [];
+/** A scratch file that nobody will use again. */
+export interface StaleScratch {
+  name: string;
+  path: string;
+  size: number;
+  lastModified: Date;
+}
+
+/**
+ * Leftover scratch files in `dir`: owner gone or older than a day, and (for the doctor, which must not
+ * race a process that has just started) last changed at least `minAgeMs` ago. Removes nothing.
+ */
+export async function findStaleScratch(dir: string, now = Date.now(), minAgeMs = 0): Promise<StaleScratch[]> {
+  const stale: StaleScratch[] = [];
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const match = SCRATCH_NAME.exec(name);
     if (!match) continue;
     const path = join(dir, name);
     const info = await stat(path).catch(() => null);
     if (!info) continue;
-    if (isAlive(Number(match[2])) && now - info.mtimeMs < SCRATCH_MAX_AGE_MS) continue;
-    await rm(path, { force: true });
-    removed.push(name);
+    const age = now - info.mtimeMs;
+    if (age < minAgeMs || (isAlive(Number(match[2])) && age < SCRATCH_MAX_AGE_MS)) continue;
+    stale.push({ name, path, size: info.size, lastModified: info.mtime });
   }
-  return removed;
+  return stale;
+}
+
+/** Removes leftover scratch files in `dir`; returns the names removed. */
+export async function sweepScratch(dir: string, now = Date.now()): Promise<string[]> {
+  const stale = await findStaleScratch(dir, now);
+  for (const file of stale) await rm(file.path, { force: true });
+  return stale.map((file) => file.name);
 }

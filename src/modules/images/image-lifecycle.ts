@@ -8,8 +8,9 @@
  *        │                     └──────fail──────▶ failed ──retry (not the input's fault)──▶ processing
  *        └──markDeleted──▶ deleted ──purge (by its job)──▶ gone
  *   ready | failed ──remove──▶ gone   (a ready image in a run is marked deleted, like processing)
+ *   ready ──enterRun / enterRepair──▶ ready in a run ──replace / endRerun──▶ ready
  */
-import { In, Not, type DataSource, type EntityManager } from 'typeorm';
+import { In, IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
@@ -134,6 +135,12 @@ export class ImageLifecycle {
   async enterRun(tx: EntityManager, collectionId: string, runId: string): Promise<string[]> {
     const [rows] = (await tx.query(`UPDATE images SET reprocess_run_id = $2 WHERE collection_id = $1 AND status = 'ready' AND reprocess_run_id IS NULL RETURNING id`, [collectionId, runId])) as [{ id: string }[], number];
     return rows.map((r) => r.id);
+  }
+
+  /** A ready image not in a run joins a run of its own (a repair, see ReprocessService.repair), inside the caller's transaction. */
+  async enterRepair(tx: EntityManager, imageId: string, runId: string): Promise<boolean> {
+    const res = await tx.update(Image, { id: imageId, status: 'ready', reprocessRunId: IsNull() }, { reprocessRunId: runId });
+    return (res.affected ?? 0) > 0;
   }
 
   /**

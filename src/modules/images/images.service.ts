@@ -200,6 +200,17 @@ export class ImagesService {
     await this.collections.delete(userId, collectionId);
   }
 
+  /**
+   * A new job for an image still processing whose job was lost (the doctor found none live); the row
+   * is locked meanwhile so it cannot settle in between. False when it is no longer processing.
+   */
+  async requeue(id: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const row = await tx.findOne(Image, { where: { id, status: 'processing' }, lock: { mode: 'pessimistic_write' } });
+      if (row) await this.queue.enqueue(tx, { imageId: id });
+      return row !== null;
+    });
+  }
 
   /**
    * Sends a failed image back to processing with a new job, when its failure was not the input's

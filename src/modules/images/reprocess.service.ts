@@ -47,6 +47,21 @@ export class ReprocessService {
     }
   }
 
+  /**
+   * Renders one ready image again from its original (the doctor's repair of a missing variant file),
+   * the way a run does — published over its files, so it stays ready throughout — but as a run of its
+   * own with no run row: it counts in no collection run and blocks none. False when the image is not
+   * ready or already in a run.
+   */
+  async repair(imageId: string): Promise<boolean> {
+    const runId = newId('job');
+    return this.db.transaction(async (tx) => {
+      if (!(await this.lifecycle.enterRepair(tx, imageId, runId))) return false;
+      await this.queue.enqueue(tx, { imageId, runId });
+      return true;
+    });
+  }
+
   /** The collection's latest run, or null when it was never reprocessed (404 for anyone else's collection). */
   async latest(userId: string, collectionId: string): Promise<ReprocessRun | null> {
     await this.collections.get(userId, collectionId);
