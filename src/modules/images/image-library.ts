@@ -4,7 +4,7 @@
  * a page costs the same few queries whatever its size. Writes belong to ImageLifecycle.
  */
 import { In, Not, type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
-import { ImageVariant } from './image-variant.entity.ts';
+import { type ImageVariant } from './image-variant.entity.ts';
 import { Image, type ImageStatus } from './image.entity.ts';
 import { encodeCursor, type PageCursor } from './page-cursor.ts';
 
