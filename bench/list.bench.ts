@@ -131,7 +131,7 @@ try {
   const databaseUrl = await openDatabase();
   // BENCH_PROFILE=<dir>: the measured server writes a V8 CPU profile there when it stops
   const profile: Record<string, string> = process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {};
-  server = runMain(['serve'], { DATABASE_URL: databaseUrl, DATA_DIR: join(dir, 'server'), PORT: '0', PROCESSING: 'off', MALLOC_ARENA_MAX: '2', ...profile });
+  server = runMain(['serve'], { DATABASE_URL: databaseUrl, DATA_DIR: join(dir, 'server'), PORT: '0', PROCESSING: 'off', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', ...profile });
   const url = /listening on (http:\/\/\S+)/.exec(await server.waitFor(/optimage listening on/))![1]!;
   const pid = server.child.pid!;
   const alice = new Client(url);
@@ -171,7 +171,7 @@ try {
 
   // Flat or merely uncollected? The same full list from a second server whose V8 heap is capped
   // far below the body's size: it completes only if the stream holds a bounded amount.
-  const capped = runMain(['serve'], { DATABASE_URL: databaseUrl, DATA_DIR: join(dir, 'capped'), PORT: '0', PROCESSING: 'off', MALLOC_ARENA_MAX: '2', NODE_OPTIONS: `--max-old-space-size=${CAPPED_HEAP_MB}` });
+  const capped = runMain(['serve'], { DATABASE_URL: databaseUrl, DATA_DIR: join(dir, 'capped'), PORT: '0', PROCESSING: 'off', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', NODE_OPTIONS: `--max-old-space-size=${CAPPED_HEAP_MB}` });
   const cappedUrl = /listening on (http:\/\/\S+)/.exec(await capped.waitFor(/optimage listening on/))![1]!;
   const cappedFull = await fullList(cappedUrl, alice.cookie!, capped.child.pid!).catch((err: unknown) => {
     throw new Error(`the capped server's full list failed (${String(err)}); its output:\n${capped.output().split('\n').slice(-30).join('\n')}`);

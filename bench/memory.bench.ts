@@ -64,7 +64,7 @@ interface RunResult {
 }
 
 let runs = 0;
-async function loadRun(mode: string, budgetMb: string | undefined, photo: Buffer): Promise<RunResult> {
+async function loadRun(mode: string, budgetMb: string | undefined, photo: Buffer, glibcDefaults = false): Promise<RunResult> {
   const database = `bench_memory_${Date.now().toString(36)}_${runs++}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -73,6 +73,8 @@ async function loadRun(mode: string, budgetMb: string | undefined, photo: Buffer
   url.pathname = `/${database}`;
   const port = await freePort();
   const env: Record<string, string> = { DATABASE_URL: url.toString(), DATA_DIR: join(dir, database), PORT: String(port), MALLOC_ARENA_MAX: '2', LOG_LEVEL: 'warn' };
+  // what `npm start` sets, unless the mode measures glibc's dynamic mmap threshold
+  if (!glibcDefaults) env.MALLOC_MMAP_THRESHOLD_ = '131072';
   if (budgetMb) env.PROCESSING_MEMORY_MB = budgetMb;
   const server = runMain(['serve'], { ...env, LOG_LEVEL: 'info' });
   try {
@@ -132,7 +134,7 @@ try {
   const photo = await writePhoto(photoPath);
   const config = loadConfig({ ...process.env, DATABASE_URL: adminUrl });
   const defaultMb = config.processing.memoryBudgetMb;
-  console.log(`\nmemory budget: ${UPLOADS} concurrent uploads of a ${(photo.length / MIB).toFixed(1)} MiB, 30 MP JPEG (6708×4472), ${config.processing.threads} worker threads, MALLOC_ARENA_MAX=2`);
+  console.log(`\nmemory budget: ${UPLOADS} concurrent uploads of a ${(photo.length / MIB).toFixed(1)} MiB, 30 MP JPEG (6708×4472), ${config.processing.threads} worker threads, MALLOC_ARENA_MAX=2 and (as npm start sets it) MALLOC_MMAP_THRESHOLD_=131072`);
   console.log(`default PROCESSING_MEMORY_MB here: ${defaultMb} (256 MiB × ${config.processing.threads} threads, at most a quarter of ${Math.round(totalmem() / 2 ** 30)} GiB)\n`);
 
   // What the model stands on: one image, one thread, a fresh process each.
@@ -148,14 +150,15 @@ try {
   }
   console.log(formatTable(probeRows));
 
-  const modes: { mode: string; budgetMb: string | undefined }[] = [
+  const modes: { mode: string; budgetMb: string | undefined; glibcDefaults?: boolean }[] = [
     { mode: 'no budget', budgetMb: NO_BUDGET_MB },
     { mode: `budget ${defaultMb} MiB (default)`, budgetMb: undefined },
+    { mode: `budget ${defaultMb} MiB, without MALLOC_MMAP_THRESHOLD_`, budgetMb: undefined, glibcDefaults: true },
     ...(process.env.BENCH_EXTRA_BUDGETS ?? '').split(',').filter(Boolean).map((mb) => ({ mode: `budget ${mb} MiB`, budgetMb: mb })),
   ];
   const results: RunResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const { mode, budgetMb } of round % 2 ? [...modes].reverse() : modes) results.push(await loadRun(mode, budgetMb, photo));
+    for (const { mode, budgetMb, glibcDefaults } of round % 2 ? [...modes].reverse() : modes) results.push(await loadRun(mode, budgetMb, photo, glibcDefaults));
   }
 
   const rows = [['mode', 'peak RSS (VmHWM)', 'RSS before load', `time for ${UPLOADS}`, 'images/min', 'per round (peak; img/min)']];
