@@ -10,7 +10,7 @@
  *     → at most ~7 bytes per pixel over a ~40 MiB floor: libwebp's ARGB copy and YUV planes for the
  *       full-size encode (which streams from the file, so the raw decode is not held beside it,
  *       pipeline.ts) and the small 2× intermediate the other outputs come from;
- *   stills with alpha (PNG, WebP): 6 MP 245 MiB, 24 MP 867 → ~36 B/px: the alpha plane is
+ *   stills with alpha (PNG, WebP): 6 MP 245–271 MiB over runs, 24 MP 867 → ≤ 40 B/px: the alpha plane is
  *     compressed losslessly, and libwebp's lossless encoder needs hash chains and histograms per pixel;
  *   animations: 20 × 0.23 MP 37 MiB, 60 × 0.92 MP 185, 100 × 1 MP 271 → frames are encoded one at
  *     a time: ~2 B/px over all frames plus ~48 B/px of one frame.
@@ -30,7 +30,7 @@ export interface JobFootprint {
 const MIB = 2 ** 20;
 const FLOOR = 40 * MIB;
 const OPAQUE_BYTES_PER_PIXEL = 7.2;
-const ALPHA_BYTES_PER_PIXEL = 36;
+const ALPHA_BYTES_PER_PIXEL = 40;
 const ANIMATION_BYTES_PER_PIXEL = 2;
 const ANIMATION_BYTES_PER_FRAME_PIXEL = 48;
 
