@@ -14,13 +14,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger as OrmLogger } from 'typeorm';
 import { createDataSource } from '../src/db/data-source.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { ENTITIES } from '../src/entities.ts';
-import { createLogger } from '../src/logger.ts';
 import { ImageLibrary } from '../src/modules/images/image-library.ts';
 import { decodeCursor } from '../src/modules/images/page-cursor.ts';
 import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
 import { Client } from '../test/support/http.ts';
+import { openBenchDatabase, type BenchDatabase } from './bench-database.ts';
 import { runMain, type RunningProcess } from '../test/support/process.ts';
 import { rssBytes } from './process-cpu.ts';
 
@@ -35,28 +34,12 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 const dir = await mkdtemp(join(tmpdir(), 'optimage-bench-list-'));
 await chmod(dir, 0o755);
-let embedded = null as EmbeddedDatabase | null;
-let dropDatabase = null as (() => Promise<void>) | null;
+let database = null as BenchDatabase | null;
 let server = null as RunningProcess | null;
 
 async function openDatabase(): Promise<string> {
-  const admin = process.env.DATABASE_URL;
-  if (!admin) {
-    embedded = await startEmbeddedPostgres(join(dir, 'pg'), createLogger('warn'));
-    return embedded.url();
-  }
-  const name = `bench_list_${Date.now().toString(36)}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await run(`CREATE DATABASE ${name}`);
-  dropDatabase = () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
+  database = await openBenchDatabase(dir, 'bench_list');
+  return database.url;
 }
 
 /** `IMAGES` ready images a second apart, newest first by number, each with its 12 WebP variants. */
@@ -222,7 +205,6 @@ try {
 } finally {
   if (server && server.child.exitCode === null) server.child.kill('SIGTERM');
   await server?.exited;
-  await dropDatabase?.();
-  await embedded?.stop();
+  await database?.close();
   await rm(dir, { recursive: true, force: true });
 }

@@ -17,11 +17,10 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres.ts';
-import { createLogger } from '../src/logger.ts';
 import { originalKey, variantKey } from '../src/modules/images/variant-urls.ts';
 import { Client } from '../test/support/http.ts';
 import { photoJpeg } from '../test/support/images.ts';
+import { openBenchDatabase, type BenchDatabase } from './bench-database.ts';
 import { runMain, type RunningProcess } from '../test/support/process.ts';
 import { restUpload } from '../test/support/upload.ts';
 import { CORES, CpuMeter } from './process-cpu.ts';
@@ -49,29 +48,13 @@ const dir = await mkdtemp(join(tmpdir(), 'optimage-bench-scale-'));
 await chmod(dir, 0o755);
 const nodes: Node[] = [];
 // assigned in the functions below (`as`: so the finally block does not take them for null)
-let embedded = null as EmbeddedDatabase | null;
+let database = null as BenchDatabase | null;
 let s3rver = null as ChildProcess | null;
-let dropDatabase = null as (() => Promise<void>) | null;
 
 /** A database of its own: on DATABASE_URL's server (dropped at the end), or an embedded cluster. */
 async function openDatabase(): Promise<string> {
-  const admin = process.env.DATABASE_URL;
-  if (!admin) {
-    embedded = await startEmbeddedPostgres(join(dir, 'pg'), createLogger('warn'));
-    return embedded.url();
-  }
-  const name = `bench_scale_${Date.now().toString(36)}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await run(`CREATE DATABASE ${name}`);
-  dropDatabase = () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
+  database = await openBenchDatabase(dir, 'bench_scale');
+  return database.url;
 }
 
 async function startS3rver(): Promise<{ endpoint: string; bucket: string; pid: number }> {
@@ -351,7 +334,6 @@ try {
   for (const node of nodes) if (node.process.child.exitCode === null) node.process.child.kill('SIGTERM');
   await Promise.all(nodes.map((n) => n.process.exited));
   s3rver?.kill('SIGTERM');
-  await dropDatabase?.();
-  await embedded?.stop();
+  await database?.close();
   await rm(dir, { recursive: true, force: true });
 }
