@@ -64,6 +64,11 @@ describe('REST image list for a big library', () => {
     const all = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string; status: string; collectionId: string }[];
     expect(all.map((i) => i.id)).toEqual(seen);
     expect(all[0]).toMatchObject({ status: 'ready', collectionId: collection });
+    // a listed image is the image as GET /images/:id shows it (pages are read as raw rows: the
+    // bigint size must come back a number, dates as ISO strings)
+    const one = await alice.json<Record<string, unknown>>('GET', `/api/v1/images/${all[0]!.id}`);
+    expect(all[0]).toEqual(one.body);
+    expect(one.body).toMatchObject({ bytes: 1000, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
   });
 
   test('a bad limit or cursor is a 400 that names it', async ({ alice }) => {

@@ -36,9 +36,19 @@ const CURSOR_AT = `to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:M
 
 export class ImageLibrary {
   private readonly images: Repository<Image>;
+  /** `i.<column> AS "<property>"` for every column of Image, for raw reads that look like entities. */
+  private readonly imageColumns: string[];
+  /** The column transformers (bigint → number) raw reads must apply themselves. */
+  private readonly transformers: [string, (value: unknown) => unknown][];
 
   constructor(private readonly db: DataSource) {
     this.images = db.getRepository(Image);
+    const columns = this.images.metadata.columns;
+    this.imageColumns = columns.map((c) => `i.${c.databaseName} AS "${c.propertyName}"`);
+    this.transformers = columns.flatMap((c) => {
+      const t = c.transformer;
+      return t && !Array.isArray(t) ? [[c.propertyName, (v: unknown) => (v === null ? null : t.from(v))] as [string, (value: unknown) => unknown]] : [];
+    });
   }
 
   /**
@@ -61,22 +71,6 @@ export class ImageLibrary {
       return Object.assign(image, { cursor: encodeCursor({ createdAt: cursor_at, id: image.id }) });
     });
   }
-
-  /** `i.<column> AS "<property>"` for every column of Image, for raw reads that look like entities. */
-  private get imageColumns(): string[] {
-    return (this.#imageColumns ??= this.images.metadata.columns.map((c) => `i.${c.databaseName} AS "${c.propertyName}"`));
-  }
-
-  /** The column transformers (bigint → number) raw reads must apply themselves. */
-  private get transformers(): [string, (value: unknown) => unknown][] {
-    return (this.#transformers ??= this.images.metadata.columns.flatMap((c) => {
-      const t = c.transformer;
-      return t && !Array.isArray(t) ? [[c.propertyName, (v: unknown) => (v === null ? null : t.from(v))] as [string, (value: unknown) => unknown]] : [];
-    }));
-  }
-
-  #imageColumns?: string[];
-  #transformers?: [string, (value: unknown) => unknown][];
 
   /** How many of the user's images match `filter` (what every page of a connection reports). */
   count(userId: string, filter: ImageFilter): Promise<number> {
