@@ -10,7 +10,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '../errors.ts';
+import { emptyIfMissing, errnoCode, ignoreCodes, isMissing, nullIfMissing } from './fs-errors.ts';
 import { compareDigests, digestingStream, digestOf, md5File, writeVerified, type Digest } from './integrity.ts';
+import { compareSegments } from './listing.ts';
 import { assertValidKey, type ListedObject, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
 
 /** A file of the driver's own (a temp file of an unfinished write, a probe, a sidecar whose object is gone). */
@@ -116,7 +118,7 @@ export class LocalStore implements ObjectStore {
       await copyFile(path, destPath);
     } catch (err) {
       await rm(destPath, { force: true });
-      if (isMissing(err) || code(err) === 'EISDIR') throw new NotFoundError(`Object ${key} not found`, 'OBJECT_NOT_FOUND');
+      if (isMissing(err) || errnoCode(err) === 'EISDIR') throw new NotFoundError(`Object ${key} not found`, 'OBJECT_NOT_FOUND');
       throw err;
     }
   }
@@ -244,7 +246,7 @@ export class LocalStore implements ObjectStore {
       try {
         return await write();
       } catch (err) {
-        const prunedUnderUs = code(err) === 'ENOENT' && (err as NodeJS.ErrnoException).path === tmp;
+        const prunedUnderUs = errnoCode(err) === 'ENOENT' && (err as NodeJS.ErrnoException).path === tmp;
         if (!prunedUnderUs || attempt >= 3) throw err;
       }
     }
@@ -275,19 +277,6 @@ export class LocalStore implements ObjectStore {
   }
 }
 
-/** Keys compared segment by segment: the order list() walks the tree in. */
-function compareSegments(a: readonly string[], b: readonly string[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
-  }
-  return a.length - b.length;
-}
-
-function emptyIfMissing(err: unknown): [] {
-  if (isMissing(err)) return [];
-  throw err;
-}
-
 function sidecarPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.meta.json`);
 }
@@ -313,25 +302,6 @@ async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await fh.close();
   }
-}
-
-function code(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | undefined)?.code;
-}
-
-function isMissing(err: unknown): boolean {
-  return code(err) === 'ENOENT' || code(err) === 'ENOTDIR';
-}
-
-function nullIfMissing(err: unknown): null {
-  if (isMissing(err)) return null;
-  throw err;
-}
-
-function ignoreCodes(...codes: string[]) {
-  return (err: unknown): void => {
-    if (!codes.includes(code(err) ?? '')) throw err;
-  };
 }
 
 function errorText(err: unknown): string {

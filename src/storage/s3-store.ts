@@ -15,6 +15,7 @@ import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObject
 import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { NotFoundError } from '../errors.ts';
 import { compareDigests, digestFile, digestOf, writeVerified } from './integrity.ts';
+import { filterKeys, mergeByKey } from './listing.ts';
 import { assertValidKey, type ListedObject, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
 import { streamFileBody } from './s3-file-body.ts';
 import { S3Verifier, type Location } from './s3-verifier.ts';
@@ -270,26 +271,6 @@ export class S3Store implements ObjectStore {
         return `S3 bucket "${bucket}" is not reachable in region "${this.options.region}" at ${where} (${errorText(err)})`;
       default:
         return `S3 bucket "${bucket}" could not be checked at ${where}: ${errorText(err)}`;
-    }
-  }
-}
-
-async function* filterKeys(source: AsyncIterable<ListedObject>, keep: (key: string) => boolean): AsyncGenerator<ListedObject> {
-  for await (const item of source) if (keep(item.key)) yield item;
-}
-
-/** Two listings, each in key order, as one in key order. */
-async function* mergeByKey(a: AsyncIterable<ListedObject>, b: AsyncIterable<ListedObject>): AsyncGenerator<ListedObject> {
-  const left = a[Symbol.asyncIterator]();
-  const right = b[Symbol.asyncIterator]();
-  let [l, r] = await Promise.all([left.next(), right.next()]);
-  while (!l.done || !r.done) {
-    if (r.done || (!l.done && Buffer.compare(Buffer.from(l.value.key), Buffer.from(r.value.key)) <= 0)) {
-      yield l.value as ListedObject;
-      l = await left.next();
-    } else {
-      yield r.value;
-      r = await right.next();
     }
   }
 }
