@@ -23,6 +23,7 @@ import { createLogger } from '../src/logger.ts';
 import { footprintBytes } from '../src/modules/processing/pixel-budget.ts';
 import * as images from '../test/support/images.ts';
 import { runMain } from '../test/support/process.ts';
+import { RUNTIME_ENV } from '../scripts/runtime-env.ts';
 import { formatTable, median, ratio } from './measure.ts';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 20);
@@ -64,7 +65,7 @@ interface RunResult {
 }
 
 let runs = 0;
-async function loadRun(mode: string, budgetMb: string | undefined, photo: Buffer, glibcDefaults = false): Promise<RunResult> {
+async function loadRun(mode: string, budgetMb: string | undefined, photo: Buffer, defaults = false): Promise<RunResult> {
   const database = `bench_memory_${Date.now().toString(36)}_${runs++}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -72,9 +73,9 @@ async function loadRun(mode: string, budgetMb: string | undefined, photo: Buffer
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   const port = await freePort();
-  const env: Record<string, string> = { DATABASE_URL: url.toString(), DATA_DIR: join(dir, database), PORT: String(port), MALLOC_ARENA_MAX: '2', LOG_LEVEL: 'warn' };
-  // what `npm start` sets, unless the mode measures glibc's dynamic mmap threshold
-  if (!glibcDefaults) env.MALLOC_MMAP_THRESHOLD_ = '131072';
+  const env: Record<string, string> = { DATABASE_URL: url.toString(), DATA_DIR: join(dir, database), PORT: String(port), LOG_LEVEL: 'warn' };
+  // what `npm start` sets, unless the mode measures glibc's and V8's defaults
+  Object.assign(env, defaults ? { MALLOC_ARENA_MAX: RUNTIME_ENV.MALLOC_ARENA_MAX } : RUNTIME_ENV);
   if (budgetMb) env.PROCESSING_MEMORY_MB = budgetMb;
   const server = runMain(['serve'], { ...env, LOG_LEVEL: 'info' });
   try {
@@ -134,7 +135,7 @@ try {
   const photo = await writePhoto(photoPath);
   const config = loadConfig({ ...process.env, DATABASE_URL: adminUrl });
   const defaultMb = config.processing.memoryBudgetMb;
-  console.log(`\nmemory budget: ${UPLOADS} concurrent uploads of a ${(photo.length / MIB).toFixed(1)} MiB, 30 MP JPEG (6708×4472), ${config.processing.threads} worker threads, MALLOC_ARENA_MAX=2 and (as npm start sets it) MALLOC_MMAP_THRESHOLD_=131072`);
+  console.log(`\nmemory budget: ${UPLOADS} concurrent uploads of a ${(photo.length / MIB).toFixed(1)} MiB, 30 MP JPEG (6708×4472), ${config.processing.threads} worker threads, with the settings npm start runs with (${Object.entries(RUNTIME_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}) unless a mode says otherwise`);
   console.log(`default PROCESSING_MEMORY_MB here: ${defaultMb} (256 MiB × ${config.processing.threads} threads, at most a quarter of ${Math.round(totalmem() / 2 ** 30)} GiB)\n`);
 
   // What the model stands on: one image, one thread, a fresh process each.
@@ -150,15 +151,16 @@ try {
   }
   console.log(formatTable(probeRows));
 
-  const modes: { mode: string; budgetMb: string | undefined; glibcDefaults?: boolean }[] = [
+  // the baseline first: how the server ran before the budget and the runtime settings
+  const modes: { mode: string; budgetMb: string | undefined; defaults?: boolean }[] = [
+    { mode: 'before: no budget, glibc and V8 defaults (MALLOC_ARENA_MAX only)', budgetMb: NO_BUDGET_MB, defaults: true },
     { mode: 'no budget', budgetMb: NO_BUDGET_MB },
     { mode: `budget ${defaultMb} MiB (default)`, budgetMb: undefined },
-    { mode: `budget ${defaultMb} MiB, without MALLOC_MMAP_THRESHOLD_`, budgetMb: undefined, glibcDefaults: true },
     ...(process.env.BENCH_EXTRA_BUDGETS ?? '').split(',').filter(Boolean).map((mb) => ({ mode: `budget ${mb} MiB`, budgetMb: mb })),
   ];
   const results: RunResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const { mode, budgetMb, glibcDefaults } of round % 2 ? [...modes].reverse() : modes) results.push(await loadRun(mode, budgetMb, photo, glibcDefaults));
+    for (const { mode, budgetMb, defaults } of round % 2 ? [...modes].reverse() : modes) results.push(await loadRun(mode, budgetMb, photo, defaults));
   }
 
   const rows = [['mode', 'peak RSS (VmHWM)', 'RSS before load', `time for ${UPLOADS}`, 'images/min', 'per round (peak; img/min)']];
@@ -173,7 +175,7 @@ try {
   console.log(formatTable(rows));
   const [off, ...budgeted] = summary;
   for (const b of budgeted) {
-    console.log(`\n${b.mode} vs no budget: peak RSS ${ratio(b.peak / off!.peak)}, throughput ${ratio(b.perMinute / off!.perMinute)} (issue 11's target: peak < 700 MiB, throughput ≥ 0.90×)`);
+    console.log(`\n${b.mode} vs before: peak RSS ${ratio(b.peak / off!.peak)}, throughput ${ratio(b.perMinute / off!.perMinute)} (issue 11's target: peak < 700 MiB, throughput ≥ 0.90×)`);
   }
 } finally {
   await embedded?.stop();

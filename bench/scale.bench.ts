@@ -21,6 +21,7 @@ import { originalKey, variantKey } from '../src/modules/images/variant-urls.ts';
 import { Client } from '../test/support/http.ts';
 import { photoJpeg } from '../test/support/images.ts';
 import { openBenchDatabase, type BenchDatabase } from './bench-database.ts';
+import { RUNTIME_ENV } from '../scripts/runtime-env.ts';
 import { runMain, type RunningProcess } from '../test/support/process.ts';
 import { restUpload } from '../test/support/upload.ts';
 import { CORES, CpuMeter } from './process-cpu.ts';
@@ -65,8 +66,8 @@ async function startS3rver(): Promise<{ endpoint: string; bucket: string; pid: n
 
 async function start(name: string, command: 'serve' | 'worker', env: Record<string, string>): Promise<Node> {
   // BENCH_PROFILE=<dir>: every worker writes a V8 CPU profile of its main thread there on exit
-  const profile: Record<string, string> = command === 'worker' && PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {};
-  const process = runMain([command], { DATA_DIR: join(dir, name), MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', ...profile, ...env });
+  const profile: Record<string, string> = command === 'worker' && PROFILE_DIR ? { NODE_OPTIONS: `${RUNTIME_ENV.NODE_OPTIONS} --cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {};
+  const process = runMain([command], { DATA_DIR: join(dir, name), ...RUNTIME_ENV, ...profile, ...env });
   const node: Node = { name, process, url: '' };
   nodes.push(node);
   if (command === 'serve') node.url = /listening on (http:\/\/\S+)/.exec(await process.waitFor(/optimage listening on/))![1]!;

@@ -1,11 +1,13 @@
 /**
  * Fails when a generated file no longer matches its source: the printed SDL vs the code, and the
  * codegen output (test/generated/ for the tests, web/src/generated/ for the dashboard) vs the SDL and
- * operations. (Migrations vs entities is checked by test/migrations.test.ts, which needs a database.)
+ * operations; and the runtime settings of every production start path vs scripts/runtime-env.ts.
+ * (Migrations vs entities is checked by test/migrations.test.ts, which needs a database.)
  */
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { printSortedSchema } from '../src/schema.ts';
+import { RUNTIME_ENV, RUNTIME_ENV_PREFIX } from './runtime-env.ts';
 
 let failed = false;
 const committed = await readFile('schema/schema.graphql', 'utf8').catch(() => '');
@@ -20,5 +22,26 @@ try {
   console.error(`drift: test/generated/ or web/src/generated/ is stale; run \`npm run codegen\` and commit it\n${out.stdout ?? ''}${out.stderr ?? ''}`);
   failed = true;
 }
+
+// npm start, npm run worker, the Docker image and the compose file start with the same settings
+const scripts = (JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+for (const name of ['start', 'worker']) {
+  if (!scripts[name]?.includes(`${RUNTIME_ENV_PREFIX} node `)) {
+    console.error(`drift: package.json's "${name}" script must run node with ${RUNTIME_ENV_PREFIX} (scripts/runtime-env.ts)`);
+    failed = true;
+  }
+}
+const dockerfile = await readFile('Dockerfile', 'utf8');
+const compose = await readFile('deploy/compose.yaml', 'utf8');
+for (const [key, value] of Object.entries(RUNTIME_ENV)) {
+  if (!new RegExp(`^\\s+${key}=${value}(\\s|$)`, 'm').test(dockerfile)) {
+    console.error(`drift: the Dockerfile must set ENV ${key}=${value} (scripts/runtime-env.ts)`);
+    failed = true;
+  }
+  if (!new RegExp(`^\\s+${key}: "?${value}"?$`, 'm').test(compose)) {
+    console.error(`drift: deploy/compose.yaml must set ${key}: ${value} (scripts/runtime-env.ts)`);
+    failed = true;
+  }
+}
 if (failed) process.exit(1);
-console.log('drift: schema and codegen output are up to date');
+console.log('drift: schema, codegen output and runtime settings are up to date');
