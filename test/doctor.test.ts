@@ -10,6 +10,7 @@ import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/db/embedded-postgres.ts';
 import type { DoctorCursor } from '../src/modules/maintenance/doctor.ts';
 import type { DoctorReport, FindingKind } from '../src/modules/maintenance/findings.ts';
 import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
@@ -266,8 +267,9 @@ describe('doctor on S3', () => {
 });
 
 describe('periodic sweep', () => {
-  it('a worker sweeps every DOCTOR_INTERVAL and removes a stale temp file; it stops with the app', async () => {
-    const worker = await startTestApp({ DOCTOR_INTERVAL: '1s' }, { role: 'worker' });
+  it('a worker sweeps every DOCTOR_INTERVAL and removes a stale temp file, counted on its metrics port; it stops with the app', async () => {
+    const metricsPort = await freePort();
+    const worker = await startTestApp({ DOCTOR_INTERVAL: '1s', METRICS_PORT: String(metricsPort) }, { role: 'worker' });
     let closed = false;
     try {
       const dir = join(worker.dataDir, 'storage', 'col_sweep', '320');
@@ -279,6 +281,11 @@ describe('periodic sweep', () => {
       await utimes(stale, HOURS_AGO, HOURS_AGO);
       await eventually('the sweep removes the stale file', async () => !(await exists(stale)));
       expect(await exists(fresh)).toBe(true);
+      // found once (later sweeps find nothing): the counter says 1 for its kind, and has no other kind
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const findings = [...metrics.matchAll(/^optimage_doctor_findings_total\{kind="([^"]+)"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]);
+      expect(findings).toEqual([['stale-temp-file', 1]]);
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/api/v1/images`)).status).toBe(404);
       await worker.close();
       closed = true;
     } finally {
