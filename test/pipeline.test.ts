@@ -10,7 +10,9 @@ import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.ts';
 import { inspectSource } from '../src/modules/images/sniff.ts';
+import { runPipeline } from '../src/modules/processing/pipeline.ts';
 import { ProcessingPool, type ProcessResult, type ProcessingStep } from '../src/modules/processing/pool.ts';
+import { planVariants } from '../src/modules/processing/variant-plan.ts';
 import { VARIANT_SIZES, type VariantSize } from '../src/modules/images/sizes.ts';
 import { PIPELINE_STEPS, STEP_PROGRESS } from '../src/modules/images/steps.ts';
 import * as images from './support/images.ts';
@@ -176,6 +178,18 @@ describe('ProcessingPool.process', () => {
       expect(events[i]![1]).toBeGreaterThanOrEqual(events[i - 1]![1]);
     }
     expect(events[0]![1]).toBeGreaterThanOrEqual(STEP_PROGRESS.VALIDATE);
+  });
+
+  it('one lane (the pool\'s choice once its images fill the cores) makes the same files as two, with steps in order', async () => {
+    const source = await inspectSource(paths['photo.jpg']!, limits);
+    const task = { sourcePath: paths['photo.jpg']!, plan: planVariants(source), animated: false, maxInputPixels: limits.maxInputPixels, formats: ['webp'] as const, placeholder: true };
+    const steps: [ProcessingStep, number][] = [];
+    const [two, one] = [await runPipeline({ ...task, lanes: 2 }), await runPipeline({ ...task, lanes: 1 }, (step, progress) => steps.push([step, progress]))];
+    expect(one.outputs.map((o) => [o.sizes, o.width, o.height])).toEqual(two.outputs.map((o) => [o.sizes, o.width, o.height]));
+    one.outputs.forEach((output, i) => expect(Buffer.from(output.bytes).equals(Buffer.from(two.outputs[i]!.bytes)), `output ${output.sizes.join(',')}`).toBe(true));
+    expect(one.placeholder).toEqual(two.placeholder);
+    expect(steps.map(([step]) => step).filter((step, i, all) => step !== all[i - 1])).toEqual(['CONVERT', 'RESIZE', 'OPTIMIZE']);
+    expect(steps.at(-1)).toEqual(['OPTIMIZE', 100]);
   });
 
   it('fails a truncated JPEG as an invalid image (its header alone looks fine)', async () => {

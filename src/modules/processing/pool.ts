@@ -6,12 +6,13 @@
 // sharp's native module must be loaded by the main thread before any worker loads it.
 import 'sharp';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AppError, ValidationError } from '../../errors.ts';
 import { PIPELINE_STEPS, STEP_PROGRESS } from '../images/steps.ts';
-import { INVALID_IMAGE, type ProcessingStep, type VariantOutput } from './pipeline.ts';
+import { INVALID_IMAGE, lanesFor, type ProcessingStep, type VariantOutput } from './pipeline.ts';
 import type { WorkerMessage, WorkerTask } from './pipeline.worker.ts';
 import { restrictLoaders } from './loaders.ts';
 import type { OutputFormat, SourceFormat } from '../images/formats.ts';
@@ -60,6 +61,7 @@ export class ProcessingPool {
   readonly #piscina: Piscina;
   readonly #options: Required<ProcessingPoolOptions>;
   readonly #budget: PixelBudget;
+  readonly #cores = availableParallelism();
 
   constructor(options: ProcessingPoolOptions) {
     restrictLoaders();
@@ -82,6 +84,7 @@ export class ProcessingPool {
     const plan = planVariants(source);
     // Admitted by the memory it will hold, not only by a free thread; waiting here is not its run time.
     const release = await this.#budget.acquire(footprintBytes({ width: source.width, height: source.height, pages: source.pages, alpha: source.format !== 'jpeg' }));
+    const lanes = lanesFor(this.#budget.usage.running, this.#options.threads, this.#cores);
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -94,7 +97,7 @@ export class ProcessingPool {
         else reject(message.code === INVALID_IMAGE ? new ValidationError(message.message, INVALID_IMAGE) : new Error(message.message));
       });
     });
-    const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels, formats, placeholder };
+    const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels, formats, placeholder, lanes };
     try {
       // The worker answers over the port (ordered after its steps); run() settles when it returns.
       const [, { outputs, placeholder }] = await Promise.all([this.#piscina.run(task, { transferList: [port2], signal: abort.signal }), outcome]);
