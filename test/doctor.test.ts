@@ -282,9 +282,14 @@ describe('periodic sweep', () => {
       await eventually('the sweep removes the stale file', async () => !(await exists(stale)));
       expect(await exists(fresh)).toBe(true);
       // found once (later sweeps find nothing): the counter says 1 for its kind, and has no other kind
-      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      const findings = [...metrics.matchAll(/^optimage_doctor_findings_total\{kind="([^"]+)"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]);
-      expect(findings).toEqual([['stale-temp-file', 1]]);
+      // (counted when the sweep's run ends, a moment after the file is gone)
+      const findings = async () => {
+        const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        return [...metrics.matchAll(/^optimage_doctor_findings_total\{kind="([^"]+)"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]);
+      };
+      await eventually('the sweep counts its finding', async () => (await findings()).length > 0);
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // at least one more sweep, which finds nothing
+      expect(await findings()).toEqual([['stale-temp-file', 1]]);
       expect((await fetch(`http://127.0.0.1:${metricsPort}/api/v1/images`)).status).toBe(404);
       await worker.close();
       closed = true;
