@@ -8,9 +8,9 @@
  * - MALLOC_MMAP_THRESHOLD_=65536: allocations from 64 KiB up (libvips' region buffers, libwebp's
  *   pictures) are their own mappings, returned to the kernel when freed, instead of fragmenting the
  *   main heap (it grew from 13 to ~75 MiB under that load with 128 KiB; ~21 MiB with 64 KiB).
- * - --max-semi-space-size=16: on a machine with many GiB, V8 sizes the young generation up to
- *   2 × 64 MiB and grows into it under load; 16 MiB semi-spaces (V8's old default) keep ~100 MiB
- *   of it out of the peak for no measured loss of throughput.
+ * - --max-semi-space-size=16: on a machine with many GiB, V8 lets the young generation grow to
+ *   2 × 64 MiB (seen under that load); 16 MiB semi-spaces (V8's old default) keep that growth out
+ *   of the peak, with no loss of throughput measured there.
  */
 export const RUNTIME_ENV = {
   MALLOC_ARENA_MAX: '2',

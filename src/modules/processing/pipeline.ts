@@ -9,7 +9,7 @@
  * intermediate: see stillJobs), start the full-size encode first, and let a second lane make the
  * smaller outputs on another core meanwhile. The image is then ready about when the full-size
  * encode alone would be (bench/pipeline.bench.ts). Under load, when the pool's images already fill the
- * cores, each gets one lane instead (lanesFor): as fast in all, and less held at once.
+ * cores, each gets one lane instead (lanesFor): the same throughput (bench:memory), less held at once.
  */
 import sharp, { type Raw, type Sharp, type SharpOptions } from 'sharp';
 import type { OutputFormat } from '../images/formats.ts';
@@ -59,7 +59,7 @@ export const LANES = 2;
  * on a machine of `cores`: the second lane only pays while a core would otherwise be idle. Once
  * the images in the threads are as many as the cores, each keeps one call in flight — the cores
  * stay as busy, and an image holds its full-size encode without its smaller encodes beside it
- * (30 MP: ~195 MiB at its peak instead of ~208, bench:memory).
+ * (a 30 MP photo alone in a fresh process: ~195 MiB at its peak instead of ~208).
  */
 export function lanesFor(running: number, threads: number, cores: number): number {
   return Math.min(running, threads) >= cores ? 1 : LANES;
