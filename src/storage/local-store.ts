@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type BigIntStats } from 'node:fs';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +13,7 @@ import { NotFoundError } from '../errors.ts';
 import { emptyIfMissing, errnoCode, ignoreCodes, isMissing, nullIfMissing } from './fs-errors.ts';
 import { compareDigests, digestingStream, digestOf, md5File, writeVerified, type Digest } from './integrity.ts';
 import { compareSegments } from './listing.ts';
+import { cacheControlOf, readSidecar, SIDECAR_NAME, sidecarPath, type Sidecar } from './local-sidecar.ts';
 import { assertValidKey, type ListedObject, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
 
 /** A file of the driver's own (a temp file of an unfinished write, a probe, a sidecar whose object is gone). */
@@ -24,16 +25,6 @@ export interface LeftoverFile {
 
 /** Names the driver writes beside objects while it works: a crash can leave them behind. */
 const TEMP_NAME = /^\.(tmp|probe)-/;
-const SIDECAR_NAME = /^\.(.+)\.meta\.json$/;
-
-interface Sidecar {
-  etag: string;
-  contentType: string;
-  cacheControl?: string;
-  size: number;
-  /** Inode of the data file this sidecar describes; a mismatch means the sidecar is stale. */
-  ino: string;
-}
 
 const FALLBACK_CONTENT_TYPE = 'application/octet-stream';
 
@@ -275,24 +266,6 @@ export class LocalStore implements ObjectStore {
       }
     }
   }
-}
-
-function sidecarPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.meta.json`);
-}
-
-async function readSidecar(path: string): Promise<Sidecar | null> {
-  try {
-    const parsed = JSON.parse(await readFile(sidecarPath(path), 'utf8')) as Partial<Sidecar>;
-    const valid = typeof parsed.etag === 'string' && typeof parsed.contentType === 'string' && typeof parsed.ino === 'string' && typeof parsed.size === 'number';
-    return valid ? (parsed as Sidecar) : null;
-  } catch {
-    return null; // missing or torn by a crash: treated like a stale sidecar
-  }
-}
-
-function cacheControlOf(sidecar: Sidecar | null): { cacheControl?: string } {
-  return sidecar?.cacheControl !== undefined ? { cacheControl: sidecar.cacheControl } : {};
 }
 
 async function fsyncDir(dir: string): Promise<void> {

@@ -18,6 +18,7 @@ import { compareDigests, digestFile, digestOf, writeVerified } from './integrity
 import { filterKeys, mergeByKey } from './listing.ts';
 import { assertValidKey, type ListedObject, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
 import { streamFileBody } from './s3-file-body.ts';
+import { errorName, errorText, statusOf } from './s3-errors.ts';
 import { S3Verifier, type Location } from './s3-verifier.ts';
 
 export interface S3StoreOptions {
@@ -284,18 +285,4 @@ function infoOf(out: Omit<HeadObjectCommandOutput, '$metadata'>): ObjectInfo {
   };
   if (out.CacheControl !== undefined) info.cacheControl = out.CacheControl;
   return info;
-}
-
-function statusOf(err: unknown): number | undefined {
-  return (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-}
-
-function errorName(err: unknown): string | undefined {
-  return err instanceof Error ? err.name : undefined;
-}
-
-function errorText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const status = statusOf(err);
-  return `${err.name}${status ? ` (HTTP ${status})` : ''}: ${err.message}`;
 }
