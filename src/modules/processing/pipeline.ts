@@ -56,13 +56,16 @@ export const LANES = 2;
 
 /**
  * Lanes for an image starting while `running` images (itself included) hold the pool's `threads`
- * on a machine of `cores`: the second lane only pays while a core would otherwise be idle. Once
- * the images in the threads are as many as the cores, each keeps one call in flight — the cores
- * stay as busy, and an image holds its full-size encode without its smaller encodes beside it
- * (a 30 MP photo alone in a fresh process: ~195 MiB at its peak instead of ~208).
+ * on a machine of `cores`. The process's share of the machine is its threads (WORKER_THREADS: one
+ * core each, README "Scaling"), never more than the cores: the second lane only pays while a core
+ * of that share would otherwise be idle. Once the images in the threads fill the share, each keeps
+ * one call in flight — the share stays as busy, and an image holds its full-size encode without its
+ * smaller encodes beside it (a 30 MP photo alone in a fresh process: ~195 MiB at its peak instead
+ * of ~208). So a single-thread worker uses one core, and M of them on one machine do not each
+ * count the others' cores as idle (bench:scale).
  */
 export function lanesFor(running: number, threads: number, cores: number): number {
-  return Math.min(running, threads) >= cores ? 1 : LANES;
+  return Math.min(running, threads) >= Math.min(threads, cores) ? 1 : LANES;
 }
 
 /**
