@@ -11,8 +11,8 @@ import { runPipeline, type PipelineTask, type ProcessingStep, type VariantOutput
 // libvips settings are process-wide. One libvips thread per sharp call: the pool runs one image per
 // core and an image keeps a second call in flight only while a core of the process's share is idle
 // (pipeline.ts LANES, lanesFor), which already fills its cores; more threads per call only
-// oversubscribe them (measured on 2 cores: no faster for one image, none
-// faster for four at once). Set explicitly: sharp's default is per-platform (1 on glibc, cores elsewhere).
+// oversubscribe them (measured on 2 cores: no faster for one image, none faster for four at once).
+// Set explicitly: sharp's default is per-platform (1 on glibc, cores elsewhere).
 sharp.concurrency(1);
 // Every source is a new file: the operation cache would only hold on to memory.
 sharp.cache(false);
