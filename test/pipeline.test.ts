@@ -4,13 +4,13 @@
  * a straightforward sharp reference, failures and time limits; and the intake header checks.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.ts';
 import { inspectSource } from '../src/modules/images/sniff.ts';
-import { runPipeline } from '../src/modules/processing/pipeline.ts';
+import { lanesFor, runPipeline } from '../src/modules/processing/pipeline.ts';
 import { ProcessingPool, type ProcessResult, type ProcessingStep } from '../src/modules/processing/pool.ts';
 import { planVariants } from '../src/modules/processing/variant-plan.ts';
 import { VARIANT_SIZES, type VariantSize } from '../src/modules/images/sizes.ts';
@@ -190,6 +190,26 @@ describe('ProcessingPool.process', () => {
     expect(one.placeholder).toEqual(two.placeholder);
     expect(steps.map(([step]) => step).filter((step, i, all) => step !== all[i - 1])).toEqual(['CONVERT', 'RESIZE', 'OPTIMIZE']);
     expect(steps.at(-1)).toEqual(['OPTIMIZE', 100]);
+  });
+
+  it('a single-thread pool keeps its image to one core: the full-size encode first, the smaller ones after it, not beside it', async () => {
+    const path = await images.writeImage(dir, 'camera-lanes.jpg', await images.photoJpeg(4000, 3000));
+    const optimizeSteps = async (threads: ProcessingPool) => {
+      const steps: [ProcessingStep, number][] = [];
+      await processFile(threads, path, (step, progress) => steps.push([step, progress]));
+      return steps.filter(([step]) => step === 'OPTIMIZE');
+    };
+    const single = new ProcessingPool({ threads: 1, taskTimeoutMs: 60_000, maxInputPixels: limits.maxInputPixels });
+    try {
+      // one lane: the smaller sizes are encoded after the full size, so OPTIMIZE is only its end
+      expect(await optimizeSteps(single)).toEqual([['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]]);
+    } finally {
+      await single.close();
+    }
+    // the two-thread pool gives a lone image a second lane where a second core exists: the smaller
+    // sizes finish beside the 12 MP encode, which is then all that is left (OPTIMIZE from its start)
+    const twoLanes = lanesFor(1, 2, availableParallelism()) === 2;
+    expect(await optimizeSteps(pool)).toEqual(twoLanes ? [['OPTIMIZE', STEP_PROGRESS.RESIZE], ['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]] : [['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]]);
   });
 
   it('fails a truncated JPEG as an invalid image (its header alone looks fine)', async () => {
