@@ -53,11 +53,13 @@ describe('loadConfig', () => {
     }
   });
 
-  it('reads the GraphQL limits and introspection switch, refusing bad values by name', () => {
-    const c = loadConfig({ GRAPHQL_INTROSPECTION: 'off', GRAPHQL_MAX_DEPTH: '10', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_TOKENS: '5000', GRAPHQL_MAX_DIRECTIVES: '5', GRAPHQL_MAX_COST: '20000' });
-    expect(c.graphql).toEqual({ introspection: false, maxDepth: 10, maxAliases: 0, maxTokens: 5000, maxDirectives: 5, maxCost: 20000 });
+  it('reads the GraphQL limits and the introspection and jit switches, refusing bad values by name', () => {
+    expect(loadConfig({}).graphql.jit).toBe(true);
+    const c = loadConfig({ GRAPHQL_INTROSPECTION: 'off', GRAPHQL_JIT: 'off', GRAPHQL_MAX_DEPTH: '10', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_TOKENS: '5000', GRAPHQL_MAX_DIRECTIVES: '5', GRAPHQL_MAX_COST: '20000' });
+    expect(c.graphql).toEqual({ introspection: false, jit: false, maxDepth: 10, maxAliases: 0, maxTokens: 5000, maxDirectives: 5, maxCost: 20000 });
     expect(() => loadConfig({ GRAPHQL_MAX_DEPTH: 'deep' })).toThrow(/^GRAPHQL_MAX_DEPTH:/);
     expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'sometimes' })).toThrow(/^GRAPHQL_INTROSPECTION:/);
+    expect(() => loadConfig({ GRAPHQL_JIT: 'fast' })).toThrow(/^GRAPHQL_JIT:/);
   });
 
   it('requires the S3 settings when STORAGE=s3 and valid CORS origins', () => {

@@ -40,7 +40,7 @@ export interface Config {
   limits: { maxUploadBytes: number; maxInputPixels: number; maxFrames: number; maxJsonBytes: number; jobTimeoutMs: number };
   processing: { enabled: boolean; threads: number; /** Memory the pool's images may hold at once (pixel-budget.ts). */ memoryBudgetMb: number };
   /** What a GraphQL document may ask for (see src/http/graphql-limits.ts and the README). */
-  graphql: { introspection: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
+  graphql: { introspection: boolean; jit: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
   /** GET /metrics: a bearer token when set; workers (no HTTP port) listen for it on their own port when set. */
   metrics: { token: string | undefined; workerPort: number | undefined };
   /** Outgoing webhook deliveries (contract §8): private targets only when allowed, every attempt bounded in time, the log kept `logDays`. */
@@ -140,6 +140,7 @@ const schema = z.object({
   PROCESSING: bool.default(true),
   WORKER_THREADS: intIn(1, 256).optional(),
   GRAPHQL_INTROSPECTION: bool.default(true),
+  GRAPHQL_JIT: bool.default(true),
   GRAPHQL_MAX_DEPTH: intIn(1, 1000).default(15),
   GRAPHQL_MAX_ALIASES: intIn(0, 100000).default(30),
   GRAPHQL_MAX_TOKENS: intIn(1, 10000000).default(2000),
@@ -221,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     processing: { enabled: e.PROCESSING, threads, memoryBudgetMb: e.PROCESSING_MEMORY_MB ?? defaultBudgetMib(threads, totalmem()) },
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION,
+      jit: e.GRAPHQL_JIT,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,

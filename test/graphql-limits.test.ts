@@ -48,7 +48,7 @@ const ATTACKS = [
 
 describe('limits at their defaults', () => {
   it('are the documented values', () => {
-    expect(limits).toEqual({ introspection: true, maxDepth: 15, maxAliases: 30, maxTokens: 2000, maxDirectives: 50, maxCost: 10000 });
+    expect(limits).toEqual({ introspection: true, jit: true, maxDepth: 15, maxAliases: 30, maxTokens: 2000, maxDirectives: 50, maxCost: 10000 });
   });
 
   it.each(ATTACKS)('HTTP refuses $name before executing it', async ({ query, refusedBy, creates }) => {

@@ -16,6 +16,7 @@ import type { Viewer } from '../modules/accounts/accounts.service.ts';
 import { getSchema } from '../schema.ts';
 import type { Services } from '../services.ts';
 import { graphiqlScriptHashes, renderOfflineGraphiQL } from './graphiql.ts';
+import { compiledQueries, type Engine, type OperationType } from './graphql-jit.ts';
 import { graphqlLimits } from './graphql-limits.ts';
 import { useGraphQLSSE } from './graphql-sse.ts';
 import { readGraphQLMultipart } from './graphql-multipart.ts';
@@ -50,6 +51,9 @@ function maskAppErrors(error: unknown, message: string, isDev?: boolean): Error 
     const gqlError = error instanceof GraphQLError ? error : undefined;
     return new GraphQLError(original.message, {
       nodes: gqlError?.nodes,
+      // a compiled query's errors are located by source positions, not AST nodes (graphql-jit.ts)
+      source: gqlError?.source,
+      positions: gqlError?.positions,
       path: gqlError?.path,
       // HTTP 200 (a field's failure, also UNAUTHENTICATED, is a GraphQL error beside partial data),
       // except an outage of a backing service: 503 with Retry-After, so clients and proxies retry
@@ -64,7 +68,7 @@ function sendGraphQLError(res: ServerResponse, err: AppError): void {
   sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] }, err.headers);
 }
 
-export function createGraphQL(services: Services, config: Config, logger: Logger) {
+export function createGraphQL(services: Services, config: Config, logger: Logger, onOperation?: (type: OperationType, engine: Engine) => void) {
   const log = logger.child({ module: 'graphql' });
   const preParsedPlugin: Plugin<GraphQLServerContext> = {
     onRequestParse({ serverContext, setRequestParser }) {
@@ -111,6 +115,7 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
       preParsedPlugin,
       cookiesPlugin,
       ...graphqlLimits(config.graphql),
+      compiledQueries(config.graphql.jit, log, onOperation),
       // graphql-sse's single connection mode (and its distinct mode) at /graphql/stream
       useGraphQLSSE(GRAPHQL_SSE_PATH),
     ],

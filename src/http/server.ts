@@ -77,7 +77,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
   const log = logger.child({ module: 'http' });
   const policy = new OriginPolicy(config.http.publicBaseUrl, config.http.corsOrigins);
   const routes = compileRoutes(restRoutes(services, config));
-  const graphql = createGraphQL(services, config, logger);
+  const graphql = createGraphQL(services, config, logger, (type, engine) => deps.metrics.graphqlOperations.inc({ type, engine }));
   const tus = createTusHandler(services.uploads, { publicBaseUrl: config.http.publicBaseUrl, maxUploadBytes: config.limits.maxUploadBytes, isAllowedOrigin: (o) => policy.isAllowedCrossOrigin(o) }, logger.child({ module: 'uploads' }));
   // the dashboard's SPA fallback comes last: everything else keeps its paths
   const extraHandlers = [...(deps.store.kind === 'local' ? [createCdnHandler(services.images, deps.store)] : []), createDashboardHandler()];

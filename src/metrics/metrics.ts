@@ -25,6 +25,12 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly doctorFindings = new Counter({ name: 'optimage_doctor_findings_total', help: 'Findings of the periodic doctor sweep, by kind (orphan-object, missing-variant, stuck-image, stale-temp-file).', labelNames: ['kind'], registers: [this.registry] });
+  readonly graphqlOperations = new Counter({
+    name: 'optimage_graphql_operations_total',
+    help: 'GraphQL operations started (HTTP, SSE, WebSocket), by type and the executor that ran them: jit (compiled queries) or graphql-js.',
+    labelNames: ['type', 'engine'],
+    registers: [this.registry],
+  });
   readonly http = new Histogram({
     name: 'optimage_http_request_duration_seconds',
     help: 'HTTP requests by method, route (the pattern, not the path) and status.',
