@@ -36,7 +36,7 @@ export function imageJson(image: Image, baseUrl: string) {
       width: v.width,
       height: v.height,
       bytes: v.bytes,
-      url: variantUrl(baseUrl, image.collectionId, v.size, image.slug, v.format),
+      url: (v.format === 'webp' && delivery.url(v.size)) || variantUrl(baseUrl, image.collectionId, v.size, image.slug, v.format),
     })),
     src: delivery.src,
     srcset: delivery.srcset,

@@ -19,19 +19,31 @@ export const ImageStatusEnum = builder.enumType('ImageStatus', {
 });
 export const PipelineStepEnum = builder.enumType('PipelineStep', { values: PIPELINE_STEPS });
 
-export const VariantRef = builder.objectRef<ImageVariant & { collectionId: string; slug: string }>('ImageVariant').implement({
+export const VariantRef = builder.objectRef<ImageVariant & { url: string }>('ImageVariant').implement({
   description: `One stored file (WebP, or AVIF when the collection has it on). size is 0 (full size) or one of ${VARIANT_SIZES.slice(1).join(', ')}.`,
   fields: (t) => ({
     size: t.exposeInt('size'),
     width: t.exposeInt('width'),
     height: t.exposeInt('height'),
     bytes: t.exposeInt('bytes'),
-    url: t.string({ resolve: (v, _a, ctx) => variantUrl(ctx.services.config.cdnBaseUrl, v.collectionId, v.size, v.slug, v.format) }),
+    url: t.exposeString('url'),
   }),
 });
 
+/**
+ * An image's delivery URLs, worked out once per list of its variants: `src`, `srcset`, `url(size)`
+ * and every variant's `url` of one response share it (the loader hands each field the same list).
+ */
+const deliveries = new WeakMap<readonly ImageVariant[], Delivery>();
+
+function deliveryWith(baseUrl: string, image: Image, variants: readonly ImageVariant[]): Delivery {
+  let delivery = deliveries.get(variants);
+  if (!delivery) deliveries.set(variants, (delivery = deliveryOf(baseUrl, image, variants.map((v) => v.size))));
+  return delivery;
+}
+
 async function deliveryFor(image: Image, ctx: GraphQLContext, info: GraphQLResolveInfo): Promise<Delivery> {
-  return deliveryOf(ctx.services.config.cdnBaseUrl, image, (await variantsOf(image, ctx, info)).map((v) => v.size));
+  return deliveryWith(ctx.services.config.cdnBaseUrl, image, await variantsOf(image, ctx, info));
 }
 
 export const ImageRef = builder.objectRef<Image>('Image').implement({
@@ -55,7 +67,12 @@ export const ImageRef = builder.objectRef<Image>('Image').implement({
     variants: t.field({
       type: [VariantRef],
       description: 'Every stored size, smallest first; empty until ready.',
-      resolve: async (i, _a, ctx, info) => (await variantsOf(i, ctx, info)).map((v) => ({ ...v, collectionId: i.collectionId, slug: i.slug })),
+      resolve: async (i, _a, ctx, info) => {
+        const baseUrl = ctx.services.config.cdnBaseUrl;
+        const variants = await variantsOf(i, ctx, info);
+        const webp = deliveryWith(baseUrl, i, variants);
+        return variants.map((v) => ({ ...v, url: (v.format === 'webp' && webp.url(v.size)) || variantUrl(baseUrl, i.collectionId, v.size, i.slug, v.format) }));
+      },
     }),
     url: t.string({
       nullable: true,

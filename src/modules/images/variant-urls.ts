@@ -24,16 +24,16 @@ export interface Delivery {
   srcset: string | null;
 }
 
-/** Delivery URLs of an image from the sizes of its variant rows: only sizes that exist get a URL. */
+/**
+ * Delivery URLs of an image from the sizes of its variant rows: only sizes that exist get a URL.
+ * Each URL is built once, and `url(size)`, `src` and `srcset` hand out the same strings.
+ */
 export function deliveryOf(baseUrl: string, image: { collectionId: string; slug: string }, storedSizes: readonly number[]): Delivery {
-  const sizes = new Set<number>(VARIANT_SIZES.filter((size) => storedSizes.includes(size)));
-  const url = (size: number) => (sizes.has(size) ? variantUrl(baseUrl, image.collectionId, size, image.slug) : null);
-  const widths = [...sizes].filter((size) => size !== 0);
-  return {
-    url,
-    src: url(SRC_SIZE),
-    srcset: widths.length ? widths.map((size) => `${url(size)} ${size}w`).join(', ') : null,
-  };
+  const urls = new Map<number, string>();
+  for (const size of VARIANT_SIZES) if (storedSizes.includes(size)) urls.set(size, variantUrl(baseUrl, image.collectionId, size, image.slug));
+  let srcset = '';
+  for (const [size, url] of urls) if (size !== 0) srcset += `${srcset ? ', ' : ''}${url} ${size}w`;
+  return { url: (size) => urls.get(size) ?? null, src: urls.get(SRC_SIZE) ?? null, srcset: srcset || null };
 }
 
 /** Originals are private: never under a public path. */
