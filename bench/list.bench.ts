@@ -5,7 +5,8 @@
  * streamed): time to first byte, total time, bytes and the server's RSS growth while it streams; a
  * REST page of 100 (`?limit=100&after=`) and a GraphQL connection page of 100
  * (`images(first: 100, after:)`), p50/p95/p99 over 200 requests from positions all over the library,
- * each timed to its last byte, beside the server's own p50/p95 from its request log;
+ * each timed to its last byte, beside the server's own p50/p95 from its request log; the same
+ * GraphQL pages from a server with GRAPHQL_JIT=off (graphql-js's executor), the baseline, and the ratio;
  * and EXPLAIN (ANALYZE, BUFFERS) of the queries one page runs, captured from ImageLibrary itself.
  */
 import { Agent, get, request } from 'node:http';
@@ -192,8 +193,8 @@ try {
     const images = warmUp ? (JSON.parse(body.toString()) as unknown[]).length : occurrences(body, KEY);
     if (status !== 200 || images !== PAGE) throw new Error(`REST page: ${status}, ${images} images`);
   };
-  const graphqlPage = (query: string) => async (i: number, warmUp: boolean) => {
-    const { status, body } = await send(`${url}/graphql`, 'POST', gqlHeaders, JSON.stringify({ query, variables: { after: cursors[i] } }));
+  const graphqlPage = (query: string, base = url) => async (i: number, warmUp: boolean) => {
+    const { status, body } = await send(`${base}/graphql`, 'POST', gqlHeaders, JSON.stringify({ query, variables: { after: cursors[i] } }));
     const parsed = warmUp ? (JSON.parse(body.toString()) as { data?: { images: { edges: unknown[] } }; errors?: unknown }) : null;
     const edges = parsed ? (parsed.data?.images.edges.length ?? 0) : occurrences(body, '"cursor":');
     if (status !== 200 || edges !== PAGE || parsed?.errors || occurrences(body, '"errors":')) throw new Error(`GraphQL page: ${status}, ${edges} edges, ${body.subarray(0, 300).toString()}`);
@@ -204,6 +205,14 @@ try {
   const graphqlServer = serverTimes(server.output(), '/graphql', REQUESTS);
   const withCount = await timed(Math.min(REQUESTS, 100), graphqlPage(IMAGES_PAGE.replace('pageInfo {', 'totalCount pageInfo {')));
   const rssAfter = rssBytes(pid);
+
+  // The baseline, in the same run: the same pages from a server that runs queries on graphql-js's
+  // executor (GRAPHQL_JIT=off), as every query ran before graphql-jit; same database, same cursors.
+  const interpreted = runMain(['serve'], { DATABASE_URL: databaseUrl, DATA_DIR: join(dir, 'interpreted'), PORT: '0', PROCESSING: 'off', GRAPHQL_JIT: 'off', ...RUNTIME_ENV });
+  const interpretedUrl = /listening on (http:\/\/\S+)/.exec(await interpreted.waitFor(/optimage listening on/))![1]!;
+  const baseline = await timed(REQUESTS, graphqlPage(IMAGES_PAGE, interpretedUrl)).finally(() => interpreted.child.kill('SIGTERM'));
+  const baselineServer = serverTimes(interpreted.output(), '/graphql', REQUESTS);
+  await interpreted.exited;
 
   // Flat or merely uncollected? The same full list from a second server whose V8 heap is capped
   // far below the body's size: it completes only if the stream holds a bounded amount.
@@ -251,6 +260,7 @@ try {
   console.log(`| REST full list (streamed) | | | | first byte ${f(full.ttfbMs)}, total ${(full.totalMs / 1000).toFixed(2)} s, ${mb(full.bytes)}, ${full.images.toLocaleString('en')} images, server RSS +${mb(full.rssGrowth)} (idle ${mb(rssIdle)}) |`);
   console.log(`| REST page of ${PAGE} (?limit&after, ${REQUESTS} requests) | ${f(pct(rest, 50))} | ${f(pct(rest, 95))} | ${f(pct(rest, 99))} | target p95 < 20 ms; the server's own p50 ${f(pct(restServer, 50))}, p95 ${f(pct(restServer, 95))} (its request log) |`);
   console.log(`| GraphQL images(first: ${PAGE}, after:) (${REQUESTS} requests) | ${f(pct(graphql, 50))} | ${f(pct(graphql, 95))} | ${f(pct(graphql, 99))} | target p95 < 20 ms; the server's own p50 ${f(pct(graphqlServer, 50))}, p95 ${f(pct(graphqlServer, 95))} |`);
+  console.log(`| baseline: the same page, GRAPHQL_JIT=off (graphql-js's executor; ${REQUESTS} requests) | ${f(pct(baseline, 50))} | ${f(pct(baseline, 95))} | ${f(pct(baseline, 99))} | compiled ÷ baseline: p50 ${(pct(graphql, 50) / pct(baseline, 50)).toFixed(2)}, p95 ${(pct(graphql, 95) / pct(baseline, 95)).toFixed(2)}; the server's own p50 ${f(pct(baselineServer, 50))}, p95 ${f(pct(baselineServer, 95))} |`);
   console.log(`| the same with totalCount (${withCount.length} requests) | ${f(pct(withCount, 50))} | ${f(pct(withCount, 95))} | ${f(pct(withCount, 99))} | counts every image of the account each time |`);
   console.log(`| the same, server heap capped at ${CAPPED_HEAP_MB} MB (--max-old-space-size) | | | | ${cappedFull.images === full.images ? 'completed' : 'INCOMPLETE'}: first byte ${f(cappedFull.ttfbMs)}, total ${(cappedFull.totalMs / 1000).toFixed(2)} s, ${cappedFull.images.toLocaleString('en')} images, server RSS +${mb(cappedFull.rssGrowth)} |`);
   console.log(`\nserver RSS after the pages: ${mb(rssAfter)}`);

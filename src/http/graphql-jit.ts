@@ -2,8 +2,9 @@
  * Queries run compiled: graphql-jit turns a validated query into one JavaScript function for this
  * schema, made once per parsed document (Yoga's parser cache hands back the same document for the
  * same text, so the compiled function lives as long as it does). A page of 100 images with their
- * variants then costs about 2/3 of the server time of graphql-js's executor, which allocated
- * ~11 MB a page in per-field bookkeeping (bench:list, README "Listing a big account").
+ * variants then takes about 3/4 of the time it takes on graphql-js's executor, which allocated
+ * ~11 MB a page in per-field bookkeeping (~6.5 MB compiled; bench:list, README "Listing a big
+ * library").
  *
  * Only queries: that is where the size is. A mutation returns one object, and graphql-jit coerces
  * its `Upload` variable otherwise (an Upload sent as JSON got another error than graphql-js
