@@ -57,8 +57,7 @@ export class ImageLibrary {
    * the cursor on instead of sorting the whole library.
    */
   async page(userId: string, filter: ImageFilter, page: PageRequest): Promise<PagedImage[]> {
-    const { where, params } = this.filtered(userId, filter);
-    const param = (value: unknown) => `$${params.push(value)}`;
+    const { where, params, param } = this.filtered(userId, filter);
     if (page.after) where.push(`(i.created_at, i.id) < (CAST(${param(page.after.createdAt)} AS timestamptz), ${param(page.after.id)})`);
     if (page.before) where.push(`(i.created_at, i.id) > (CAST(${param(page.before.createdAt)} AS timestamptz), ${param(page.before.id)})`);
     const order = page.oldestFirst ? 'ASC' : 'DESC';
@@ -128,12 +127,16 @@ export class ImageLibrary {
     return this.images.findOne({ where: { id: imageId, userId }, relations: { variants: true }, order: { variants: { size: 'ASC' } } });
   }
 
-  /** The conditions (on alias `i`) of the user's images matching `filter`, and their parameters. */
-  private filtered(userId: string, filter: ImageFilter): { where: string[]; params: unknown[] } {
-    const params: unknown[] = [userId];
-    const where = ['i.user_id = $1', "i.status <> 'deleted'"];
-    if (filter.collectionId) where.push(`i.collection_id = $${params.push(filter.collectionId)}`);
-    if (filter.status) where.push(`i.status = $${params.push(filter.status)}`);
-    return { where, params };
+  /**
+   * The conditions (on alias `i`) of the user's images matching `filter`, their parameters, and
+   * `param`, which adds one more and names its placeholder.
+   */
+  private filtered(userId: string, filter: ImageFilter): { where: string[]; params: unknown[]; param: (value: unknown) => string } {
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const where = [`i.user_id = ${param(userId)}`, "i.status <> 'deleted'"];
+    if (filter.collectionId) where.push(`i.collection_id = ${param(filter.collectionId)}`);
+    if (filter.status) where.push(`i.status = ${param(filter.status)}`);
+    return { where, params, param };
   }
 }

@@ -10,7 +10,7 @@ import { RefusedUpload } from '../../storage/spool.ts';
 import type { ImageLibrary } from './image-library.ts';
 import { listImages } from './image-list.rest.ts';
 import type { ImagesService, UploadCommand } from './images.service.ts';
-import { deliveryOf, variantUrl } from './variant-urls.ts';
+import { deliveryOf } from './variant-urls.ts';
 
 export function imageJson(image: Image, baseUrl: string) {
   const variants = image.status === 'ready' ? (image.variants ?? []) : [];
@@ -36,7 +36,7 @@ export function imageJson(image: Image, baseUrl: string) {
       width: v.width,
       height: v.height,
       bytes: v.bytes,
-      url: (v.format === 'webp' && delivery.url(v.size)) || variantUrl(baseUrl, image.collectionId, v.size, image.slug, v.format),
+      url: delivery.fileUrl(v),
     })),
     src: delivery.src,
     srcset: delivery.srcset,

@@ -10,7 +10,7 @@ import type { ImageVariant } from './image-variant.entity.ts';
 import { progressOf, type Image } from './image.entity.ts';
 import { VARIANT_SIZES } from './sizes.ts';
 import { PIPELINE_STEPS } from './steps.ts';
-import { deliveryOf, SRC_SIZE, variantUrl, type Delivery } from './variant-urls.ts';
+import { deliveryOf, SRC_SIZE, type Delivery } from './variant-urls.ts';
 
 // GraphQL spells enum values in SCREAMING_CASE; resolvers and REST keep the lowercase values
 export const ImageStatusEnum = builder.enumType('ImageStatus', {
@@ -68,10 +68,9 @@ export const ImageRef = builder.objectRef<Image>('Image').implement({
       type: [VariantRef],
       description: 'Every stored size, smallest first; empty until ready.',
       resolve: async (i, _a, ctx, info) => {
-        const baseUrl = ctx.services.config.cdnBaseUrl;
         const variants = await variantsOf(i, ctx, info);
-        const webp = deliveryWith(baseUrl, i, variants);
-        return variants.map((v) => ({ ...v, url: (v.format === 'webp' && webp.url(v.size)) || variantUrl(baseUrl, i.collectionId, v.size, i.slug, v.format) }));
+        const delivery = deliveryWith(ctx.services.config.cdnBaseUrl, i, variants);
+        return variants.map((v) => ({ ...v, url: delivery.fileUrl(v) }));
       },
     }),
     url: t.string({

@@ -12,6 +12,8 @@ describe('deliveryOf', () => {
     expect(d.src).toBe(`https://cdn.example.com/col_abc/${SRC_SIZE}/beach-sunset.webp`);
     expect(d.srcset).toBe(VARIANT_SIZES.slice(1).map((s) => `https://cdn.example.com/col_abc/${s}/beach-sunset.webp ${s}w`).join(', '));
     expect(d.srcset?.split(', ')).toHaveLength(11);
+    expect(d.fileUrl({ size: 320, format: 'webp' })).toBe(d.url(320));
+    expect(d.fileUrl({ size: 320, format: 'avif' })).toBe('https://cdn.example.com/col_abc/320/beach-sunset.avif');
   });
 
   it('gives no URL for a size it has not stored, or that is not in the size table', () => {

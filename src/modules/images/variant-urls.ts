@@ -22,6 +22,8 @@ export interface Delivery {
   src: string | null;
   /** `<url> 320w, …, <url> 1280w`: every stored width (not the full size 0), narrowest first. */
   srcset: string | null;
+  /** The URL of one stored file (a variant row): the same string as `url(size)` for a WebP one. */
+  fileUrl(file: { size: number; format: OutputFormat }): string;
 }
 
 /**
@@ -33,7 +35,12 @@ export function deliveryOf(baseUrl: string, image: { collectionId: string; slug:
   for (const size of VARIANT_SIZES) if (storedSizes.includes(size)) urls.set(size, variantUrl(baseUrl, image.collectionId, size, image.slug));
   let srcset = '';
   for (const [size, url] of urls) if (size !== 0) srcset += `${srcset ? ', ' : ''}${url} ${size}w`;
-  return { url: (size) => urls.get(size) ?? null, src: urls.get(SRC_SIZE) ?? null, srcset: srcset || null };
+  return {
+    url: (size) => urls.get(size) ?? null,
+    src: urls.get(SRC_SIZE) ?? null,
+    srcset: srcset || null,
+    fileUrl: ({ size, format }) => (format === 'webp' && urls.get(size)) || variantUrl(baseUrl, image.collectionId, size, image.slug, format),
+  };
 }
 
 /** Originals are private: never under a public path. */
