@@ -1,16 +1,25 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: compile TypeScript with dev dependencies, ship only production ones.
+# Multi-stage build: compile the service with dev dependencies; the runtime stage holds production
+# dependencies and the compiled service (dist/src, dist/migrations, dist/web) only — no bench/,
+# scripts/ or test/ code. Checked end to end by deploy/verify-image.sh (npm run verify:image).
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY deploy/tsconfig.image.json ./deploy/
 COPY src ./src
 COPY migrations ./migrations
-COPY scripts ./scripts
-COPY bench ./bench
 COPY web ./web
-RUN npm run build
+RUN npx tsc -p deploy/tsconfig.image.json && npm run build:web --silent
+
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# type declarations, source maps, docs and typeorm's browser build are never loaded by the service
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' -o -name '*.md' \) -delete \
+ && rm -rf node_modules/typeorm/browser
 
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
@@ -21,14 +30,17 @@ ENV NODE_ENV=production \
     MALLOC_MMAP_THRESHOLD_=65536 \
     NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=build /app/dist ./dist
-# The embedded PostgreSQL refuses to run as root: run everything as the unprivileged node user.
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/migrations ./dist/migrations
+COPY --from=build /app/dist/web ./dist/web
+# The embedded PostgreSQL refuses to run as root: run everything as the unprivileged node user (uid 1000).
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
+STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/src/main.js", "serve"]
