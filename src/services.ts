@@ -8,6 +8,11 @@ import type { ImagesService } from './modules/images/images.service.ts';
 import type { Doctor } from './modules/maintenance/doctor.ts';
 import type { ReprocessService } from './modules/images/reprocess.service.ts';
 import type { QuotaService } from './modules/quota/quota.service.ts';
+import type { ActorResolver } from './modules/teams/actors.ts';
+import type { ApiKeysService } from './modules/teams/api-keys.service.ts';
+import type { InvitationsService } from './modules/teams/invitations.service.ts';
+import type { TeamsService } from './modules/teams/teams.service.ts';
+import type { UploadTokensService } from './modules/teams/upload-tokens.service.ts';
 import type { UploadsService } from './modules/uploads/uploads.service.ts';
 import type { WebhooksService } from './modules/webhooks/webhooks.service.ts';
 
@@ -15,6 +20,12 @@ export type { PublicSettings };
 
 export interface Services {
   accounts: AccountsService;
+  /** Credentials → the request's Actor (the edge calls it once per request). */
+  actors: ActorResolver;
+  teams: TeamsService;
+  invitations: InvitationsService;
+  apiKeys: ApiKeysService;
+  uploadTokens: UploadTokensService;
   collections: CollectionsService;
   images: ImagesService;
   /** Reads for listings: pages, counts, batched loads. */

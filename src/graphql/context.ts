@@ -1,10 +1,10 @@
-import type { Viewer } from '../modules/accounts/accounts.service.ts';
+import type { Actor } from '../auth/actor.ts';
 import type { Services } from '../services.ts';
 
-/** What every resolver gets: the services, the authenticated viewer (or null), and the HTTP edge. */
+/** What every resolver gets: the services, the request's Actor (or null), and the HTTP edge. */
 export interface GraphQLContext {
   services: Services;
-  viewer: Viewer | null;
+  actor: Actor | null;
   /** The session token the request came with (for logOut), if any. */
   sessionToken: string | null;
   clientIp: string | undefined;

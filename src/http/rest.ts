@@ -1,7 +1,7 @@
 /** Plumbing for the REST adapter: a route table, JSON bodies with a size limit, and error bodies. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PayloadTooLargeError, ValidationError, type AppError } from '../errors.ts';
-import type { Viewer } from '../modules/accounts/accounts.service.ts';
+import type { Actor } from '../auth/actor.ts';
 import type { MultipartBody } from './multipart.ts';
 
 export type { MultipartBody };
@@ -10,7 +10,8 @@ export interface RestRequest {
   method: string;
   params: Record<string, string>;
   query: URLSearchParams;
-  viewer: Viewer | null;
+  /** Who is calling (null on the routes without auth when nobody is signed in). */
+  actor: Actor | null;
   sessionToken: string | null;
   clientIp: string | undefined;
   raw: IncomingMessage;
@@ -32,7 +33,7 @@ export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** e.g. `/api/v1/collections/:id` */
   path: string;
-  /** false for signup/login/openapi; everything else needs a viewer (401). */
+  /** false for signup/login/openapi; everything else needs an actor (401). */
   auth?: boolean;
   handler: (req: RestRequest) => Promise<RestResponse>;
 }

@@ -5,5 +5,5 @@ import { accountConfig } from './account-config.ts';
 import type { QuotaService } from './quota.service.ts';
 
 export function configRoutes(quota: QuotaService, limits: PublicSettings): Route[] {
-  return [{ method: 'GET', path: '/api/v1/config', handler: async (req) => ({ status: 200, body: await accountConfig(quota, req.viewer!.user, limits) }) }];
+  return [{ method: 'GET', path: '/api/v1/config', handler: async (req) => ({ status: 200, body: await accountConfig(quota, req.actor!, limits) }) }];
 }
