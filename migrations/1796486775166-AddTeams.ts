@@ -36,6 +36,13 @@ export class AddTeams1796486775166 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "images" ADD "team_id" text`);
     await queryRunner.query(`UPDATE "images" i SET "team_id" = c."team_id" FROM "collections" c WHERE c."id" = i."collection_id"`);
     await queryRunner.query(`ALTER TABLE "images" ALTER COLUMN "team_id" SET NOT NULL`);
+    // an image is always in its collection's team: filled on insert when the writer leaves it out
+    await queryRunner.query(`CREATE FUNCTION images_team_from_collection() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.team_id IS NULL THEN NEW.team_id := (SELECT team_id FROM collections WHERE id = NEW.collection_id); END IF;
+        RETURN NEW;
+      END $$`);
+    await queryRunner.query(`CREATE TRIGGER images_team_from_collection BEFORE INSERT ON "images" FOR EACH ROW EXECUTE FUNCTION images_team_from_collection()`);
     // existing keys keep doing everything they did: every key scope (their creators own their teams)
     await queryRunner.query(`ALTER TABLE "api_keys" ADD "scopes" text array NOT NULL DEFAULT '{images:read,images:write,collections:write,webhooks:write,keys:write}'`);
     await queryRunner.query(`ALTER TABLE "api_keys" ALTER COLUMN "scopes" DROP DEFAULT`);
@@ -78,6 +85,8 @@ export class AddTeams1796486775166 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "public"."collections_team_id_idx"`);
     await queryRunner.query(`DROP INDEX "public"."api_keys_team_id_idx"`);
     await queryRunner.query(`ALTER TABLE "webhooks" DROP COLUMN "team_id"`);
+    await queryRunner.query(`DROP TRIGGER images_team_from_collection ON "images"`);
+    await queryRunner.query(`DROP FUNCTION images_team_from_collection()`);
     await queryRunner.query(`ALTER TABLE "images" DROP COLUMN "team_id"`);
     await queryRunner.query(`ALTER TABLE "collections" DROP COLUMN "team_id"`);
     await queryRunner.query(`ALTER TABLE "api_keys" DROP COLUMN "expires_at"`);
