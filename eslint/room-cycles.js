@@ -2,15 +2,16 @@
  * ESLint rule: no cycle between rooms. A room is a folder of src/ (each module of src/modules/ is
  * one) or a file directly in src/. import-x/no-cycle sees cycles between files only; this one sees
  * that `modules/x → graphql/ → services.ts → modules/x` is a loop even when no file loops. Type-only
- * imports count (they are arrows too). An import of a vocabulary file — one that imports nothing
- * from another room beyond the ground floor — is not an arrow back up, so it never closes a cycle.
+ * imports count (they are arrows too). One exception, between two modules: using another module's
+ * vocabulary (an entity, or a file standing only on the ground floor and graphql/, like images'
+ * formats and sizes) is not an arrow into its workings, so it never closes a cycle.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|(?:^|\n)\s*import\s+['"](\.{1,2}\/[^'"]+)['"]/g;
 /** Rooms below everything: anyone may import them, and they import no domain room. */
-const GROUND = new Set(['auth', 'errors.ts', 'error-codes.ts', 'config.ts', 'clock.ts', 'logger.ts']);
+const GROUND = new Set(['auth', 'adapter', 'errors.ts', 'error-codes.ts', 'config.ts', 'clock.ts', 'logger.ts']);
 
 function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -37,19 +38,37 @@ function importsOf(file) {
   return out;
 }
 
-/** The room graph of src/ and its strongly connected components (Tarjan), computed once per process. */
-const cache = new Map();
+/** The room graph of src/ and its strongly connected components (Tarjan), recomputed when a file changes. */
+let cache = { key: '', graph: null };
 export function roomGraph(srcDir) {
-  if (cache.has(srcDir)) return cache.get(srcDir);
   const files = walk(srcDir);
+  const key = files.map((f) => `${f}:${statSync(f).mtimeMs}`).join('|');
+  if (cache.key === key) return cache.graph;
   const imports = new Map(files.map((f) => [f, importsOf(f)]));
-  const isVocabulary = (f) => (imports.get(f) ?? []).every((t) => roomOf(srcDir, t) === roomOf(srcDir, f) || GROUND.has(roomOf(srcDir, t)));
+  // a module's vocabulary: an entity, or a file standing only on the ground floor, graphql/ (enums)
+  // and vocabulary of its own room; another module may use it without that being an arrow back up
+  const vocabulary = new Map();
+  const isVocabulary = (f) => {
+    if (f.endsWith('.entity.ts')) return true;
+    if (vocabulary.has(f)) return vocabulary.get(f);
+    vocabulary.set(f, false); // an import loop is not vocabulary
+    const room = roomOf(srcDir, f);
+    const result = (imports.get(f) ?? []).every((t) => {
+      const to = roomOf(srcDir, t);
+      return GROUND.has(to) || to === 'graphql' || (to === room && isVocabulary(t));
+    });
+    vocabulary.set(f, result);
+    return result;
+  };
+  const isModule = (room) => room.startsWith('modules/');
+  /** Edges between two modules into the target's vocabulary do not count; every other arrow does. */
+  const counts = (from, to, target) => !(isModule(from) && isModule(to) && isVocabulary(target));
   const edges = new Map();
   for (const [file, targets] of imports) {
     const from = roomOf(srcDir, file);
     for (const target of targets) {
       const to = roomOf(srcDir, target);
-      if (to === from || !target.startsWith(srcDir) || isVocabulary(target)) continue;
+      if (to === from || !target.startsWith(srcDir) || !counts(from, to, target)) continue;
       if (!edges.has(from)) edges.set(from, new Set());
       edges.get(from).add(to);
     }
@@ -70,8 +89,8 @@ export function roomGraph(srcDir) {
     }
   };
   for (const v of edges.keys()) if (!idx.has(v)) connect(v);
-  const graph = { component, isVocabulary };
-  cache.set(srcDir, graph);
+  const graph = { component, counts };
+  cache = { key, graph };
   return graph;
 }
 
@@ -81,7 +100,7 @@ export const noRoomCycle = {
     const file = context.filename;
     const srcDir = resolve(context.cwd, 'src');
     if (!file.startsWith(srcDir + sep)) return {};
-    const { component, isVocabulary } = roomGraph(srcDir);
+    const { component, counts } = roomGraph(srcDir);
     const from = roomOf(srcDir, file);
     const loop = component.get(from);
     if (!loop) return {};
@@ -90,7 +109,7 @@ export const noRoomCycle = {
       if (typeof spec !== 'string' || !spec.startsWith('.')) return;
       const target = resolve(dirname(file), spec);
       const to = roomOf(srcDir, target);
-      if (to !== from && target.startsWith(srcDir) && loop.includes(to) && existsSync(target) && !isVocabulary(target)) {
+      if (to !== from && target.startsWith(srcDir) && loop.includes(to) && existsSync(target) && counts(from, to, target)) {
         context.report({ node, messageId: 'cycle', data: { rooms: loop.join(' → ') } });
       }
     };

@@ -39,3 +39,9 @@ export interface Services {
   doctor: Doctor;
   config: PublicSettings;
 }
+
+declare module './graphql/context.ts' {
+  /** Resolvers see every service (graphql/context.ts declares the interface empty, to import no module). */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ContextServices extends Services {}
+}

@@ -79,8 +79,8 @@ describe('AddTeams on data made before it', () => {
     expect(cols.body.every((c) => c.teamId === teamId)).toBe(true);
     const image = await alice.json<{ id: string; slug: string; status: string }>('GET', '/api/v1/images/img_alice1');
     expect(image.body).toMatchObject({ id: 'img_alice1', slug: 'beach', status: 'ready' });
-    const list = await alice.json<{ data: { id: string }[] }>('GET', '/api/v1/images?limit=10');
-    expect(list.body.data.map((i) => i.id)).toEqual(['img_alice1']);
+    const list = await alice.json<{ id: string }[]>('GET', '/api/v1/images?limit=10');
+    expect(list.body.map((i) => i.id)).toEqual(['img_alice1']);
     const hooks = await alice.json<{ id: string }[]>('GET', '/api/v1/webhooks');
     expect(hooks.body.map((h) => h.id)).toEqual(['whk_alice']);
   });

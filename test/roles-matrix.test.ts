@@ -117,8 +117,7 @@ describe('roles × actions', () => {
 
 describe('a non-member acting in their own team sees what a stranger saw before teams', () => {
   it("the team's image is 404, its collection 404, an upload into it 403 COLLECTION_FORBIDDEN", async () => {
-    const { Client } = await import('./support/http.ts');
-    const stranger = Object.getPrototypeOf(t.clients.nonMember) as InstanceType<typeof Client>;
+    const stranger = Object.getPrototypeOf(t.clients.nonMember) as Client; // without the team header
     const id = await ownerImage();
     expect(await rest(stranger, 'GET', `/api/v1/images/${id}`)).toBe('404 IMAGE_NOT_FOUND');
     expect(await rest(stranger, 'GET', `/api/v1/collections/${t.collectionId}`)).toBe('404 COLLECTION_NOT_FOUND');

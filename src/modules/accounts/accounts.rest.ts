@@ -1,5 +1,5 @@
 /** REST: /api/v1/auth/* (contract §2; API keys are the teams module's). Thin: parse, call the service, map. */
-import type { Route } from '../../http/rest.ts';
+import type { Route } from '../../adapter/rest-route.ts';
 import type { Account, AccountsService } from './accounts.service.ts';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.ts';
 

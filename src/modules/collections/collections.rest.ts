@@ -1,6 +1,6 @@
 /** REST: /api/v1/collections (contract §3). */
 import type { Actor } from '../../auth/actor.ts';
-import type { Route } from '../../http/rest.ts';
+import type { Route } from '../../adapter/rest-route.ts';
 import type { Collection } from './collection.entity.ts';
 import type { CollectionsService } from './collections.service.ts';
 

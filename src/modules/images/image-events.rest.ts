@@ -1,5 +1,5 @@
 /** REST peer of the imageStatus subscription: GET /api/v1/images/:id/events as Server-Sent Events. */
-import type { Route } from '../../http/rest.ts';
+import type { Route } from '../../adapter/rest-route.ts';
 import { publicStatus, type StatusEvent } from './image-events.ts';
 import type { ImageWatch } from './image-watch.ts';
 

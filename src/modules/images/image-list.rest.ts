@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { ValidationError } from '../../errors.ts';
-import type { RestResponse } from '../../http/rest.ts';
+import type { RestResponse } from '../../adapter/rest-route.ts';
 import type { ImageLibrary, PagedImage } from './image-library.ts';
 import { decodeCursor, type PageCursor } from './page-cursor.ts';
 import type { Actor } from '../../auth/actor.ts';

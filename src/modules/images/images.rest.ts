@@ -1,7 +1,7 @@
 /** REST: /api/v1/images (contract §3), the documented OPTIMAGE API. Thin: parse, call, map. */
 import { z } from 'zod';
 import { ValidationError } from '../../errors.ts';
-import type { MultipartBody, Route } from '../../http/rest.ts';
+import type { MultipartBody, Route } from '../../adapter/rest-route.ts';
 import type { PublicSettings } from '../../config.ts';
 import type { QuotaService } from '../quota/quota.service.ts';
 import type { ImageVariant } from './image-variant.entity.ts';

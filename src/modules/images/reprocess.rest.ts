@@ -1,7 +1,7 @@
 /** REST: reprocessing a collection (contract §7) and retrying a failed image. Thin: parse, call, map. */
 import type { PublicSettings } from '../../config.ts';
 import { NotFoundError } from '../../errors.ts';
-import type { Route } from '../../http/rest.ts';
+import type { Route } from '../../adapter/rest-route.ts';
 import { imageJson } from './images.rest.ts';
 import type { ImagesService } from './images.service.ts';
 import type { ReprocessRun } from './reprocess-run.entity.ts';

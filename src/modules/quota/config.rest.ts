@@ -1,6 +1,6 @@
 /** REST: GET /api/v1/config — plan, quota, sizes, base URL, limits (contract §3). */
 import type { PublicSettings } from '../../config.ts';
-import type { Route } from '../../http/rest.ts';
+import type { Route } from '../../adapter/rest-route.ts';
 import { accountConfig } from './account-config.ts';
 import type { QuotaService } from './quota.service.ts';
 

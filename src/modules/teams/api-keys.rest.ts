@@ -1,5 +1,5 @@
 /** REST: /api/v1/api-keys — keys of the caller's team, narrowed by scopes, collections, expiry (contract §10). */
-import type { Route } from '../../http/rest.ts';
+import type { Route } from '../../adapter/rest-route.ts';
 import type { ApiKey } from '../accounts/api-key.entity.ts';
 import type { ApiKeysService } from './api-keys.service.ts';
 import type { Actor } from '../../auth/actor.ts';

@@ -1,6 +1,6 @@
 /** REST: teams, members, invitations and upload tokens (contract §10). Thin: parse, call, map. */
 import type { PlanName } from '../../config.ts';
-import type { Route } from '../../http/rest.ts';
+import type { Route } from '../../adapter/rest-route.ts';
 import type { Invitation } from './invitation.entity.ts';
 import type { InvitationsService } from './invitations.service.ts';
 import type { MemberView, TeamsService } from './teams.service.ts';

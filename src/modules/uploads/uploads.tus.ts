@@ -13,7 +13,7 @@ import type { ServerRequest } from 'srvx';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { AppError } from '../../errors.ts';
 import { fileTooLarge } from '../../storage/spool.ts';
-import { sendJson } from '../../http/rest.ts';
+import { sendJson } from '../../adapter/send-json.ts';
 import type { Logger } from '../../logger.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { UPLOAD_ID, type UploadsService } from './uploads.service.ts';

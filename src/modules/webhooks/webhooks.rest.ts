@@ -1,7 +1,7 @@
 /** REST: /api/v1/webhooks (contract §8). Thin: parse, call, map. */
 import { z } from 'zod';
 import { ValidationError } from '../../errors.ts';
-import type { Route } from '../../http/rest.ts';
+import type { Route } from '../../adapter/rest-route.ts';
 import type { WebhookDelivery } from './webhook-delivery.entity.ts';
 import type { Webhook } from './webhook.entity.ts';
 import { MAX_LOG_ENTRIES, type LoggedAttempt, type WebhooksService } from './webhooks.service.ts';
