@@ -30,13 +30,14 @@ const app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: databaseUr
 
 try {
   const session = await app.services.accounts.signUp({ email: `bench${Date.now()}@example.com`, password: 'benchmark password' });
-  const collection = await app.services.collections.create(session.user.id, 'bench');
+  const actor = await app.services.actors.forUser(session.user.id);
+  const collection = await app.services.collections.create(actor, 'bench');
   const ids = Array.from({ length: IMAGES }, (_, i) => `img_bench${String(i).padStart(8, '0')}`);
   await app.dataSource.query(
-    `INSERT INTO images (id, user_id, collection_id, slug, checksum, status, step, progress, source_format, source_bytes, width, height, ready_at)
-     SELECT id, $2, $3, 'photo-' || n, repeat('0', 64), 'ready', 'ACTIVATE', 100, 'jpeg', 1000, 1600, 1200, now()
+    `INSERT INTO images (id, user_id, team_id, collection_id, slug, checksum, status, step, progress, source_format, source_bytes, width, height, ready_at)
+     SELECT id, $2, $4, $3, 'photo-' || n, repeat('0', 64), 'ready', 'ACTIVATE', 100, 'jpeg', 1000, 1600, 1200, now()
        FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`,
-    [ids, session.user.id, collection.id],
+    [ids, session.user.id, collection.id, actor.teamId],
   );
   await app.dataSource.query(
     `INSERT INTO image_variants (image_id, size, format, width, height, bytes)

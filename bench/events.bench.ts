@@ -31,7 +31,7 @@ const app = await createApp(loadConfig({ PORT: '0', DATA_DIR: dir, DATABASE_URL:
 
 try {
   const session = await app.services.accounts.signUp({ email: `bench${Date.now()}@example.com`, password: 'benchmark password' });
-  const collection = await app.services.collections.create(session.user.id, 'bench');
+  const collection = await app.services.collections.create(await app.services.actors.forUser(session.user.id), 'bench');
   const received = new Map<number, number>();
   let onReceive: (() => void) | null = null;
   class CookieSocket extends WebSocket {

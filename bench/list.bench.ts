@@ -9,6 +9,7 @@
  * GraphQL pages from a server with GRAPHQL_JIT=off (graphql-js's executor), the baseline, and the ratio;
  * and EXPLAIN (ANALYZE, BUFFERS) of the queries one page runs, captured from ImageLibrary itself.
  */
+import { ROLE_ACTIONS } from '../src/auth/actor.ts';
 import { Agent, get, request } from 'node:http';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,9 +50,9 @@ async function openDatabase(): Promise<string> {
 async function seed(db: pg.Pool, userId: string, collectionId: string): Promise<void> {
   const placeholder = JSON.stringify({ thumbhash: 'HBkSHYSIeHiPiHh8eJd4eTN0EEQG', color: '#6b8e4e', dataUrl: `data:image/webp;base64,${'UklGR'.repeat(120)}` });
   await db.query(
-    `INSERT INTO images (id, user_id, collection_id, slug, checksum, status, step, progress, source_format, source_bytes, original_filename,
+    `INSERT INTO images (id, user_id, team_id, collection_id, slug, checksum, status, step, progress, source_format, source_bytes, original_filename,
                          width, height, frames, created_at, updated_at, ready_at, placeholder)
-     SELECT 'img_' || substr(md5(g::text), 1, 20), $1, $2, 'photo-' || g, md5(g::text) || md5((-g)::text), 'ready', 'ACTIVATE', 100, 'jpeg',
+     SELECT 'img_' || substr(md5(g::text), 1, 20), $1, (SELECT team_id FROM collections WHERE id = $2), $2, 'photo-' || g, md5(g::text) || md5((-g)::text), 'ready', 'ACTIVATE', 100, 'jpeg',
             2000000 + g, 'IMG_' || g || '.jpg', 4000, 3000, 1, now() - g * interval '1 second', now(), now(), $3::jsonb
        FROM generate_series(1, ${IMAGES}) AS g`,
     [userId, collectionId, placeholder],
@@ -239,9 +240,10 @@ try {
   captured.length = 0; // TypeORM's own start-up queries
   const library = new ImageLibrary(orm);
   const middle = decodeCursor(cursors[0]!, 'after');
-  const page = await library.page(me.id, {}, { limit: PAGE + 1, after: middle, oldestFirst: false });
+  const actor = { userId: me.id, teamId: String((await orm.query('SELECT team_id FROM collections WHERE id = $1', [collectionId]))[0].team_id), role: 'owner' as const, scopes: ROLE_ACTIONS.owner, via: 'session' as const };
+  const page = await library.page(actor, {}, { limit: PAGE + 1, after: middle, oldestFirst: false });
   await library.variantsOf(page.map((i) => i.id));
-  await library.count(me.id, {});
+  await library.count(actor, {});
   await orm.destroy();
   const plans: { what: string; plan: string }[] = [];
   const names = ['keyset page (REST ?limit=100&after=, GraphQL images(first: 100, after:))', 'variants of the page (one query)', 'totalCount (GraphQL, when asked for)'];

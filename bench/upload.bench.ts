@@ -35,7 +35,8 @@ const app = await createApp(loadConfig({ PORT: '0', DATA_DIR: dir, DATABASE_URL:
 try {
   const session = await app.services.accounts.signUp({ email: `bench${Date.now()}@example.com`, password: 'benchmark password' });
   await app.services.accounts.setPlan(session.user.email, 'business');
-  const collection = await app.services.collections.create(session.user.id, 'bench');
+  const actor = await app.services.actors.forUser(session.user.id);
+  const collection = await app.services.collections.create(actor, 'bench');
   const cookie = `optimage_session=${session.token}`;
   class CookieSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
@@ -82,7 +83,7 @@ try {
     const done = new Promise<void>((r) => (resolveReady = r));
     const image = await send(api, bytes);
     ready.set(image.id, resolveReady);
-    const row = await app.services.images.get(session.user.id, image.id);
+    const row = await app.services.images.get(actor, image.id);
     if (row.status !== 'processing') resolveReady();
     await done;
     return performance.now() - t0;

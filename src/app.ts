@@ -16,6 +16,11 @@ import { openHttpEdge } from './http/server.ts';
 import { JobQueue } from './jobs/job-queue.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { ActorResolver } from './modules/teams/actors.ts';
+import { ApiKeysService } from './modules/teams/api-keys.service.ts';
+import { InvitationsService } from './modules/teams/invitations.service.ts';
+import { TeamsService } from './modules/teams/teams.service.ts';
+import { UploadTokensService } from './modules/teams/upload-tokens.service.ts';
 import { AccountsService } from './modules/accounts/accounts.service.ts';
 import { CollectionsService } from './modules/collections/collections.service.ts';
 import { IMAGE_STATUS_CHANNEL, type ImageEventBus, type StatusEvent } from './modules/images/image-events.ts';
@@ -132,6 +137,11 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     }
 
     const accounts = new AccountsService(dataSource, clock);
+    const actors = new ActorResolver(dataSource, accounts, clock);
+    const teams = new TeamsService(dataSource);
+    const invitations = new InvitationsService(dataSource, teams, clock, config.http.publicBaseUrl);
+    const apiKeys = new ApiKeysService(dataSource, clock);
+    const uploadTokens = new UploadTokensService(dataSource, clock);
     const collections = new CollectionsService(dataSource);
     const quota = new QuotaService(dataSource, config.plans, clock);
     const lifecycle = new ImageLifecycle(dataSource, store, events, logger.child({ module: 'images' }));
@@ -157,7 +167,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     // the nodes that take tus uploads sweep them (with local storage, the bytes are theirs alone)
     if (role === 'serve') onClose('upload sweep', uploads.startSweeping(sweepIntervalMs));
     const doctor = new Doctor(dataSource, store, { lifecycle, images, reprocess }, { scratchDir: settings.uploadDir, tusDir: config.storage.driver === 'local' ? tusDir : null }, config.doctor.graceMs, clock);
-    const services: Services = { accounts, collections, images, library, imageWatch, reprocess, quota, webhooks, uploads, doctor, config: settings };
+    const services: Services = { accounts, actors, teams, invitations, apiKeys, uploadTokens, collections, images, library, imageWatch, reprocess, quota, webhooks, uploads, doctor, config: settings };
 
     let control: App['processing'] = null;
     if (pool) {

@@ -67,6 +67,15 @@ export const ERROR_CODES = {
   UPLOAD_OFFSET_MISMATCH: 'Upload-Offset is not where the upload stands: ask with HEAD and continue from there.',
   UPLOAD_LOCKED: 'Another request is writing to this upload.',
   TUS_PROTOCOL: 'The request does not follow the tus 1.0 protocol (a header is missing or invalid).',
+  // teams, roles and scoped access (contract §10)
+  TEAM_NOT_FOUND: 'No such team (or you are not a member).',
+  INVALID_ROLE: 'role must be one of viewer, editor, admin, owner.',
+  INVALID_SCOPES: 'scopes must be a list of images:read, images:write, collections:write, webhooks:write, keys:write.',
+  LAST_OWNER: 'A team keeps at least one owner.',
+  MEMBER_NOT_FOUND: 'No such member of this team.',
+  INVITATION_INVALID: 'The invitation is unknown, used, expired, or for another email address.',
+  TOKEN_EXPIRED: 'The upload token or API key has expired.',
+  TOKEN_USED: 'The upload token has been used as many times as it allows.',
   // quota, processing, storage
   QUOTA_EXCEEDED: "This month's upload quota is used up.",
   PROCESSING_TIMEOUT: 'Processing took too long and was stopped.',

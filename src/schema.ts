@@ -4,6 +4,8 @@ import { builder } from './graphql/builder.ts';
 import './graphql/error-types.ts';
 import './graphql/node.ts';
 import './modules/accounts/accounts.schema.ts';
+import './modules/teams/teams.schema.ts';
+import './modules/teams/api-keys.schema.ts';
 import './modules/collections/collections.schema.ts';
 import './modules/images/images.schema.ts';
 import './modules/images/image-connection.schema.ts';

@@ -8,6 +8,11 @@ import type { ImagesService } from './modules/images/images.service.ts';
 import type { Doctor } from './modules/maintenance/doctor.ts';
 import type { ReprocessService } from './modules/images/reprocess.service.ts';
 import type { QuotaService } from './modules/quota/quota.service.ts';
+import type { ActorResolver } from './modules/teams/actors.ts';
+import type { ApiKeysService } from './modules/teams/api-keys.service.ts';
+import type { InvitationsService } from './modules/teams/invitations.service.ts';
+import type { TeamsService } from './modules/teams/teams.service.ts';
+import type { UploadTokensService } from './modules/teams/upload-tokens.service.ts';
 import type { UploadsService } from './modules/uploads/uploads.service.ts';
 import type { WebhooksService } from './modules/webhooks/webhooks.service.ts';
 
@@ -15,6 +20,12 @@ export type { PublicSettings };
 
 export interface Services {
   accounts: AccountsService;
+  /** Credentials → the request's Actor (the edge calls it once per request). */
+  actors: ActorResolver;
+  teams: TeamsService;
+  invitations: InvitationsService;
+  apiKeys: ApiKeysService;
+  uploadTokens: UploadTokensService;
   collections: CollectionsService;
   images: ImagesService;
   /** Reads for listings: pages, counts, batched loads. */
@@ -27,4 +38,10 @@ export interface Services {
   /** Storage and database consistency checks and repairs (operators: `optimage doctor`). */
   doctor: Doctor;
   config: PublicSettings;
+}
+
+declare module './graphql/context.ts' {
+  /** Resolvers see every service (graphql/context.ts declares the interface empty, to import no module). */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ContextServices extends Services {}
 }

@@ -185,7 +185,9 @@ describe('API keys', () => {
     const user = await c.signUp(email());
     const created = await c.json<{ id: string; name: string; key: string; createdAt: string }>('POST', '/api/v1/api-keys', { name: 'ci server' });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.stringMatching(/^key_/), name: 'ci server', key: expect.stringMatching(/^opt_live_[A-Za-z0-9_-]{43}$/), prefix: created.body.key.slice(0, 15), createdAt: expect.any(String), lastUsedAt: null });
+    expect(created.body).toEqual({ id: expect.stringMatching(/^key_/), name: 'ci server', key: expect.stringMatching(/^opt_live_[A-Za-z0-9_-]{43}$/), prefix: created.body.key.slice(0, 15), createdAt: expect.any(String), lastUsedAt: null,
+      // contract §10: a key of the personal team, with every scope its creator's role allows
+      teamId: expect.stringMatching(/^team_/), createdBy: expect.stringMatching(/^usr_/), scopes: ['images:read', 'images:write', 'collections:write', 'webhooks:write', 'keys:write'], collections: null, expiresAt: null });
     const [row] = await app.dataSource.query('SELECT key_hash FROM api_keys WHERE id = $1', [created.body.id]);
     expect(row.key_hash).not.toContain(created.body.key);
 

@@ -9,7 +9,7 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
-const RULES = ['import-x/no-cycle', 'import-x/no-restricted-paths', 'no-restricted-imports'];
+const RULES = ['import-x/no-cycle', 'import-x/no-restricted-paths', 'no-restricted-imports', 'optimage/no-room-cycle'];
 
 /** Writes the files (paths relative to the repo), lints them, removes them; the rule ids per file. */
 async function lintPlanted(files: Record<string, string>): Promise<Record<string, string[]>> {
@@ -39,6 +39,25 @@ describe('import arrows', () => {
     });
     expect(found[`src/modules/${id}a/a.ts`]).toContain('import-x/no-cycle');
     expect(found[`src/modules/${id}b/b.ts`]).toContain('import-x/no-cycle');
+  });
+
+  it('a cycle between rooms fails lint even when no file loops (a → b → c → a, through three modules)', async () => {
+    const found = await lintPlanted({
+      [`src/modules/${id}a/a.ts`]: `import { b } from '../${id}b/b.ts';\nexport const a = () => b();\n`,
+      [`src/modules/${id}b/b.ts`]: `import { c } from '../${id}c/c.ts';\nexport const b = () => c();\n`,
+      [`src/modules/${id}c/c.ts`]: `import { x } from '../${id}a/x.ts';\nexport const c = () => x();\n`,
+      // x uses something above the ground floor, so it is not mere vocabulary
+      [`src/modules/${id}a/x.ts`]: `import type { Services } from '../../services.ts';\nexport const x = (s?: Services) => s;\n`,
+    });
+    expect(found[`src/modules/${id}a/a.ts`]).toEqual(['optimage/no-room-cycle']);
+    expect(found[`src/modules/${id}b/b.ts`]).toEqual(['optimage/no-room-cycle']);
+    expect(found[`src/modules/${id}c/c.ts`]).toEqual(['optimage/no-room-cycle']);
+  });
+
+  it('graphql/ importing services.ts (the old modules → graphql → services.ts → modules loop) fails lint', async () => {
+    const found = await lintPlanted({ [`src/graphql/${id}.ts`]: `import type { Services } from '../services.ts';\nexport type S = Services;\n` });
+    expect(found[`src/graphql/${id}.ts`]).toContain('import-x/no-restricted-paths');
+    expect(found[`src/graphql/${id}.ts`]).toContain('optimage/no-room-cycle');
   });
 
   it("a module importing another module's GraphQL or REST adapter fails lint", async () => {

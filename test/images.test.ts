@@ -25,7 +25,7 @@ async function makePhoto(width: number, height: number, seed = 1): Promise<Buffe
 const storedFiles = () => listStoredFiles(join(app.dataDir, 'storage'));
 
 async function usage(userEmail: string): Promise<number> {
-  const rows = await app.dataSource.query('SELECT coalesce(sum(used), 0)::int AS used FROM usage JOIN users ON users.id = usage.user_id WHERE users.email = $1', [userEmail]);
+  const rows = await app.dataSource.query('SELECT coalesce(sum(used), 0)::int AS used FROM usage JOIN teams ON teams.id = usage.team_id JOIN users ON users.id = teams.personal_user_id WHERE users.email = $1', [userEmail]);
   return rows[0].used;
 }
 

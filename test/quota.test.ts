@@ -85,13 +85,13 @@ describe('monthly quota', () => {
   it('is exact under concurrency: 30 simultaneous uploads against 5 remaining → 5 × 201, 25 × 429', async () => {
     clock.t = new Date('2026-11-20T08:00:00Z');
     const { c, user, collection } = await account('pro');
-    await app.dataSource.query('INSERT INTO usage (user_id, period, used) VALUES ($1, $2, 35)', [user.id, '2026-11-01']);
+    await app.dataSource.query('INSERT INTO usage (team_id, period, used) SELECT id, $2, 35 FROM teams WHERE personal_user_id = $1', [user.id, '2026-11-01']);
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => restUpload(c, tiny, { collection, slug: `race-${i}` })));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(25);
     const [{ n }] = await app.dataSource.query('SELECT count(*)::int AS n FROM images WHERE user_id = $1', [user.id]);
-    const [{ used }] = await app.dataSource.query('SELECT used FROM usage WHERE user_id = $1', [user.id]);
+    const [{ used }] = await app.dataSource.query('SELECT used FROM usage WHERE team_id = (SELECT id FROM teams WHERE personal_user_id = $1)', [user.id]);
     expect(n).toBe(5);
     expect(used).toBe(40);
   });

@@ -9,7 +9,7 @@ export async function runUsersCommand(app: App, args: string[]): Promise<number>
       const users = await app.services.accounts.listUsers();
       console.log('email\tplan\tused this month\tlimit\tid');
       for (const u of users) {
-        const q = await app.services.quota.status(u);
+        const q = await app.services.quota.status({ teamId: u.personalTeamId });
         console.log(`${u.email}\t${u.plan}\t${q.used}\t${q.limit}\t${u.id}`);
       }
       return 0;

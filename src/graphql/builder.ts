@@ -21,7 +21,7 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   scopeAuth: {
-    authScopes: (ctx) => ({ loggedIn: ctx.viewer !== null }),
+    authScopes: (ctx) => ({ loggedIn: ctx.actor !== null }),
     unauthorizedError: () => new UnauthenticatedError(),
   },
   // The first class an error is an instance of decides its GraphQL type: most specific first.

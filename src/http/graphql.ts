@@ -12,7 +12,7 @@ import type { Config } from '../config.ts';
 import { AppError, UnauthenticatedError } from '../errors.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
 import type { Logger } from '../logger.ts';
-import type { Viewer } from '../modules/accounts/accounts.service.ts';
+import type { Actor } from '../auth/actor.ts';
 import { getSchema } from '../schema.ts';
 import type { Services } from '../services.ts';
 import { graphiqlScriptHashes, renderOfflineGraphiQL } from './graphiql.ts';
@@ -29,7 +29,7 @@ import { asServiceUnavailable } from './unavailable.ts';
 export interface GraphQLServerContext {
   req: IncomingMessage;
   res: ServerResponse;
-  viewer: Viewer | null;
+  actor: Actor | null;
   sessionToken: string | null;
   clientIp: string | undefined;
   responseCookies: string[];
@@ -102,9 +102,9 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
       warn: (...args) => log.warn(args.map(String).join(' ')),
       error: (...args) => log.error(args.map(String).join(' ')),
     },
-    context: ({ viewer, sessionToken, clientIp, responseCookies }): GraphQLContext => ({
+    context: ({ actor, sessionToken, clientIp, responseCookies }): GraphQLContext => ({
       services,
-      viewer,
+      actor,
       sessionToken,
       clientIp,
       responseCookies,
@@ -136,7 +136,7 @@ export function createGraphQL(services: Services, config: Config, logger: Logger
         maxFieldBytes: config.limits.maxJsonBytes,
         // nobody signed in: the operation still runs (and is refused field by field, as any other),
         // but the file is not written anywhere
-        refuseFile: ctx.viewer ? undefined : new UnauthenticatedError(),
+        refuseFile: ctx.actor ? undefined : new UnauthenticatedError(),
       });
     } catch (err) {
       if (err instanceof AppError) return sendGraphQLError(res, err);

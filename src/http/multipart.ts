@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
+import type { MultipartBody } from '../adapter/rest-route.ts';
 import { AppError, ValidationError, type PayloadTooLargeError } from '../errors.ts';
 import { RefusedUpload, SpooledFile, spoolUpload, fileTooLarge, type UploadValue } from '../storage/spool.ts';
 
@@ -20,11 +21,7 @@ export interface MultipartOptions {
   refuseFile?: AppError;
 }
 
-export interface MultipartBody {
-  fields: Record<string, string>;
-  /** The file part: spooled, or refused while it arrived (too large), its bytes read and dropped. */
-  file: { field: string; upload: UploadValue } | null;
-}
+export type { MultipartBody };
 
 const MAX_FIELDS = 20;
 /** Bytes of multipart framing and fields allowed beside the file itself. */

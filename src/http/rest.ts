@@ -1,41 +1,11 @@
 /** Plumbing for the REST adapter: a route table, JSON bodies with a size limit, and error bodies. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { PayloadTooLargeError, ValidationError, type AppError } from '../errors.ts';
-import type { Viewer } from '../modules/accounts/accounts.service.ts';
-import type { MultipartBody } from './multipart.ts';
+import type { RestResponse, Route } from '../adapter/rest-route.ts';
 
-export type { MultipartBody };
-
-export interface RestRequest {
-  method: string;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  viewer: Viewer | null;
-  sessionToken: string | null;
-  clientIp: string | undefined;
-  raw: IncomingMessage;
-  /** Parses the JSON body (400 on malformed JSON or a non-object, 413 over the limit). */
-  json(): Promise<Record<string, unknown>>;
-  /** Reads a multipart/form-data body, the file part `fileField` spooled to disk (400/413 as for any body). */
-  multipart(fileField: string): Promise<MultipartBody>;
-}
-
-export interface RestResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string | string[]>;
-  /** Writes the response itself (Server-Sent Events, file streams). */
-  stream?: (res: ServerResponse) => void;
-}
-
-export interface Route {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** e.g. `/api/v1/collections/:id` */
-  path: string;
-  /** false for signup/login/openapi; everything else needs a viewer (401). */
-  auth?: boolean;
-  handler: (req: RestRequest) => Promise<RestResponse>;
-}
+// the contract lives in adapter/ (below the modules); re-exported for the edge's own use
+export type { MultipartBody, RestRequest, RestResponse, Route } from '../adapter/rest-route.ts';
+export { sendJson } from '../adapter/send-json.ts';
 
 interface CompiledRoute extends Route {
   regex: RegExp;
@@ -105,32 +75,4 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<Rec
 
 export function errorResponse(err: AppError): RestResponse {
   return { status: err.status, body: { message: err.message, code: err.code }, headers: err.headers };
-}
-
-/** Most bytes of a rejected request body read and dropped to keep its connection usable. */
-const MAX_DRAIN_BYTES = 256 * 1024 * 1024;
-
-/**
- * Answering before the request body was read (a rejected upload): drain it, so the client can
- * finish sending and read this answer and the keep-alive socket stays usable. A body too large to
- * be worth reading (or of unknown length) gets `Connection: close`, so the client knows not to reuse
- * the socket instead of finding it reset.
- */
-function settleRequestBody(req: IncomingMessage, res: ServerResponse): void {
-  if (req.complete) return;
-  const declared = Number(req.headers['content-length']);
-  if (!(declared <= MAX_DRAIN_BYTES) && !res.headersSent) res.setHeader('Connection', 'close');
-  req.resume();
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  settleRequestBody(res.req, res);
-  if (body === undefined) {
-    res.writeHead(status).end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -1,6 +1,9 @@
 /** The REST route table: each module's routes over its services, plus the OpenAPI document. */
 import type { Config } from '../config.ts';
+import { PLAN_NAMES } from '../config.ts';
 import { accountsRoutes } from '../modules/accounts/accounts.rest.ts';
+import { apiKeysRoutes } from '../modules/teams/api-keys.rest.ts';
+import { teamsRoutes } from '../modules/teams/teams.rest.ts';
 import { collectionsRoutes } from '../modules/collections/collections.rest.ts';
 import { imageEventRoutes } from '../modules/images/image-events.rest.ts';
 import { imagesRoutes } from '../modules/images/images.rest.ts';
@@ -15,7 +18,12 @@ export function restRoutes(services: Services, config: Config): Route[] {
   const { accounts, collections, images, imageWatch, quota } = services;
   return [
     ...accountsRoutes(accounts, config.http.secureCookies),
-    ...collectionsRoutes(collections, (userId, id) => images.deleteCollection(userId, id)),
+    ...teamsRoutes(
+      { teams: services.teams, invitations: services.invitations, uploadTokens: services.uploadTokens, collectionTeam: async (actor, id) => (await collections.assertOwned(actor, id)).teamId },
+      { plans: PLAN_NAMES },
+    ),
+    ...apiKeysRoutes(services.apiKeys, async (actor, ids) => (await collections.findMany(actor, ids)).map((c) => c.id)),
+    ...collectionsRoutes(collections, (actor, id) => images.deleteCollection(actor, id)),
     ...imagesRoutes(images, services.library, quota, { ...services.config, publicBaseUrl: config.http.publicBaseUrl }),
     ...reprocessRoutes(services.reprocess, images, services.config),
     ...imageEventRoutes(imageWatch),

@@ -23,7 +23,7 @@ import { readMultipart } from './multipart.ts';
 import { compileRoutes, errorResponse, matchRoute, readJson, sendJson, type RestRequest } from './rest.ts';
 import { restRoutes } from './routes.ts';
 import { unavailableResponse } from './unavailable.ts';
-import { readCredentials, resolveViewer } from './viewer.ts';
+import { readCredentials, resolveActor } from './viewer.ts';
 import { attachWebSockets } from './websocket.ts';
 
 /** Paths that are their own metrics label; everything else is labelled by its route pattern. */
@@ -95,15 +95,15 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
     if (policy.isForbiddenCrossSite(req)) {
       return sendJson(res, 403, { message: 'Cross-site request refused', code: 'CSRF_REJECTED' });
     }
-    const creds = readCredentials(req.headers, config.http.secureCookies);
+    const creds = readCredentials(req.headers, config.http.secureCookies, req.url);
     const forwarded = config.http.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() : '';
     const clientIp = forwarded || req.socket.remoteAddress;
 
     if (path === '/graphql' || path === GRAPHQL_SSE_PATH) {
-      const viewer = await resolveViewer(services.accounts, creds);
-      return graphql.handle({ req, res, viewer, sessionToken: creds.sessionToken, clientIp, responseCookies: [] });
+      const actor = await resolveActor(services.actors, creds);
+      return graphql.handle({ req, res, actor, sessionToken: creds.sessionToken, clientIp, responseCookies: [] });
     }
-    if (path === UPLOADS_PATH || path.startsWith(`${UPLOADS_PATH}/`)) return tus(req, res, await resolveViewer(services.accounts, creds));
+    if (path === UPLOADS_PATH || path.startsWith(`${UPLOADS_PATH}/`)) return tus(req, res, await resolveActor(services.actors, creds));
     if (path.startsWith('/api/')) {
       const match = matchRoute(routes, req.method ?? 'GET', path);
       label.route = match && 'route' in match ? match.route.path : '/api/unmatched';
@@ -111,15 +111,15 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
       if ('allowed' in match) {
         return sendJson(res, 405, { message: `Method ${req.method} not allowed`, code: 'METHOD_NOT_ALLOWED' }, { Allow: match.allowed.join(', ') });
       }
-      const viewer = await resolveViewer(services.accounts, creds);
-      if (match.route.auth !== false && !viewer) {
+      const actor = await resolveActor(services.actors, creds);
+      if (match.route.auth !== false && !actor) {
         return sendJson(res, 401, { message: 'Authentication required', code: 'UNAUTHENTICATED' });
       }
       const restReq: RestRequest = {
         method: req.method ?? 'GET',
         params: match.params,
         query: new URL(req.url ?? '/', 'http://x').searchParams,
-        viewer,
+        actor,
         sessionToken: creds.sessionToken,
         clientIp,
         raw: req,

@@ -13,16 +13,23 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { GraphQLContext } from '../graphql/context.ts';
 import type { Logger } from '../logger.ts';
-import type { Viewer } from '../modules/accounts/accounts.service.ts';
+import type { Actor } from '../auth/actor.ts';
+import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { OriginPolicy } from './cors.ts';
 import type { GraphQLServerContext } from './graphql.ts';
-import { readCredentials, resolveViewer, type Credentials } from './viewer.ts';
+import { readCredentials, resolveActor, type Credentials } from './viewer.ts';
 
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
 
+/** An expired token or a team the user left refuses the socket like a revoked key; outages still throw. */
+const refusedCredential = (err: unknown): null => {
+  if (err instanceof AppError) return null;
+  throw err;
+};
+
 type SocketExtra = {
-  viewer?: Viewer;
+  actor?: Actor;
   /** The credential the socket authenticated with, re-checked on every operation. */
   credentials?: Credentials;
   active?: Set<string>;
@@ -63,9 +70,9 @@ export function attachWebSockets(
         let credentials: Credentials | null = null;
         if (auth) credentials = readCredentials({ authorization: /^Bearer /i.test(auth) ? auth : `Bearer ${auth}` }, secureCookies);
         else credentials = readCredentials({ cookie: extra.request.headers.cookie }, secureCookies);
-        const viewer = credentials && (await resolveViewer(services.accounts, credentials));
-        if (!viewer) return false; // closes with 4403 Forbidden
-        extra.viewer = viewer;
+        const actor = credentials && (await resolveActor(services.actors, credentials).catch(refusedCredential));
+        if (!actor) return false; // closes with 4403 Forbidden
+        extra.actor = actor;
         extra.credentials = credentials!;
         extra.active = new Set();
         return true;
@@ -80,15 +87,15 @@ export function attachWebSockets(
         active.add(id);
         const refuse = (errors: readonly GraphQLError[]) => (active.delete(id), errors);
         // A revoked key or a logged-out session ends the socket's rights at its next operation.
-        const viewer = await resolveViewer(services.accounts, extra.credentials!);
-        if (!viewer) {
+        const actor = await resolveActor(services.actors, extra.credentials!).catch(refusedCredential);
+        if (!actor) {
           extra.socket.close(4403, 'Forbidden');
           return refuse([new GraphQLError('Credentials revoked or expired', { extensions: { code: 'UNAUTHENTICATED' } })]);
         }
-        extra.viewer = viewer;
+        extra.actor = actor;
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           req: extra.request,
-          viewer,
+          actor,
           sessionToken: null,
           clientIp: extra.request.socket.remoteAddress,
           responseCookies: [],

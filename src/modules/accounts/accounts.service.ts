@@ -1,20 +1,20 @@
-/** Users, sessions and API keys. Knows nothing of HTTP: callers pass the client address and tokens. */
-import { In, IsNull, type DataSource, type Repository } from 'typeorm';
+/** Users and sessions; sign-up also makes the user's personal team. Knows nothing of HTTP: callers pass the client address and tokens. */
+import { IsNull, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { z } from 'zod';
+import type { Actor } from '../../auth/actor.ts';
 import type { Clock } from '../../clock.ts';
 import { PLAN_NAMES, type PlanName } from '../../config.ts';
 import { newId } from '../../db/ids.ts';
-import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from '../../errors.ts';
-import { ApiKey } from './api-key.entity.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../../errors.ts';
 import { LoginThrottler } from './login-throttle.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import { Session } from './session.entity.ts';
-import { hashSecret, newApiKey, newSessionToken } from './tokens.ts';
+import { Membership } from './membership.entity.ts';
+import { Team } from './team.entity.ts';
+import { hashSecret, newSessionToken } from './tokens.ts';
 import { User } from './user.entity.ts';
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
-/** last_used_at is written at most this often per key, so authenticated traffic does not write every request. */
-const KEY_TOUCH_INTERVAL_MS = 60_000;
 
 const emailSchema = z.email({ error: 'Enter a valid email address' }).max(254);
 
@@ -24,17 +24,23 @@ export interface Credentials {
 }
 
 export interface NewSession {
-  user: User;
+  user: Account;
   token: string;
   expiresAt: Date;
 }
 
-export type Viewer = { user: User; via: 'session'; sessionId: string } | { user: User; via: 'apiKey'; apiKeyId: string };
+/** A signed-in user (the session half of an Actor; teams/actors.ts adds the team and role). */
+export interface SessionUser {
+  user: User;
+  sessionId: string;
+}
+
+/** A user as REST and GraphQL show them: with their personal team's plan. */
+export type Account = Pick<User, 'id' | 'email' | 'createdAt'> & { plan: PlanName; personalTeamId: string };
 
 export class AccountsService {
   private readonly users: Repository<User>;
   private readonly sessions: Repository<Session>;
-  private readonly keys: Repository<ApiKey>;
   private readonly throttle: LoginThrottler;
 
   constructor(
@@ -43,7 +49,6 @@ export class AccountsService {
   ) {
     this.users = db.getRepository(User);
     this.sessions = db.getRepository(Session);
-    this.keys = db.getRepository(ApiKey);
     this.throttle = new LoginThrottler(db, clock);
   }
 
@@ -65,14 +70,41 @@ export class AccountsService {
     if (password.length < 8) throw new ValidationError('Password must be at least 8 characters', 'WEAK_PASSWORD', 'password');
     if (password.length > 1024) throw new ValidationError('Password must be at most 1024 characters', 'INVALID_INPUT', 'password');
     const passwordHash = await hashPassword(password);
-    const user = this.users.create({ id: newId('usr'), email, passwordHash, plan: 'free' });
+    const user = this.users.create({ id: newId('usr'), email, passwordHash });
     try {
-      await this.users.insert(user);
+      await this.db.transaction(async (tx) => {
+        await tx.insert(User, user);
+        await AccountsService.makePersonalTeam(tx, user.id, email);
+      });
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw new ConflictError('An account with this email already exists', 'EMAIL_TAKEN');
       throw err;
     }
     return this.startSession((await this.users.findOneByOrFail({ id: user.id })));
+  }
+
+  /** Every user's own team, made with them: it holds their collections, plan and quota. */
+  private static async makePersonalTeam(tx: EntityManager, userId: string, email: string): Promise<void> {
+    const teamId = newId('team');
+    await tx.insert(Team, { id: teamId, name: email, plan: 'free', personalUserId: userId });
+    await tx.insert(Membership, { teamId, userId, role: 'owner' });
+  }
+
+  /** The user with their personal team's plan. */
+  async account(userId: string): Promise<Account> {
+    const rows: { id: string; email: string; created_at: Date; plan: PlanName; team_id: string }[] = await this.db.query(
+      'SELECT u.id, u.email, u.created_at, t.plan, t.id AS team_id FROM users u JOIN teams t ON t.personal_user_id = u.id WHERE u.id = $1',
+      [userId],
+    );
+    const row = rows[0];
+    if (!row) throw new NotFoundError('No such user', 'USER_NOT_FOUND');
+    return { id: row.id, email: row.email, createdAt: row.created_at, plan: row.plan, personalTeamId: row.team_id };
+  }
+
+  /** The signed-in user (or a key's creator); an upload token is nobody's account. */
+  me(actor: Actor): Promise<Account> {
+    if (actor.via === 'uploadToken') throw new ForbiddenError('An upload token only uploads', 'FORBIDDEN');
+    return this.account(actor.userId);
   }
 
   /** Always the same 401 for unknown email and wrong password; throttled as login-throttle.ts explains. */
@@ -94,72 +126,32 @@ export class AccountsService {
     const token = newSessionToken();
     const expiresAt = new Date(this.clock.now().getTime() + SESSION_TTL_MS);
     await this.sessions.insert({ id: newId('ses'), userId: user.id, tokenHash: hashSecret(token), expiresAt, revokedAt: null });
-    return { user, token, expiresAt };
+    return { user: await this.account(user.id), token, expiresAt };
   }
 
   async logOut(token: string): Promise<void> {
     await this.sessions.update({ tokenHash: hashSecret(token), revokedAt: IsNull() }, { revokedAt: this.clock.now() });
   }
 
-  async viewerFromSession(token: string): Promise<Viewer | null> {
+  async userFromSession(token: string): Promise<SessionUser | null> {
     const session = await this.sessions.findOne({ where: { tokenHash: hashSecret(token) }, relations: { user: true } });
     if (!session?.user || session.revokedAt || session.expiresAt <= this.clock.now()) return null;
-    return { user: session.user, via: 'session', sessionId: session.id };
+    return { user: session.user, sessionId: session.id };
   }
 
-  async viewerFromApiKey(key: string): Promise<Viewer | null> {
-    const apiKey = await this.keys.findOne({ where: { keyHash: hashSecret(key) }, relations: { user: true } });
-    if (!apiKey?.user || apiKey.revokedAt) return null;
-    const now = this.clock.now();
-    if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > KEY_TOUCH_INTERVAL_MS) {
-      await this.keys.update({ id: apiKey.id }, { lastUsedAt: now });
-    }
-    return { user: apiKey.user, via: 'apiKey', apiKeyId: apiKey.id };
-  }
-
-  async createApiKey(userId: string, name: unknown): Promise<{ apiKey: ApiKey; key: string }> {
-    if (typeof name !== 'string' || !name.trim() || name.trim().length > 100) {
-      throw new ValidationError('name is required (1 to 100 characters)', 'INVALID_NAME', 'name');
-    }
-    const key = newApiKey();
-    const apiKey = this.keys.create({
-      id: newId('key'),
-      userId,
-      name: name.trim(),
-      prefix: key.slice(0, 15),
-      keyHash: hashSecret(key),
-      lastUsedAt: null,
-      revokedAt: null,
-    });
-    await this.keys.insert(apiKey);
-    return { apiKey: await this.keys.findOneByOrFail({ id: apiKey.id }), key };
-  }
-
-  listApiKeys(userId: string): Promise<ApiKey[]> {
-    return this.keys.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' } });
-  }
-
-  /** Those of `ids` that are the user's unrevoked keys (any order). */
-  findApiKeys(userId: string, ids: readonly string[]): Promise<ApiKey[]> {
-    return ids.length ? this.keys.findBy({ userId, id: In([...ids]), revokedAt: IsNull() }) : Promise.resolve([]);
-  }
-
-  async revokeApiKey(userId: string, id: string): Promise<void> {
-    const result = await this.keys.update({ id, userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
-    if (!result.affected) throw new NotFoundError('API key not found', 'API_KEY_NOT_FOUND');
-  }
-
-  async setPlan(email: string, plan: string): Promise<User> {
+  /** Sets the plan of the user's personal team (operators: `optimage users set-plan`). */
+  async setPlan(email: string, plan: string): Promise<Account> {
     if (!PLAN_NAMES.includes(plan as PlanName)) {
       throw new ValidationError(`Unknown plan "${plan}" (plans: ${PLAN_NAMES.join(', ')})`, 'UNKNOWN_PLAN', 'plan');
     }
     const user = await this.users.findOneBy({ email: AccountsService.normaliseEmail(email) });
     if (!user) throw new NotFoundError(`No user with email ${email}`, 'USER_NOT_FOUND');
-    await this.users.update({ id: user.id }, { plan: plan as PlanName });
-    return { ...user, plan: plan as PlanName };
+    await this.db.getRepository(Team).update({ personalUserId: user.id }, { plan: plan as PlanName });
+    return this.account(user.id);
   }
 
-  listUsers(): Promise<User[]> {
-    return this.users.find({ order: { createdAt: 'ASC' } });
+  async listUsers(): Promise<Account[]> {
+    const users = await this.users.find({ order: { createdAt: 'ASC' } });
+    return Promise.all(users.map((u) => this.account(u.id)));
   }
 }

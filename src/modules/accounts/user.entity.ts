@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { PlanName } from '../../config.ts';
 
 @Entity('users')
 export class User {
@@ -13,9 +12,6 @@ export class User {
 
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash: string;
-
-  @Column({ type: 'text', default: 'free' })
-  plan: PlanName;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -28,7 +28,7 @@ builder.objectFields(CollectionRef, (t) => ({
     type: ReprocessRunRef,
     nullable: true,
     description: 'The latest reprocess run, if any.',
-    resolve: (c, _a, ctx) => ctx.services.reprocess.latest(ctx.viewer!.user.id, c.id),
+    resolve: (c, _a, ctx) => ctx.services.reprocess.latest(ctx.actor!, c.id),
   }),
 }));
 
@@ -39,7 +39,7 @@ builder.mutationFields((t) => ({
     authScopes: { loggedIn: true },
     description: 'Changes the name and/or the output formats (WEBP always; AVIF optional). New formats apply to new uploads; reprocessCollection applies them to the rest.',
     args: { id: t.arg.id(), name: t.arg.string({ required: false }), formats: t.arg({ type: [OutputFormatEnum], required: false }) },
-    resolve: (_root, args, ctx) => ctx.services.collections.update(ctx.viewer!.user.id, String(args.id), { name: args.name ?? undefined, formats: args.formats ?? undefined }),
+    resolve: (_root, args, ctx) => ctx.services.collections.update(ctx.actor!, String(args.id), { name: args.name ?? undefined, formats: args.formats ?? undefined }),
   }),
   reprocessCollection: t.field({
     type: ReprocessRunRef,
@@ -47,7 +47,7 @@ builder.mutationFields((t) => ({
     authScopes: { loggedIn: true },
     description: 'Regenerates every ready image of the collection from its original; REPROCESS_RUNNING while a run is going.',
     args: { id: t.arg.id() },
-    resolve: (_root, args, ctx) => ctx.services.reprocess.start(ctx.viewer!.user.id, String(args.id)),
+    resolve: (_root, args, ctx) => ctx.services.reprocess.start(ctx.actor!, String(args.id)),
   }),
 }));
 
@@ -57,8 +57,8 @@ builder.subscriptionFields((t) => ({
     description: "The latest reprocess run of one of the viewer's collections: its state now, then after each image, completing when it finishes.",
     args: { collectionId: t.arg.id() },
     subscribe: (_root, args, ctx) => {
-      if (!ctx.viewer) throw new UnauthenticatedError();
-      return ctx.services.reprocess.watch(ctx.viewer.user.id, String(args.collectionId));
+      if (!ctx.actor) throw new UnauthenticatedError();
+      return ctx.services.reprocess.watch(ctx.actor, String(args.collectionId));
     },
     resolve: (run) => run,
   }),

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Team } from '../accounts/team.entity.ts';
 import { User } from '../accounts/user.entity.ts';
 import type { OutputFormat } from '../images/formats.ts';
 
@@ -14,6 +15,15 @@ export class Collection {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'collections_user_id_fkey' })
   user?: Relation<User>;
+
+  /** The team it belongs to (contract §10). */
+  @Index('collections_team_id_idx')
+  @Column({ name: 'team_id', type: 'text' })
+  teamId: string;
+
+  @ManyToOne(() => Team, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'team_id', foreignKeyConstraintName: 'collections_team_id_fkey' })
+  team?: Relation<Team>;
 
   @Column({ type: 'text' })
   name: string;

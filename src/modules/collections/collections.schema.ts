@@ -11,14 +11,14 @@ CollectionRef.implement({
   }),
 });
 
-registerNode('col', CollectionRef, (ids, ctx) => ctx.services.collections.findMany(ctx.viewer!.user.id, ids));
+registerNode('col', CollectionRef, (ids, ctx) => ctx.services.collections.findMany(ctx.actor!, ids));
 
 builder.queryFields((t) => ({
   collections: t.field({
     type: [CollectionRef],
     authScopes: { loggedIn: true },
     description: "The viewer's collections, newest first.",
-    resolve: (_root, _args, ctx) => ctx.services.collections.list(ctx.viewer!.user.id),
+    resolve: (_root, _args, ctx) => ctx.services.collections.list(ctx.actor!),
   }),
   collection: t.field({
     type: CollectionRef,
@@ -26,7 +26,7 @@ builder.queryFields((t) => ({
     authScopes: { loggedIn: true },
     args: { id: t.arg.id() },
     description: 'One of the viewer\'s collections, or null (also for other users\' collections).',
-    resolve: async (_root, args, ctx) => (await ctx.services.collections.findMany(ctx.viewer!.user.id, [String(args.id)]))[0] ?? null,
+    resolve: async (_root, args, ctx) => (await ctx.services.collections.findMany(ctx.actor!, [String(args.id)]))[0] ?? null,
   }),
 }));
 
@@ -36,14 +36,14 @@ builder.mutationFields((t) => ({
     errors: {},
     authScopes: { loggedIn: true },
     args: { name: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.collections.create(ctx.viewer!.user.id, args.name),
+    resolve: (_root, args, ctx) => ctx.services.collections.create(ctx.actor!, args.name),
   }),
   renameCollection: t.field({
     type: CollectionRef,
     errors: {},
     authScopes: { loggedIn: true },
     args: { id: t.arg.id(), name: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.collections.rename(ctx.viewer!.user.id, String(args.id), args.name),
+    resolve: (_root, args, ctx) => ctx.services.collections.rename(ctx.actor!, String(args.id), args.name),
   }),
   deleteCollection: t.field({
     type: DeletedRef,
@@ -52,7 +52,7 @@ builder.mutationFields((t) => ({
     authScopes: { loggedIn: true },
     args: { id: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      await ctx.services.images.deleteCollection(ctx.viewer!.user.id, String(args.id));
+      await ctx.services.images.deleteCollection(ctx.actor!, String(args.id));
       return { id: String(args.id) };
     },
   }),

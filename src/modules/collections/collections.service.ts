@@ -1,8 +1,10 @@
-/** Collections belong to one user; anyone else gets "not found" (never another user's data). */
+/** Collections belong to a team; anyone else gets "not found" (never another team's data). */
 import { In, type DataSource, type Repository } from 'typeorm';
+import type { Actor } from '../../auth/actor.ts';
 import { newId } from '../../db/ids.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../images/formats.ts';
+import { assertCan, inTeam, readableScope } from '../teams/policy.ts';
 import { Collection } from './collection.entity.ts';
 
 /** The settings a collection's owner may change (`PATCH /api/v1/collections/:id`, `updateCollection`). */
@@ -32,52 +34,62 @@ export class CollectionsService {
     return OUTPUT_FORMATS.filter((f) => formats.includes(f));
   }
 
-  async create(userId: string, name: unknown): Promise<Collection> {
-    const collection = this.repo.create({ id: newId('col'), userId, name: CollectionsService.parseName(name) });
+  /** In the actor's team, or `teamId` (another team of the signed-in user). */
+  async create(actor: Actor, name: unknown, teamId?: string | null): Promise<Collection> {
+    const acting = inTeam(actor, teamId);
+    assertCan(acting, 'collections:write');
+    const collection = this.repo.create({ id: newId('col'), userId: acting.userId, teamId: acting.teamId, name: CollectionsService.parseName(name) });
     await this.repo.insert(collection);
     return this.repo.findOneByOrFail({ id: collection.id });
   }
 
-  list(userId: string): Promise<Collection[]> {
-    return this.repo.find({ where: { userId }, order: { createdAt: 'DESC', id: 'ASC' } });
+  list(actor: Actor): Promise<Collection[]> {
+    const { teamId, collectionIds } = readableScope(actor);
+    return this.repo.find({ where: collectionIds ? { teamId, id: In([...collectionIds]) } : { teamId }, order: { createdAt: 'DESC', id: 'ASC' } });
   }
 
   /** Those of `ids` that are the caller's collections (any order); others are left out. */
-  findMany(userId: string, ids: readonly string[]): Promise<Collection[]> {
-    return ids.length ? this.repo.findBy({ userId, id: In([...ids]) }) : Promise.resolve([]);
+  async findMany(actor: Actor, ids: readonly string[]): Promise<Collection[]> {
+    const { teamId, collectionIds } = readableScope(actor);
+    const wanted = collectionIds ? ids.filter((id) => collectionIds.includes(id)) : ids;
+    return wanted.length ? this.repo.findBy({ teamId, id: In([...wanted]) }) : [];
   }
 
   /** The caller's collection, or 404 (also when it exists but belongs to someone else). */
-  async get(userId: string, id: string): Promise<Collection> {
-    const collection = await this.repo.findOneBy({ id, userId });
+  async get(actor: Actor, id: string): Promise<Collection> {
+    const collection = await this.repo.findOneBy({ id, teamId: actor.teamId });
     if (!collection) throw new NotFoundError('Collection not found', 'COLLECTION_NOT_FOUND');
+    assertCan(actor, 'images:read', { collectionId: id });
     return collection;
   }
 
   /** For uploads the documented API answers 403 when the collection is not the caller's or does not exist. */
-  async assertOwned(userId: string, id: string): Promise<Collection> {
-    const collection = typeof id === 'string' ? await this.repo.findOneBy({ id, userId }) : null;
+  async assertOwned(actor: Actor, id: string): Promise<Collection> {
+    const collection = typeof id === 'string' ? await this.repo.findOneBy({ id, teamId: actor.teamId }) : null;
     if (!collection) throw new ForbiddenError('Collection does not belong to you', 'COLLECTION_FORBIDDEN');
+    assertCan(actor, 'images:write', { collectionId: id });
     return collection;
   }
 
-  async rename(userId: string, id: string, name: unknown): Promise<Collection> {
-    return this.update(userId, id, { name });
+  async rename(actor: Actor, id: string, name: unknown): Promise<Collection> {
+    return this.update(actor, id, { name });
   }
 
   /** Changes the name and/or the output formats; new formats apply to new uploads and to a reprocess. */
-  async update(userId: string, id: string, changes: CollectionChanges): Promise<Collection> {
-    const collection = await this.get(userId, id);
+  async update(actor: Actor, id: string, changes: CollectionChanges): Promise<Collection> {
+    const collection = await this.get(actor, id);
+    assertCan(actor, 'collections:write', { collectionId: id });
     if (changes.name === undefined && changes.formats === undefined) throw new ValidationError('Send "name" and/or "formats"', 'INVALID_INPUT');
     if (changes.name !== undefined) collection.name = CollectionsService.parseName(changes.name);
     if (changes.formats !== undefined) collection.formats = CollectionsService.parseFormats(changes.formats);
-    await this.repo.update({ id, userId }, { name: collection.name, formats: collection.formats });
+    await this.repo.update({ id, teamId: actor.teamId }, { name: collection.name, formats: collection.formats });
     return collection;
   }
 
   /** Deletes the collection row; images in it are removed by the images service first. */
-  async delete(userId: string, id: string): Promise<void> {
-    const result = await this.repo.delete({ id, userId });
+  async delete(actor: Actor, id: string): Promise<void> {
+    assertCan(actor, 'collections:write', { collectionId: id });
+    const result = await this.repo.delete({ id, teamId: actor.teamId });
     if (!result.affected) throw new NotFoundError('Collection not found', 'COLLECTION_NOT_FOUND');
   }
 }

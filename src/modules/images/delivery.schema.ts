@@ -57,6 +57,6 @@ builder.mutationFields((t) => ({
     authScopes: { loggedIn: true },
     description: 'Sends a failed image back to processing when the failure was not its file\'s fault (timeout, storage); NOT_RETRYABLE otherwise.',
     args: { id: t.arg.id() },
-    resolve: (_root, args, ctx) => ctx.services.images.retry(ctx.viewer!.user.id, String(args.id)),
+    resolve: (_root, args, ctx) => ctx.services.images.retry(ctx.actor!, String(args.id)),
   }),
 }));

@@ -37,11 +37,11 @@ async function imagePage(ctx: GraphQLContext, args: DefaultConnectionArguments, 
     const n = args[arg];
     if (n != null && n < 0) throw new ValidationError(`${arg} must not be negative`, 'INVALID_INPUT', arg);
   }
-  const userId = ctx.viewer!.user.id;
+  const actor = ctx.actor!;
   const connection = await resolveCursorConnection(
     { args, toCursor: (image: PagedImage) => image.cursor, maxSize: MAX_PAGE_SIZE },
     ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
-      ctx.services.library.page(userId, filter, {
+      ctx.services.library.page(actor, filter, {
         limit,
         after: after ? decodeCursor(after, 'after') : undefined,
         before: before ? decodeCursor(before, 'before') : undefined,
@@ -66,7 +66,7 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, ctx) => {
         const filter = { collectionId: args.collectionId ? String(args.collectionId) : null, status: args.status ?? null };
-        return imagePage(ctx, args, filter, () => ctx.services.library.count(ctx.viewer!.user.id, filter));
+        return imagePage(ctx, args, filter, () => ctx.services.library.count(ctx.actor!, filter));
       },
     },
     ImageConnection,

@@ -1,5 +1,5 @@
 /** REST peer of the imageStatus subscription: GET /api/v1/images/:id/events as Server-Sent Events. */
-import type { Route } from '../../http/rest.ts';
+import type { Route } from '../../adapter/rest-route.ts';
 import { publicStatus, type StatusEvent } from './image-events.ts';
 import type { ImageWatch } from './image-watch.ts';
 
@@ -20,7 +20,7 @@ export function imageEventRoutes(watch: ImageWatch): Route[] {
       path: '/api/v1/images/:id/events',
       handler: async (req) => {
         // the watch checks ownership before answering, so an unknown image is a plain JSON 404
-        const events = await watch.watchImage(req.viewer!.user.id, req.params.id!);
+        const events = await watch.watchImage(req.actor!, req.params.id!);
         return {
           status: 200,
           stream: (res) => {

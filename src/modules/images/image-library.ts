@@ -4,6 +4,8 @@
  * a page costs the same few queries whatever its size. Writes belong to ImageLifecycle.
  */
 import { In, Not, type DataSource, type Repository } from 'typeorm';
+import type { Actor } from '../../auth/actor.ts';
+import { assertCan, readableScope } from '../teams/policy.ts';
 import { type ImageVariant } from './image-variant.entity.ts';
 import { Image, type ImageStatus } from './image.entity.ts';
 import { encodeCursor, type PageCursor } from './page-cursor.ts';
@@ -56,8 +58,8 @@ export class ImageLibrary {
    * Row comparisons against the cursors let PostgreSQL walk the (…, created_at, id) indexes from
    * the cursor on instead of sorting the whole library.
    */
-  async page(userId: string, filter: ImageFilter, page: PageRequest): Promise<PagedImage[]> {
-    const { where, params, param } = this.filtered(userId, filter);
+  async page(actor: Actor, filter: ImageFilter, page: PageRequest): Promise<PagedImage[]> {
+    const { where, params, param } = this.filtered(actor, filter);
     if (page.after) where.push(`(i.created_at, i.id) < (CAST(${param(page.after.createdAt)} AS timestamptz), ${param(page.after.id)})`);
     if (page.before) where.push(`(i.created_at, i.id) > (CAST(${param(page.before.createdAt)} AS timestamptz), ${param(page.before.id)})`);
     const order = page.oldestFirst ? 'ASC' : 'DESC';
@@ -77,18 +79,18 @@ export class ImageLibrary {
   }
 
   /** How many of the user's images match `filter` (what every page of a connection reports). */
-  async count(userId: string, filter: ImageFilter): Promise<number> {
-    const { where, params } = this.filtered(userId, filter);
+  async count(actor: Actor, filter: ImageFilter): Promise<number> {
+    const { where, params } = this.filtered(actor, filter);
     const [row] = (await this.db.query(`SELECT count(*)::int AS n FROM images i WHERE ${where.join(' AND ')}`, params)) as { n: number }[];
     return row!.n;
   }
 
   /** Images per status in each of the user's collections, in the order of `collectionIds`, in one query. */
-  async countsByCollection(userId: string, collectionIds: readonly string[]): Promise<StatusCounts[]> {
+  async countsByCollection(actor: Actor, collectionIds: readonly string[]): Promise<StatusCounts[]> {
     const rows: { collection_id: string; status: PublicImageStatus; n: number }[] = await this.db.query(
       `SELECT collection_id, status, count(*)::int AS n FROM images
-        WHERE user_id = $1 AND collection_id = ANY($2) AND status <> 'deleted' GROUP BY collection_id, status`,
-      [userId, [...new Set(collectionIds)]],
+        WHERE team_id = $1 AND collection_id = ANY($2) AND status <> 'deleted' GROUP BY collection_id, status`,
+      [actor.teamId, [...new Set(collectionIds)]],
     );
     const counts = new Map<string, StatusCounts>();
     for (const { collection_id, status, n } of rows) {
@@ -100,8 +102,11 @@ export class ImageLibrary {
   }
 
   /** Those of `ids` that are the user's (not deleted) images, in any order; others are left out. */
-  findMany(userId: string, ids: readonly string[]): Promise<Image[]> {
-    return ids.length ? this.images.findBy({ userId, id: In([...new Set(ids)]), status: Not('deleted') }) : Promise.resolve([]);
+  async findMany(actor: Actor, ids: readonly string[]): Promise<Image[]> {
+    const { teamId, collectionIds, imageIds } = readableScope(actor);
+    const wanted = imageIds ? ids.filter((id) => imageIds.includes(id)) : ids;
+    const found = wanted.length ? await this.images.findBy({ teamId, id: In([...new Set(wanted)]), status: Not('deleted') }) : [];
+    return collectionIds ? found.filter((i) => collectionIds.includes(i.collectionId)) : found;
   }
 
   /**
@@ -123,18 +128,21 @@ export class ImageLibrary {
    * The image as it is now, whatever its status (`deleted` included: its last event still needs
    * it), with its variants; null once its row is gone.
    */
-  current(userId: string, imageId: string): Promise<Image | null> {
-    return this.images.findOne({ where: { id: imageId, userId }, relations: { variants: true }, order: { variants: { size: 'ASC' } } });
+  current(actor: Actor, imageId: string): Promise<Image | null> {
+    return this.images.findOne({ where: { id: imageId, teamId: actor.teamId }, relations: { variants: true }, order: { variants: { size: 'ASC' } } });
   }
 
   /**
    * The conditions (on alias `i`) of the user's images matching `filter`, their parameters, and
    * `param`, which adds one more and names its placeholder.
    */
-  private filtered(userId: string, filter: ImageFilter): { where: string[]; params: unknown[]; param: (value: unknown) => string } {
+  private filtered(actor: Actor, filter: ImageFilter): { where: string[]; params: unknown[]; param: (value: unknown) => string } {
+    assertCan(actor, 'images:read', { collectionId: filter.collectionId ?? undefined });
+    const { teamId, collectionIds } = readableScope(actor);
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    const where = [`i.user_id = ${param(userId)}`, "i.status <> 'deleted'"];
+    const where = [`i.team_id = ${param(teamId)}`, "i.status <> 'deleted'"];
+    if (collectionIds) where.push(`i.collection_id = ANY(${param(collectionIds)})`);
     if (filter.collectionId) where.push(`i.collection_id = ${param(filter.collectionId)}`);
     if (filter.status) where.push(`i.status = ${param(filter.status)}`);
     return { where, params, param };

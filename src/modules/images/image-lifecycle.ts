@@ -25,7 +25,7 @@ import { ReprocessRuns } from './reprocess-runs.ts';
 import { STEP_PROGRESS, type PipelineStep } from './steps.ts';
 import { allObjectKeys, allStagingKeys, allVariantKeys } from './variant-urls.ts';
 
-export type NewImage = Pick<Image, 'id' | 'userId' | 'collectionId' | 'slug' | 'checksum' | 'sourceFormat' | 'sourceBytes' | 'originalFilename' | 'width' | 'height' | 'frames'>;
+export type NewImage = Pick<Image, 'id' | 'userId' | 'teamId' | 'collectionId' | 'slug' | 'checksum' | 'sourceFormat' | 'sourceBytes' | 'originalFilename' | 'width' | 'height' | 'frames'>;
 
 /** What a finished pipeline run hands over: the measured geometry, the placeholder and one row per published file. */
 export interface Rendition {
@@ -214,8 +214,8 @@ export class ImageLifecycle {
    * retried: a failed image whose failure was not the input's fault goes back to processing, inside
    * the caller's transaction (which enqueues its job). Null when the image is not such an image.
    */
-  async retry(tx: EntityManager, userId: string, id: string): Promise<Image | null> {
-    const res = await tx.update(Image, { id, userId, status: 'failed', failureKind: In([...RETRYABLE_FAILURES]) }, { status: 'processing', step: 'VALIDATE', progress: 0, error: null, failureKind: null });
+  async retry(tx: EntityManager, teamId: string, id: string): Promise<Image | null> {
+    const res = await tx.update(Image, { id, teamId, status: 'failed', failureKind: In([...RETRYABLE_FAILURES]) }, { status: 'processing', step: 'VALIDATE', progress: 0, error: null, failureKind: null });
     return res.affected ? tx.findOneByOrFail(Image, { id }) : null;
   }
 
@@ -225,9 +225,9 @@ export class ImageLifecycle {
    * run) is only marked `deleted` — hidden, its slug still held — and its job purges it, so a
    * running job never writes into a slug that a new upload has taken meanwhile.
    */
-  async delete(userId: string, id: string): Promise<{ deferred: boolean; image: Image }> {
+  async delete(teamId: string, id: string): Promise<{ deferred: boolean; image: Image }> {
     const image = await this.db.transaction(async (tx) => {
-      const row = await tx.findOne(Image, { where: { id, userId, status: Not('deleted') }, lock: { mode: 'pessimistic_write' } });
+      const row = await tx.findOne(Image, { where: { id, teamId, status: Not('deleted') }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw new NotFoundError('Image not found', 'IMAGE_NOT_FOUND');
       if (hasJob(row)) await tx.update(Image, { id }, { status: 'deleted', error: 'Image deleted' });
       return row;
@@ -238,7 +238,7 @@ export class ImageLifecycle {
       return { deferred: true, image };
     }
     await this.store.delete(allObjectKeys(image));
-    await this.db.getRepository(Image).delete({ id, userId });
+    await this.db.getRepository(Image).delete({ id, teamId });
     return { deferred: false, image };
   }
 

@@ -5,9 +5,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import { ValidationError } from '../../errors.ts';
-import type { RestResponse } from '../../http/rest.ts';
+import type { RestResponse } from '../../adapter/rest-route.ts';
 import type { ImageLibrary, PagedImage } from './image-library.ts';
 import { decodeCursor, type PageCursor } from './page-cursor.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { assertCan } from '../teams/policy.ts';
 
 /** Images read per query while streaming the full list. */
 const STREAM_PAGE = 500;
@@ -15,21 +17,22 @@ export const MAX_PAGE = 1000;
 
 type ToJson = (image: PagedImage) => unknown;
 
-async function pageWithVariants(library: ImageLibrary, userId: string, limit: number, after?: PageCursor): Promise<PagedImage[]> {
-  const images = await library.page(userId, {}, { limit, after, oldestFirst: false });
+async function pageWithVariants(library: ImageLibrary, actor: Actor, limit: number, after?: PageCursor): Promise<PagedImage[]> {
+  const images = await library.page(actor, {}, { limit, after, oldestFirst: false });
   const variants = await library.variantsOf(images.map((i) => i.id));
   images.forEach((image, i) => (image.variants = variants[i]!));
   return images;
 }
 
-export async function listImages(library: ImageLibrary, userId: string, query: URLSearchParams, selfUrl: string, toJson: ToJson): Promise<RestResponse> {
+export async function listImages(library: ImageLibrary, actor: Actor, query: URLSearchParams, selfUrl: string, toJson: ToJson): Promise<RestResponse> {
+  assertCan(actor, 'images:read'); // before a streamed answer's headers
   const limitText = query.get('limit');
   const afterText = query.get('after');
-  if (limitText === null && afterText === null) return { status: 200, stream: (res) => void streamAll(res, library, userId, toJson) };
+  if (limitText === null && afterText === null) return { status: 200, stream: (res) => void streamAll(res, library, actor, toJson) };
   const limit = Number(limitText ?? MAX_PAGE);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ValidationError(`limit must be a whole number from 1 to ${MAX_PAGE}`, 'INVALID_INPUT', 'limit');
   const after = afterText === null ? undefined : decodeCursor(afterText, 'after');
-  const rows = await pageWithVariants(library, userId, limit + 1, after);
+  const rows = await pageWithVariants(library, actor, limit + 1, after);
   const page = rows.slice(0, limit);
   const headers: Record<string, string> = {};
   if (rows.length > limit) {
@@ -40,7 +43,7 @@ export async function listImages(library: ImageLibrary, userId: string, query: U
   return { status: 200, body: page.map(toJson), headers };
 }
 
-async function streamAll(res: ServerResponse, library: ImageLibrary, userId: string, toJson: ToJson): Promise<void> {
+async function streamAll(res: ServerResponse, library: ImageLibrary, actor: Actor, toJson: ToJson): Promise<void> {
   const write = async (text: string) => {
     if (!res.write(text)) await new Promise((resolve) => res.once('drain', resolve));
   };
@@ -48,7 +51,7 @@ async function streamAll(res: ServerResponse, library: ImageLibrary, userId: str
     let after: PageCursor | undefined;
     let first = true;
     for (;;) {
-      const page = await pageWithVariants(library, userId, STREAM_PAGE, after);
+      const page = await pageWithVariants(library, actor, STREAM_PAGE, after);
       if (first) res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
       await write((first ? '[' : '') + page.map((image, i) => (first && i === 0 ? '' : ',') + JSON.stringify(toJson(image))).join(''));
       first = false;

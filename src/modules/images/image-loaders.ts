@@ -21,14 +21,14 @@ type Loaders = ReturnType<typeof createLoaders>;
 
 function createLoaders(ctx: GraphQLContext) {
   // every field using these sits under a field that requires a viewer
-  const userId = () => ctx.viewer!.user.id;
+  const actor = () => ctx.actor!;
   return {
     variants: new DataLoader<string, ImageVariant[]>((ids) => ctx.services.library.variantsOf(ids)),
     collections: new DataLoader<string, Collection>(async (ids) => {
-      const found = new Map((await ctx.services.collections.findMany(userId(), ids)).map((c) => [c.id, c]));
+      const found = new Map((await ctx.services.collections.findMany(actor(), ids)).map((c) => [c.id, c]));
       return ids.map((id) => found.get(id) ?? new NotFoundError('Collection not found', 'COLLECTION_NOT_FOUND'));
     }),
-    counts: new DataLoader<string, StatusCounts>((ids) => ctx.services.library.countsByCollection(userId(), ids)),
+    counts: new DataLoader<string, StatusCounts>((ids) => ctx.services.library.countsByCollection(actor(), ids)),
   };
 }
 

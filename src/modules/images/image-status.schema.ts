@@ -29,8 +29,8 @@ builder.subscriptionFields((t) => ({
     description: "Live processing status of one of the viewer's images: its current state first, then every step, completing after READY or FAILED.",
     args: { id: t.arg.id() },
     subscribe: (_root, args, ctx) => {
-      if (!ctx.viewer) throw new UnauthenticatedError();
-      return ctx.services.imageWatch.followImage(ctx.viewer.user.id, String(args.id));
+      if (!ctx.actor) throw new UnauthenticatedError();
+      return ctx.services.imageWatch.followImage(ctx.actor, String(args.id));
     },
     resolve: (event) => event,
   }),
@@ -39,8 +39,8 @@ builder.subscriptionFields((t) => ({
     description: 'Every status change of every image in one of the viewer\'s collections (for dashboards). Never completes by itself.',
     args: { collectionId: t.arg.id() },
     subscribe: (_root, args, ctx) => {
-      if (!ctx.viewer) throw new UnauthenticatedError();
-      return ctx.services.imageWatch.followCollection(ctx.viewer.user.id, String(args.collectionId));
+      if (!ctx.actor) throw new UnauthenticatedError();
+      return ctx.services.imageWatch.followCollection(ctx.actor, String(args.collectionId));
     },
     resolve: (event) => event,
   }),

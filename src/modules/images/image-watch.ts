@@ -6,6 +6,8 @@
  * that unsubscribes releases its bus listener at once instead of at the next event.
  */
 import { Not, type DataSource } from 'typeorm';
+import type { Actor } from '../../auth/actor.ts';
+import { can } from '../teams/policy.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
 import { NotFoundError } from '../../errors.ts';
 import { EventQueue } from '../../events/event-queue.ts';
@@ -25,17 +27,17 @@ export class ImageWatch {
   ) {}
 
   /** watchImage, each event with its image. */
-  async followImage(userId: string, imageId: string): Promise<AsyncIterableIterator<ImageUpdate>> {
-    return this.withImages(userId, await this.watchImage(userId, imageId));
+  async followImage(actor: Actor, imageId: string): Promise<AsyncIterableIterator<ImageUpdate>> {
+    return this.withImages(actor, await this.watchImage(actor, imageId));
   }
 
   /** watchCollection, each event with its image. */
-  async followCollection(userId: string, collectionId: string): Promise<AsyncIterableIterator<ImageUpdate>> {
-    return this.withImages(userId, await this.watchCollection(userId, collectionId));
+  async followCollection(actor: Actor, collectionId: string): Promise<AsyncIterableIterator<ImageUpdate>> {
+    return this.withImages(actor, await this.watchCollection(actor, collectionId));
   }
 
   /** Events of one of the user's images until it is ready or failed; 404 for anyone else's image. */
-  async watchImage(userId: string, imageId: string): Promise<AsyncIterableIterator<StatusEvent>> {
+  async watchImage(actor: Actor, imageId: string): Promise<AsyncIterableIterator<StatusEvent>> {
     const images = this.db.getRepository(Image);
     let last: StatusEvent | null = null;
     const pending: StatusEvent[] = [];
@@ -56,11 +58,11 @@ export class ImageWatch {
     const unresync = this.bus.onResync(() => {
       void images.findOneBy({ id: imageId }).then((row) => row && offer(statusEvent(row)));
     });
-    const row = await images.findOneBy({ id: imageId, userId, status: Not('deleted') }).catch((err: unknown) => {
+    const row = await images.findOneBy({ id: imageId, teamId: actor.teamId, status: Not('deleted') }).catch((err: unknown) => {
       void queue.return();
       throw err;
     });
-    if (!row) {
+    if (!row || !can(actor, 'images:read', { collectionId: row.collectionId, imageId })) {
       void queue.return();
       throw new NotFoundError('Image not found', 'IMAGE_NOT_FOUND');
     }
@@ -72,10 +74,10 @@ export class ImageWatch {
   }
 
   /** Every status change of images in one of the user's collections; never ends by itself. */
-  async watchCollection(userId: string, collectionId: string): Promise<AsyncIterableIterator<StatusEvent>> {
-    await this.collections.get(userId, collectionId);
+  async watchCollection(actor: Actor, collectionId: string): Promise<AsyncIterableIterator<StatusEvent>> {
+    await this.collections.get(actor, collectionId);
     const queue = new EventQueue<StatusEvent>(() => unsubscribe());
-    const unsubscribe = this.bus.subscribe((e) => e.collectionId === collectionId && e.userId === userId && queue.push(e));
+    const unsubscribe = this.bus.subscribe((e) => e.collectionId === collectionId && queue.push(e));
     return queue;
   }
 
@@ -85,7 +87,7 @@ export class ImageWatch {
    * read; that event then carries the image as last read, in the state the event reports. An event
    * of an image that is gone and was never read here says nothing a cache could hold: it is skipped.
    */
-  private withImages(userId: string, events: AsyncIterableIterator<StatusEvent>): AsyncIterableIterator<ImageUpdate> {
+  private withImages(actor: Actor, events: AsyncIterableIterator<StatusEvent>): AsyncIterableIterator<ImageUpdate> {
     // rows of images still processing, for that case only: bounded by the images in flight
     const lastRead = new Map<string, Image>();
     const next = async (): Promise<IteratorResult<ImageUpdate>> => {
@@ -93,7 +95,7 @@ export class ImageWatch {
         const item = await events.next();
         if (item.done) return item;
         const event = item.value;
-        const row = await this.library.current(userId, event.imageId);
+        const row = await this.library.current(actor, event.imageId);
         const known = lastRead.get(event.imageId);
         if (row?.status === 'processing') lastRead.set(event.imageId, row);
         else lastRead.delete(event.imageId);

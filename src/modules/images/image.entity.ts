@@ -18,7 +18,7 @@ export function progressOf(image: Pick<Image, 'status' | 'progress'>): number {
 @Entity('images')
 @Index('images_collection_slug_key', ['collectionId', 'slug'], { unique: true })
 // keyset pages (ImageLibrary.page) walk these from a cursor, newest or oldest first, without a sort
-@Index('images_user_page_idx', ['userId', 'createdAt', 'id'])
+@Index('images_team_page_idx', ['teamId', 'createdAt', 'id'])
 @Index('images_collection_page_idx', ['collectionId', 'createdAt', 'id'])
 // re-uploads of the same bytes are found by checksum (contract §7)
 @Index('images_collection_checksum_idx', ['collectionId', 'checksum'])
@@ -32,6 +32,10 @@ export class Image {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'images_user_id_fkey' })
   user?: Relation<User>;
+
+  /** Its collection's team (kept on the row so listings filter on one index). */
+  @Column({ name: 'team_id', type: 'text' })
+  teamId: string;
 
   @Column({ name: 'collection_id', type: 'text' })
   collectionId: string;

@@ -1,7 +1,7 @@
 /** REST: /api/v1/images (contract §3), the documented OPTIMAGE API. Thin: parse, call, map. */
 import { z } from 'zod';
 import { ValidationError } from '../../errors.ts';
-import type { MultipartBody, Route } from '../../http/rest.ts';
+import type { MultipartBody, Route } from '../../adapter/rest-route.ts';
 import type { PublicSettings } from '../../config.ts';
 import type { QuotaService } from '../quota/quota.service.ts';
 import type { ImageVariant } from './image-variant.entity.ts';
@@ -68,14 +68,14 @@ export function imagesRoutes(images: ImagesService, library: ImageLibrary, quota
     {
       method: 'GET',
       path: '/api/v1/images',
-      handler: (req) => listImages(library, req.viewer!.user.id, req.query, `${settings.publicBaseUrl}/api/v1/images`, (i) => imageJson(i, baseUrl)),
+      handler: (req) => listImages(library, req.actor!, req.query, `${settings.publicBaseUrl}/api/v1/images`, (i) => imageJson(i, baseUrl)),
     },
     {
       method: 'POST',
       path: '/api/v1/images',
       handler: async (req) => {
         const command = await uploadCommand(await req.multipart('file'));
-        const { image, quota: after, created } = await images.upload(req.viewer!.user, command);
+        const { image, quota: after, created } = await images.upload(req.actor!, command);
         // 200: the same bytes are already this image (contract §7), nothing new was made
         return { status: created ? 201 : 200, body: imageJson(image, baseUrl), headers: quota.headers(after) };
       },
@@ -83,13 +83,13 @@ export function imagesRoutes(images: ImagesService, library: ImageLibrary, quota
     {
       method: 'GET',
       path: '/api/v1/images/:id',
-      handler: async (req) => ({ status: 200, body: imageJson(await images.get(req.viewer!.user.id, req.params.id!), baseUrl) }),
+      handler: async (req) => ({ status: 200, body: imageJson(await images.get(req.actor!, req.params.id!), baseUrl) }),
     },
     {
       method: 'DELETE',
       path: '/api/v1/images/:id',
       handler: async (req) => {
-        await images.delete(req.viewer!.user.id, req.params.id!);
+        await images.delete(req.actor!, req.params.id!);
         return { status: 204 };
       },
     },

@@ -88,7 +88,7 @@ export const ImageRef = builder.objectRef<Image>('Image').implement({
   }),
 });
 
-registerNode('img', ImageRef, (ids, ctx) => ctx.services.library.findMany(ctx.viewer!.user.id, ids));
+registerNode('img', ImageRef, (ids, ctx) => ctx.services.library.findMany(ctx.actor!, ids));
 
 builder.queryFields((t) => ({
   image: t.field({
@@ -97,7 +97,7 @@ builder.queryFields((t) => ({
     authScopes: { loggedIn: true },
     description: "One of the viewer's images, or null (also for other users' images).",
     args: { id: t.arg.id() },
-    resolve: async (_root, args, ctx) => (await ctx.services.library.findMany(ctx.viewer!.user.id, [String(args.id)]))[0] ?? null,
+    resolve: async (_root, args, ctx) => (await ctx.services.library.findMany(ctx.actor!, [String(args.id)]))[0] ?? null,
   }),
 }));
 
@@ -115,7 +115,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       // the HTTP edge spooled the file (or refused it on arrival, e.g. too large) before this ran
-      const { image } = await ctx.services.images.upload(ctx.viewer!.user, { file: args.file, checksum: args.checksum, collectionId: String(args.collectionId), slug: args.slug || null });
+      const { image } = await ctx.services.images.upload(ctx.actor!, { file: args.file, checksum: args.checksum, collectionId: String(args.collectionId), slug: args.slug || null });
       return image;
     },
   }),
@@ -125,7 +125,7 @@ builder.mutationFields((t) => ({
     authScopes: { loggedIn: true },
     args: { id: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      await ctx.services.images.delete(ctx.viewer!.user.id, String(args.id));
+      await ctx.services.images.delete(ctx.actor!, String(args.id));
       return { id: String(args.id) };
     },
   }),

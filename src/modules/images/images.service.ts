@@ -10,9 +10,10 @@ import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Logger } from '../../logger.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { RefusedUpload, type SpooledFile, type UploadValue } from '../../storage/spool.ts';
-import type { User } from '../accounts/user.entity.ts';
+import type { Actor } from '../../auth/actor.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
 import type { QuotaService, QuotaStatus } from '../quota/quota.service.ts';
+import { assertCan } from '../teams/policy.ts';
 import { RETRYABLE_FAILURES } from './failure.ts';
 import { cleanFilename } from './filename.ts';
 import type { ImageLifecycle } from './image-lifecycle.ts';
@@ -68,7 +69,7 @@ export class ImagesService {
    * Accepts an upload and returns the image (status `processing`) with the caller's quota after it.
    * Owns the spooled file from here: it is removed when this returns, accepted or not.
    */
-  async upload(user: User, command: UploadCommand): Promise<UploadResult> {
+  async upload(user: Actor, command: UploadCommand): Promise<UploadResult> {
     const { file } = command;
     try {
       if (file instanceof RefusedUpload) throw file.error; // e.g. too large: refused while it arrived
@@ -83,11 +84,13 @@ export class ImagesService {
     }
   }
 
-  private async accept(user: User, { file, checksum, collectionId, slug }: UploadCommand & { file: SpooledFile }): Promise<UploadResult> {
+  private async accept(user: Actor, { file, checksum, collectionId, slug }: UploadCommand & { file: SpooledFile }): Promise<UploadResult> {
     if (!/^[0-9a-f]{64}$/i.test(checksum.trim())) {
       throw new ValidationError('checksum must be the SHA-256 of the file as 64 hex characters', 'INVALID_CHECKSUM');
     }
-    const collection = await this.collections.assertOwned(user.id, collectionId);
+    const collection = await this.collections.assertOwned(user, collectionId);
+    slug ??= user.upload?.slug ?? null; // an upload token may fix the slug
+    assertCan(user, 'images:write', { collectionId, bytes: file.size, slug });
     if (slug !== null && !isValidSlug(slug)) {
       throw new ValidationError('slug must be lowercase letters and digits joined by single hyphens, at most 100 characters', 'INVALID_SLUG');
     }
@@ -117,10 +120,11 @@ export class ImagesService {
         await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`upload:${collection.id}:${file.sha256}`]);
         const twin = await this.findTwin(tx, collection.id, file.sha256, slug);
         if (twin) throw new DuplicateUpload(twin);
-        const quota = await this.quota.reserve(tx, user);
+        const quota = await this.quota.reserve(tx, user, id);
         const image = await this.lifecycle.create(tx, {
           id,
-          userId: user.id,
+          userId: user.userId,
+          teamId: collection.teamId,
           collectionId: collection.id,
           slug: chosen,
           checksum: file.sha256,
@@ -148,8 +152,8 @@ export class ImagesService {
     return tx.findOne(Image, { where: { collectionId, checksum, status: Not('deleted'), ...(slug ? { slug } : {}) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  private async existing(user: User, twin: Image): Promise<UploadResult> {
-    return { image: await this.get(user.id, twin.id), quota: await this.quota.status(user), created: false };
+  private async existing(user: Actor, twin: Image): Promise<UploadResult> {
+    return { image: await this.get(user, twin.id), quota: await this.quota.status(user), created: false };
   }
 
   /** An explicit slug conflicts with 409; an automatic one takes the next free numeric suffix. */
@@ -174,10 +178,11 @@ export class ImagesService {
     throw new ConflictError(`Could not find a free slug for "${base}"; pass one explicitly`, 'SLUG_TAKEN');
   }
 
-  /** The caller's image or 404 (also for other users' images). */
-  async get(userId: string, id: string): Promise<Image> {
-    const image = await this.images.findOne({ where: { id, userId, status: Not('deleted') }, relations: { variants: true }, order: { variants: { size: 'ASC', format: 'DESC' } } });
+  /** The caller's team's image or 404 (also for other teams' images). */
+  async get(actor: Actor, id: string): Promise<Image> {
+    const image = await this.images.findOne({ where: { id, teamId: actor.teamId, status: Not('deleted') }, relations: { variants: true }, order: { variants: { size: 'ASC', format: 'DESC' } } });
     if (!image) throw new NotFoundError('Image not found', 'IMAGE_NOT_FOUND');
+    assertCan(actor, 'images:read', { collectionId: image.collectionId, imageId: id });
     return image;
   }
 
@@ -187,17 +192,20 @@ export class ImagesService {
   }
 
   /** Deletes an image and every stored object (quota is not given back); see ImageLifecycle.delete. */
-  delete(userId: string, id: string): Promise<{ deferred: boolean; image: Image }> {
-    return this.lifecycle.delete(userId, id);
+  async delete(actor: Actor, id: string): Promise<{ deferred: boolean; image: Image }> {
+    const image = await this.get(actor, id);
+    assertCan(actor, 'images:write', { collectionId: image.collectionId });
+    return this.lifecycle.delete(actor.teamId, id);
   }
 
   /** Deletes a collection with all its images and their files (jobs still running clean up after themselves). */
-  async deleteCollection(userId: string, collectionId: string): Promise<void> {
-    await this.collections.get(userId, collectionId);
-    const images = await this.images.find({ where: { userId, collectionId }, select: { id: true, slug: true, collectionId: true } });
+  async deleteCollection(actor: Actor, collectionId: string): Promise<void> {
+    await this.collections.get(actor, collectionId);
+    assertCan(actor, 'collections:write', { collectionId });
+    const images = await this.images.find({ where: { teamId: actor.teamId, collectionId }, select: { id: true, slug: true, collectionId: true } });
     const keys = images.flatMap((i) => allObjectKeys(i));
     for (let i = 0; i < keys.length; i += 1000) await this.store.delete(keys.slice(i, i + 1000));
-    await this.collections.delete(userId, collectionId);
+    await this.collections.delete(actor, collectionId);
   }
 
   /**
@@ -216,14 +224,15 @@ export class ImagesService {
    * Sends a failed image back to processing with a new job, when its failure was not the input's
    * fault (a timeout, a storage error, a worker that died) and its original is still kept.
    */
-  async retry(userId: string, id: string): Promise<Image> {
-    const image = await this.get(userId, id);
+  async retry(actor: Actor, id: string): Promise<Image> {
+    const image = await this.get(actor, id);
+    assertCan(actor, 'images:write', { collectionId: image.collectionId });
     const refuse = (why: string) => new ConflictError(`This image cannot be retried: ${why}`, 'NOT_RETRYABLE');
     if (image.status !== 'failed') throw refuse(`it is ${image.status}, not failed`);
     if (!image.failureKind || !RETRYABLE_FAILURES.includes(image.failureKind)) throw refuse('the file itself could not be processed; upload a fixed one');
     if (!(await this.store.head(originalKey(id)))) throw refuse('its original is no longer stored; upload it again');
     const retried = await this.db.transaction(async (tx) => {
-      const row = await this.lifecycle.retry(tx, userId, id);
+      const row = await this.lifecycle.retry(tx, actor.teamId, id);
       if (!row) throw refuse('it changed meanwhile');
       await this.queue.enqueue(tx, { imageId: id });
       return row;

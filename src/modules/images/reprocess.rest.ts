@@ -1,7 +1,7 @@
 /** REST: reprocessing a collection (contract §7) and retrying a failed image. Thin: parse, call, map. */
 import type { PublicSettings } from '../../config.ts';
 import { NotFoundError } from '../../errors.ts';
-import type { Route } from '../../http/rest.ts';
+import type { Route } from '../../adapter/rest-route.ts';
 import { imageJson } from './images.rest.ts';
 import type { ImagesService } from './images.service.ts';
 import type { ReprocessRun } from './reprocess-run.entity.ts';
@@ -23,13 +23,13 @@ export function reprocessRoutes(reprocess: ReprocessService, images: ImagesServi
     {
       method: 'POST',
       path: '/api/v1/collections/:id/reprocess',
-      handler: async (req) => ({ status: 202, body: reprocessRunJson(await reprocess.start(req.viewer!.user.id, req.params.id!)) }),
+      handler: async (req) => ({ status: 202, body: reprocessRunJson(await reprocess.start(req.actor!, req.params.id!)) }),
     },
     {
       method: 'GET',
       path: '/api/v1/collections/:id/reprocess',
       handler: async (req) => {
-        const run = await reprocess.latest(req.viewer!.user.id, req.params.id!);
+        const run = await reprocess.latest(req.actor!, req.params.id!);
         if (!run) throw new NotFoundError('This collection was never reprocessed', 'NOT_FOUND');
         return { status: 200, body: reprocessRunJson(run) };
       },
@@ -37,7 +37,7 @@ export function reprocessRoutes(reprocess: ReprocessService, images: ImagesServi
     {
       method: 'POST',
       path: '/api/v1/images/:id/retry',
-      handler: async (req) => ({ status: 202, body: imageJson(await images.retry(req.viewer!.user.id, req.params.id!), settings.cdnBaseUrl) }),
+      handler: async (req) => ({ status: 202, body: imageJson(await images.retry(req.actor!, req.params.id!), settings.cdnBaseUrl) }),
     },
   ];
 }

@@ -9,6 +9,8 @@ import { newId } from '../../db/ids.ts';
 import { ConflictError } from '../../errors.ts';
 import { EventQueue } from '../../events/event-queue.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { assertCan } from '../teams/policy.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
 import type { ImageEventBus } from './image-events.ts';
 import type { ImageLifecycle } from './image-lifecycle.ts';
@@ -26,8 +28,10 @@ export class ReprocessService {
   ) {}
 
   /** Starts a run over the collection's ready images: the run row, the images' marks and their jobs in one transaction. */
-  async start(userId: string, collectionId: string): Promise<ReprocessRun> {
-    await this.collections.get(userId, collectionId);
+  async start(actor: Actor, collectionId: string): Promise<ReprocessRun> {
+    await this.collections.get(actor, collectionId);
+    assertCan(actor, 'images:write', { collectionId });
+    const userId = actor.userId;
     try {
       return await this.db.transaction(async (tx) => {
         const id = newId('job');
@@ -63,8 +67,8 @@ export class ReprocessService {
   }
 
   /** The collection's latest run, or null when it was never reprocessed (404 for anyone else's collection). */
-  async latest(userId: string, collectionId: string): Promise<ReprocessRun | null> {
-    await this.collections.get(userId, collectionId);
+  async latest(actor: Actor, collectionId: string): Promise<ReprocessRun | null> {
+    await this.collections.get(actor, collectionId);
     return this.db.getRepository(ReprocessRun).findOne({ where: { collectionId }, order: { createdAt: 'DESC', id: 'DESC' } });
   }
 
@@ -72,7 +76,7 @@ export class ReprocessService {
    * The latest run's progress: its state now, then again each time one of its images is settled
    * (every settlement publishes that image's status event), ending once the run has finished.
    */
-  async watch(userId: string, collectionId: string): Promise<AsyncIterableIterator<ReprocessRun>> {
+  async watch(actor: Actor, collectionId: string): Promise<AsyncIterableIterator<ReprocessRun>> {
     const queue = new EventQueue<ReprocessRun>(() => unsubscribe());
     let last = '';
     let reading = Promise.resolve();
@@ -86,8 +90,8 @@ export class ReprocessService {
         if (run.finishedAt) queue.end();
       }).catch(() => void queue.return()); // a failed read ends the watch; the client may subscribe again
     };
-    const unsubscribe = this.bus.subscribe((e) => e.collectionId === collectionId && e.userId === userId && offer());
-    await this.collections.get(userId, collectionId).catch((err: unknown) => {
+    const unsubscribe = this.bus.subscribe((e) => e.collectionId === collectionId && offer());
+    await this.collections.get(actor, collectionId).catch((err: unknown) => {
       void queue.return();
       throw err;
     });

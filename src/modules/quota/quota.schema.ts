@@ -26,7 +26,7 @@ builder.queryFields((t) => ({
   config: t.field({
     type: ConfigRef,
     authScopes: { loggedIn: true },
-    description: "The viewer's plan and quota, and this deployment's sizes, CDN base URL and limits.",
-    resolve: (_root, _args, ctx) => accountConfig(ctx.services.quota, ctx.viewer!.user, ctx.services.config),
+    description: "The plan and quota of the viewer's team, and this deployment's sizes, CDN base URL and limits.",
+    resolve: (_root, _args, ctx) => accountConfig(ctx.services.quota, ctx.actor!, ctx.services.config),
   }),
 }));

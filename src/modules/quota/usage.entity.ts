@@ -1,15 +1,15 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { User } from '../accounts/user.entity.ts';
+import { Team } from '../accounts/team.entity.ts';
 
-/** Accepted uploads per user per UTC calendar month (`period` is the month's first day). */
+/** Accepted uploads per team per UTC calendar month (`period` is the month's first day). */
 @Entity('usage')
 export class Usage {
-  @PrimaryColumn({ name: 'user_id', type: 'text' })
-  userId: string;
+  @PrimaryColumn({ name: 'team_id', type: 'text' })
+  teamId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'usage_user_id_fkey' })
-  user?: Relation<User>;
+  @ManyToOne(() => Team, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'team_id', foreignKeyConstraintName: 'usage_team_id_fkey' })
+  team?: Relation<Team>;
 
   @PrimaryColumn({ type: 'date' })
   period: string;

@@ -12,7 +12,8 @@ import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { fileTooLarge, spoolUpload } from '../../storage/spool.ts';
 import type { TusStorage } from '../../storage/tus-store.ts';
-import type { User } from '../accounts/user.entity.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { assertCan } from '../teams/policy.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
 import type { Image } from '../images/image.entity.ts';
 import type { ImagesService } from '../images/images.service.ts';
@@ -58,7 +59,7 @@ export class UploadsService {
   }
 
   /** Checks what can be checked before any byte is sent, and records the upload. */
-  async create(user: User, uploadId: string, size: number | undefined, metadata: UploadMetadata): Promise<ResumableUpload> {
+  async create(user: Actor, uploadId: string, size: number | undefined, metadata: UploadMetadata): Promise<ResumableUpload> {
     const value = (key: string) => (typeof metadata[key] === 'string' ? metadata[key].trim() : '');
     const [collection, checksum, filename, slug] = [value('collection'), value('checksum'), value('filename'), value('slug')];
     if (!collection || !checksum || !filename) {
@@ -69,11 +70,12 @@ export class UploadsService {
     if (size === undefined) throw new ValidationError('Send Upload-Length when creating the upload (a deferred length is not supported)', 'TUS_PROTOCOL');
     if (size === 0) throw new ValidationError('The file is empty', 'EMPTY_FILE');
     if (size > this.limits.maxUploadBytes) throw fileTooLarge(this.limits.maxUploadBytes);
-    await this.collections.assertOwned(user.id, collection);
+    await this.collections.assertOwned(user, collection);
+    assertCan(user, 'images:write', { collectionId: collection, bytes: size, slug: slug || null });
     await this.quota.assertAvailable(user);
     const row = this.rows.create({
       id: uploadId,
-      userId: user.id,
+      userId: user.userId,
       collectionId: collection,
       filename: filename.slice(0, MAX_FILENAME_CHARS),
       checksum: checksum.toLowerCase(),
@@ -87,15 +89,15 @@ export class UploadsService {
   }
 
   /** The caller's upload, or 404 (also for someone else's). */
-  async get(userId: string, uploadId: string): Promise<ResumableUpload> {
-    const row = UPLOAD_ID.test(uploadId) ? await this.rows.findOneBy({ id: uploadId, userId }) : null;
+  async get(actor: Actor, uploadId: string): Promise<ResumableUpload> {
+    const row = UPLOAD_ID.test(uploadId) ? await this.rows.findOneBy({ id: uploadId, userId: actor.userId }) : null;
     if (!row) throw new NotFoundError('Upload not found', 'UPLOAD_NOT_FOUND');
     return row;
   }
 
   /** The last byte arrived: the upload becomes an image (or is rejected), and its tus bytes go either way. */
-  async finish(user: User, uploadId: string): Promise<{ image: Image; quotaHeaders: Record<string, string> }> {
-    const row = await this.get(user.id, uploadId);
+  async finish(user: Actor, uploadId: string): Promise<{ image: Image; quotaHeaders: Record<string, string> }> {
+    const row = await this.get(user, uploadId);
     try {
       const file = await spoolUpload(await this.storage.read(uploadId), row.filename, this.limits.maxUploadBytes, this.limits.scratchDir);
       const { image, quota } = await this.images.upload(user, { file, checksum: row.checksum, collectionId: row.collectionId, slug: row.slug });

@@ -13,9 +13,9 @@ import type { ServerRequest } from 'srvx';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { AppError } from '../../errors.ts';
 import { fileTooLarge } from '../../storage/spool.ts';
-import { sendJson } from '../../http/rest.ts';
+import { sendJson } from '../../adapter/send-json.ts';
 import type { Logger } from '../../logger.ts';
-import type { Viewer } from '../accounts/accounts.service.ts';
+import type { Actor } from '../../auth/actor.ts';
 import { UPLOAD_ID, type UploadsService } from './uploads.service.ts';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
@@ -44,9 +44,9 @@ export interface TusOptions {
 }
 
 export function createTusHandler(uploads: UploadsService, options: TusOptions, logger: Logger) {
-  const viewers = new WeakMap<IncomingMessage, Viewer>();
+  const viewers = new WeakMap<IncomingMessage, Actor>();
   const nodeReq = (req: ServerRequest) => req.runtime!.node!.req as IncomingMessage;
-  const viewerOf = (req: ServerRequest): Viewer => viewers.get(nodeReq(req))!;
+  const viewerOf = (req: ServerRequest): Actor => viewers.get(nodeReq(req))!;
   /** Headers of the AppError a request was refused with, added to the answer tus builds. */
   const refusalHeaders = new WeakMap<IncomingMessage, Record<string, string>>();
   const { storage } = uploads;
@@ -63,14 +63,14 @@ export function createTusHandler(uploads: UploadsService, options: TusOptions, l
     // only our own ids name uploads; anything else is 404 without touching the store
     getFileIdFromRequest: (_req, lastPath) => (lastPath && UPLOAD_ID.test(lastPath) ? storage.keyOf(lastPath) : undefined),
     onUploadCreate: async (req, upload) => {
-      await uploads.create(viewerOf(req).user, storage.uploadIdOf(upload.id)!, upload.size, upload.metadata ?? {});
+      await uploads.create(viewerOf(req), storage.uploadIdOf(upload.id)!, upload.size, upload.metadata ?? {});
       return {};
     },
     onIncomingRequest: async (req, key) => {
-      if (req.method !== 'POST') await uploads.get(viewerOf(req).user.id, storage.uploadIdOf(key)!);
+      if (req.method !== 'POST') await uploads.get(viewerOf(req), storage.uploadIdOf(key)!);
     },
     onUploadFinish: async (req, upload) => {
-      const { image, quotaHeaders } = await uploads.finish(viewerOf(req).user, storage.uploadIdOf(upload.id)!);
+      const { image, quotaHeaders } = await uploads.finish(viewerOf(req), storage.uploadIdOf(upload.id)!);
       return { headers: { [IMAGE_ID_HEADER]: image.id, ...quotaHeaders } };
     },
     onResponseError: (req, err) => {
@@ -89,8 +89,8 @@ export function createTusHandler(uploads: UploadsService, options: TusOptions, l
   });
 
   /** HEAD/GET on an upload: a finished one answers here; GET describes an unfinished one as JSON. */
-  async function describe(req: IncomingMessage, res: ServerResponse, viewer: Viewer, uploadId: string): Promise<boolean> {
-    const row = await uploads.get(viewer.user.id, uploadId);
+  async function describe(req: IncomingMessage, res: ServerResponse, viewer: Actor, uploadId: string): Promise<boolean> {
+    const row = await uploads.get(viewer, uploadId);
     if (!row.imageId && req.method === 'HEAD') return false;
     const offset = row.imageId ? row.size : await storage.offset(uploadId);
     const headers = { 'Tus-Resumable': TUS_RESUMABLE, 'Cache-Control': 'no-store', 'Upload-Offset': String(offset ?? 0), 'Upload-Length': String(row.size), 'Access-Control-Expose-Headers': EXPOSED.join(', ') };
@@ -100,7 +100,7 @@ export function createTusHandler(uploads: UploadsService, options: TusOptions, l
     return true;
   }
 
-  return async function handle(req: IncomingMessage, res: ServerResponse, viewer: Viewer | null): Promise<void> {
+  return async function handle(req: IncomingMessage, res: ServerResponse, viewer: Actor | null): Promise<void> {
     if (req.method !== 'OPTIONS') {
       if (!viewer) return sendJson(res, 401, { message: 'Authentication required', code: 'UNAUTHENTICATED' });
       viewers.set(req, viewer);

@@ -35,7 +35,7 @@ export class WebhookDispatcher {
   /** An ImageLifecycle settled listener: runs inside the activate/fail transaction. */
   readonly onImageSettled = async (tx: EntityManager, image: Image, status: 'ready' | 'failed'): Promise<void> => {
     const type: WebhookEvent = `image.${status}`;
-    const hooks = await tx.createQueryBuilder(Webhook, 'w').where('w.user_id = :userId AND :type = ANY(w.events)', { userId: image.userId, type }).getMany();
+    const hooks = await tx.createQueryBuilder(Webhook, 'w').where('w.team_id = :teamId AND :type = ANY(w.events)', { teamId: image.teamId, type }).getMany();
     if (!hooks.length) return;
     const at = this.clock.now();
     const eventId = newId('evt');

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Team } from '../accounts/team.entity.ts';
 import { User } from '../accounts/user.entity.ts';
 import type { WebhookEvent } from './webhook-events.ts';
 
@@ -18,6 +19,15 @@ export class Webhook {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'webhooks_user_id_fkey' })
   user?: Relation<User>;
+
+  /** The team it belongs to (contract §10). */
+  @Index('webhooks_team_id_idx')
+  @Column({ name: 'team_id', type: 'text' })
+  teamId: string;
+
+  @ManyToOne(() => Team, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'team_id', foreignKeyConstraintName: 'webhooks_team_id_fkey' })
+  team?: Relation<Team>;
 
   @Column({ type: 'text' })
   url: string;

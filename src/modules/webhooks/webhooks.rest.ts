@@ -1,7 +1,7 @@
 /** REST: /api/v1/webhooks (contract §8). Thin: parse, call, map. */
 import { z } from 'zod';
 import { ValidationError } from '../../errors.ts';
-import type { Route } from '../../http/rest.ts';
+import type { Route } from '../../adapter/rest-route.ts';
 import type { WebhookDelivery } from './webhook-delivery.entity.ts';
 import type { Webhook } from './webhook.entity.ts';
 import { MAX_LOG_ENTRIES, type LoggedAttempt, type WebhooksService } from './webhooks.service.ts';
@@ -46,17 +46,17 @@ export function webhooksRoutes(webhooks: WebhooksService): Route[] {
       handler: async (req) => {
         const input = CreateWebhook.safeParse(await req.json());
         if (!input.success) throw new ValidationError(input.error.issues[0]!.message, 'INVALID_INPUT', String(input.error.issues[0]!.path[0] ?? '') || null);
-        const { webhook, secret } = await webhooks.create(req.viewer!.user.id, input.data);
+        const { webhook, secret } = await webhooks.create(req.actor!, input.data);
         return { status: 201, body: { ...webhookJson(webhook), secret } };
       },
     },
-    { method: 'GET', path: '/api/v1/webhooks', handler: async (req) => ({ status: 200, body: (await webhooks.list(req.viewer!.user.id)).map(webhookJson) }) },
-    { method: 'GET', path: '/api/v1/webhooks/:id', handler: async (req) => ({ status: 200, body: webhookJson(await webhooks.get(req.viewer!.user.id, req.params.id!)) }) },
+    { method: 'GET', path: '/api/v1/webhooks', handler: async (req) => ({ status: 200, body: (await webhooks.list(req.actor!)).map(webhookJson) }) },
+    { method: 'GET', path: '/api/v1/webhooks/:id', handler: async (req) => ({ status: 200, body: webhookJson(await webhooks.get(req.actor!, req.params.id!)) }) },
     {
       method: 'DELETE',
       path: '/api/v1/webhooks/:id',
       handler: async (req) => {
-        await webhooks.delete(req.viewer!.user.id, req.params.id!);
+        await webhooks.delete(req.actor!, req.params.id!);
         return { status: 204 };
       },
     },
@@ -66,13 +66,13 @@ export function webhooksRoutes(webhooks: WebhooksService): Route[] {
       handler: async (req) => {
         const limit = Number(req.query.get('limit') ?? MAX_LOG_ENTRIES);
         if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_ENTRIES) throw new ValidationError(`limit must be a whole number from 1 to ${MAX_LOG_ENTRIES}`, 'INVALID_INPUT', 'limit');
-        return { status: 200, body: (await webhooks.log(req.viewer!.user.id, req.params.id!, limit)).map(attemptJson) };
+        return { status: 200, body: (await webhooks.log(req.actor!, req.params.id!, limit)).map(attemptJson) };
       },
     },
     {
       method: 'POST',
       path: '/api/v1/webhooks/:id/deliveries/:deliveryId/resend',
-      handler: async (req) => ({ status: 202, body: deliveryJson(await webhooks.resend(req.viewer!.user.id, req.params.id!, req.params.deliveryId!)) }),
+      handler: async (req) => ({ status: 202, body: deliveryJson(await webhooks.resend(req.actor!, req.params.id!, req.params.deliveryId!)) }),
     },
   ];
 }

@@ -59,12 +59,12 @@ const WebhookRef = builder.objectRef<Webhook>('Webhook').implement({
       type: [WebhookAttemptRef],
       description: `The delivery log: the most recent attempts, newest first (at most ${MAX_LOG_ENTRIES}).`,
       args: { limit: t.arg.int({ required: false, defaultValue: MAX_LOG_ENTRIES }) },
-      resolve: (w, args, ctx) => ctx.services.webhooks.log(ctx.viewer!.user.id, w.id, args.limit ?? MAX_LOG_ENTRIES),
+      resolve: (w, args, ctx) => ctx.services.webhooks.log(ctx.actor!, w.id, args.limit ?? MAX_LOG_ENTRIES),
     }),
   }),
 });
 
-registerNode('whk', WebhookRef, (ids, ctx) => ctx.services.webhooks.findMany(ctx.viewer!.user.id, ids));
+registerNode('whk', WebhookRef, (ids, ctx) => ctx.services.webhooks.findMany(ctx.actor!, ids));
 
 const NewWebhookRef = builder.objectRef<{ webhook: Webhook; secret: string }>('NewWebhook').implement({
   fields: (t) => ({
@@ -77,7 +77,7 @@ builder.queryFields((t) => ({
   webhooks: t.field({
     type: [WebhookRef],
     authScopes: { loggedIn: true },
-    resolve: (_root, _args, ctx) => ctx.services.webhooks.list(ctx.viewer!.user.id),
+    resolve: (_root, _args, ctx) => ctx.services.webhooks.list(ctx.actor!),
   }),
 }));
 
@@ -87,7 +87,7 @@ builder.mutationFields((t) => ({
     errors: {},
     authScopes: { loggedIn: true },
     args: { url: t.arg.string(), events: t.arg({ type: [WebhookEventEnum] }) },
-    resolve: (_root, args, ctx) => ctx.services.webhooks.create(ctx.viewer!.user.id, args),
+    resolve: (_root, args, ctx) => ctx.services.webhooks.create(ctx.actor!, args),
   }),
   deleteWebhook: t.field({
     type: DeletedRef,
@@ -95,7 +95,7 @@ builder.mutationFields((t) => ({
     authScopes: { loggedIn: true },
     args: { id: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      await ctx.services.webhooks.delete(ctx.viewer!.user.id, String(args.id));
+      await ctx.services.webhooks.delete(ctx.actor!, String(args.id));
       return { id: String(args.id) };
     },
   }),
@@ -105,6 +105,6 @@ builder.mutationFields((t) => ({
     description: 'Queues one more attempt of a delivery now, whatever its status.',
     authScopes: { loggedIn: true },
     args: { webhookId: t.arg.id(), deliveryId: t.arg.id() },
-    resolve: (_root, args, ctx) => ctx.services.webhooks.resend(ctx.viewer!.user.id, String(args.webhookId), String(args.deliveryId)),
+    resolve: (_root, args, ctx) => ctx.services.webhooks.resend(ctx.actor!, String(args.webhookId), String(args.deliveryId)),
   }),
 }));

@@ -4,6 +4,8 @@
  * themselves are WebhookDispatcher's.
  */
 import { In, type DataSource, type Repository } from 'typeorm';
+import type { Actor } from '../../auth/actor.ts';
+import { assertCan, can } from '../teams/policy.ts';
 import { newId } from '../../db/ids.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
@@ -36,15 +38,16 @@ export class WebhooksService {
     this.hooks = db.getRepository(Webhook);
   }
 
-  async create(userId: string, input: { url: string; events: readonly string[] }): Promise<{ webhook: Webhook; secret: string }> {
+  async create(actor: Actor, input: { url: string; events: readonly string[] }): Promise<{ webhook: Webhook; secret: string }> {
     const events = parseEvents(input.events);
     const url = await this.checkUrl(input.url);
-    if ((await this.hooks.countBy({ userId })) >= MAX_WEBHOOKS_PER_USER) {
+    assertCan(actor, 'webhooks:write');
+    if ((await this.hooks.countBy({ teamId: actor.teamId })) >= MAX_WEBHOOKS_PER_USER) {
       throw new ConflictError(`At most ${MAX_WEBHOOKS_PER_USER} webhooks per account: delete one first`, 'WEBHOOK_LIMIT');
     }
     const secret = newWebhookSecret();
     const id = newId('whk');
-    await this.hooks.insert({ id, userId, url, events, secret });
+    await this.hooks.insert({ id, userId: actor.userId, teamId: actor.teamId, url, events, secret });
     return { webhook: await this.hooks.findOneByOrFail({ id }), secret };
   }
 
@@ -69,29 +72,32 @@ export class WebhooksService {
     return url.href;
   }
 
-  list(userId: string): Promise<Webhook[]> {
-    return this.hooks.find({ where: { userId }, order: { createdAt: 'DESC', id: 'ASC' } });
+  list(actor: Actor): Promise<Webhook[]> {
+    assertCan(actor, 'webhooks:write');
+    return this.hooks.find({ where: { teamId: actor.teamId }, order: { createdAt: 'DESC', id: 'ASC' } });
   }
 
-  findMany(userId: string, ids: readonly string[]): Promise<Webhook[]> {
-    return ids.length ? this.hooks.findBy({ userId, id: In([...ids]) }) : Promise.resolve([]);
+  findMany(actor: Actor, ids: readonly string[]): Promise<Webhook[]> {
+    return ids.length && can(actor, 'webhooks:write') ? this.hooks.findBy({ teamId: actor.teamId, id: In([...ids]) }) : Promise.resolve([]);
   }
 
-  async get(userId: string, id: string): Promise<Webhook> {
-    const hook = await this.hooks.findOneBy({ id, userId });
+  async get(actor: Actor, id: string): Promise<Webhook> {
+    const hook = await this.hooks.findOneBy({ id, teamId: actor.teamId });
     if (!hook) throw new NotFoundError('Webhook not found', 'WEBHOOK_NOT_FOUND');
+    assertCan(actor, 'webhooks:write');
     return hook;
   }
 
   /** Its deliveries and their attempts go with it; a queued attempt then finds nothing to send. */
-  async delete(userId: string, id: string): Promise<void> {
-    const result = await this.hooks.delete({ id, userId });
+  async delete(actor: Actor, id: string): Promise<void> {
+    await this.get(actor, id);
+    const result = await this.hooks.delete({ id, teamId: actor.teamId });
     if (!result.affected) throw new NotFoundError('Webhook not found', 'WEBHOOK_NOT_FOUND');
   }
 
   /** The most recent attempts, newest first. */
-  async log(userId: string, webhookId: string, limit = MAX_LOG_ENTRIES): Promise<LoggedAttempt[]> {
-    await this.get(userId, webhookId);
+  async log(actor: Actor, webhookId: string, limit = MAX_LOG_ENTRIES): Promise<LoggedAttempt[]> {
+    await this.get(actor, webhookId);
     const rows = await this.db
       .getRepository(WebhookAttempt)
       .createQueryBuilder('a')
@@ -105,8 +111,8 @@ export class WebhooksService {
   }
 
   /** Queues one more attempt of a delivery now (delivered, pending or given up alike). */
-  async resend(userId: string, webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
-    await this.get(userId, webhookId);
+  async resend(actor: Actor, webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
+    await this.get(actor, webhookId);
     return this.db.transaction(async (tx) => {
       const delivery = await tx.findOneBy(WebhookDelivery, { id: deliveryId, webhookId });
       if (!delivery) throw new NotFoundError('Delivery not found', 'DELIVERY_NOT_FOUND');
