@@ -50,11 +50,11 @@ function solve3(a: number[], b: number[]): number[] {
 export interface BlurScratch {
   temp: Float32Array;
   /** The vertical pass's per-column state: the previous two outputs of each section. */
-  columnState: Float64Array;
+  columnState: Float32Array;
 }
 
 export function blurScratch(pixels: number, width: number): BlurScratch {
-  return { temp: new Float32Array(pixels), columnState: new Float64Array(6 * width) };
+  return { temp: new Float32Array(pixels), columnState: new Float32Array(6 * width) };
 }
 
 /** out = the blur of `input` (width × height, row-major); `input` and `out` may not be the same array. */
@@ -63,6 +63,8 @@ export function gaussianBlur(g: RecursiveGaussian, input: Float32Array, out: Flo
   for (let y = 0; y < height; y++) blurRow(g, input, temp, y * width, width);
   blurColumns(g, temp, out, width, height, scratch.columnState);
 }
+
+const f32 = Math.fround;
 
 function blurRow(g: RecursiveGaussian, input: Float32Array, out: Float32Array, offset: number, width: number): void {
   const n = g.radius;
@@ -73,10 +75,10 @@ function blurRow(g: RecursiveGaussian, input: Float32Array, out: Float32Array, o
   for (let x = -n + 1; x < width; x++) {
     const left = x - n - 1;
     const right = x + n - 1;
-    const sum = (left >= 0 ? input[offset + left]! : 0) + (right < width ? input[offset + right]! : 0);
-    const y1 = a1 * sum - b1 * p1 - q1;
-    const y3 = a3 * sum - b3 * p3 - q3;
-    const y5 = a5 * sum - b5 * p5 - q5;
+    const sum = f32((left >= 0 ? input[offset + left]! : 0) + (right < width ? input[offset + right]! : 0));
+    const y1 = f32(a1 * sum - b1 * p1 - q1);
+    const y3 = f32(a3 * sum - b3 * p3 - q3);
+    const y5 = f32(a5 * sum - b5 * p5 - q5);
     q1 = p1; q3 = p3; q5 = p5;
     p1 = y1; p3 = y3; p5 = y5;
     if (x >= 0) out[offset + x] = y1 + y3 + y5;
@@ -84,7 +86,7 @@ function blurRow(g: RecursiveGaussian, input: Float32Array, out: Float32Array, o
 }
 
 /** The same recurrence down every column at once, a row at a time (cache-friendly). */
-function blurColumns(g: RecursiveGaussian, input: Float32Array, out: Float32Array, width: number, height: number, state: Float64Array): void {
+function blurColumns(g: RecursiveGaussian, input: Float32Array, out: Float32Array, width: number, height: number, state: Float32Array): void {
   const n = g.radius;
   const [a1, a3, a5] = g.n2;
   const [b1, b3, b5] = g.d1;
@@ -96,7 +98,7 @@ function blurColumns(g: RecursiveGaussian, input: Float32Array, out: Float32Arra
     const bottomRow = bottom < height ? bottom * width : -1;
     const outRow = y * width;
     for (let x = 0; x < width; x++) {
-      const sum = (topRow >= 0 ? input[topRow + x]! : 0) + (bottomRow >= 0 ? input[bottomRow + x]! : 0);
+      const sum = f32((topRow >= 0 ? input[topRow + x]! : 0) + (bottomRow >= 0 ? input[bottomRow + x]! : 0));
       const s = 6 * x;
       const p1 = state[s]!, q1 = state[s + 1]!, p3 = state[s + 2]!, q3 = state[s + 3]!, p5 = state[s + 4]!, q5 = state[s + 5]!;
       const y1 = a1 * sum - b1 * p1 - q1;

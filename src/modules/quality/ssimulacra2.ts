@@ -28,7 +28,8 @@ export interface RgbImage {
 }
 
 const SCALES = 6;
-const C2 = 0.0009;
+const C2 = Math.fround(0.0009);
+const f32 = Math.fround;
 const BLUR = recursiveGaussian(1.5);
 
 /**
@@ -165,16 +166,18 @@ function componentNorms(ws: Workspace, a: Float32Array, b: Float32Array, width: 
   gaussianBlur(BLUR, b, mu2, width, height, blur);
   let ssim = 0, ssim4 = 0, ring = 0, ring4 = 0, lost = 0, lost4 = 0;
   for (let i = 0; i < count; i++) {
+    // in single precision like the reference, whose rounding is part of what it measures
     const m1 = mu1[i]!, m2 = mu2[i]!;
-    const m11 = m1 * m1, m22 = m2 * m2, m12 = m1 * m2;
+    const m11 = f32(m1 * m1), m22 = f32(m2 * m2), m12 = f32(m1 * m2);
+    const diff = f32(m1 - m2);
     // SSIM without the luminance term's denominator (the values are already perceptual)
-    const numM = 1 - (m1 - m2) * (m1 - m2);
-    const numS = 2 * (s12[i]! - m12) + C2;
-    const denS = s11[i]! - m11 + (s22[i]! - m22) + C2;
-    const d = Math.max(0, 1 - (numM * numS) / denS);
+    const numM = f32(1 - diff * diff);
+    const numS = f32(f32(2 * f32(s12[i]! - m12)) + C2);
+    const denS = f32(f32(f32(s11[i]! - m11) + f32(s22[i]! - m22)) + C2);
+    const d = Math.max(0, 1 - f32(f32(numM * numS) / denS));
     ssim += d;
     ssim4 += d * d * d * d;
-    const edge = (1 + Math.abs(b[i]! - m2)) / (1 + Math.abs(a[i]! - m1)) - 1;
+    const edge = (1 + Math.abs(f32(b[i]! - m2))) / (1 + Math.abs(f32(a[i]! - m1))) - 1;
     if (edge > 0) {
       ring += edge;
       ring4 += edge * edge * edge * edge;
