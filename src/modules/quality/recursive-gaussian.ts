@@ -9,9 +9,18 @@
 export interface RecursiveGaussian {
   /** N: the half-width of the truncated kernel. */
   radius: number;
-  /** Per section k = 1, 3, 5: the input gain and the feedback coefficient of the recurrence. */
+  /** Per section k = 1, 3, 5 (single precision): the input gain and the feedback coefficient of the recurrence. */
   n2: [number, number, number];
   d1: [number, number, number];
+  /**
+   * The recurrence unrolled over four outputs (o0 = n·i0 − d·p − pp, o1 = n·i1 − d·o0 − p, …): per
+   * section, the weights of the inputs, of the previous output and of the one before, for lanes 0–3.
+   * The rows are filtered four outputs at a time with these, rounded as the reference's vector code
+   * rounds (its float32 rounding noise is part of the scores it gives near 100).
+   */
+  mulIn: number[][];
+  mulPrev: number[][];
+  mulPrev2: number[][];
 }
 
 /** Coefficients for `sigma`, from the paper's closed forms (equations 33–57). */
@@ -32,11 +41,20 @@ export function recursiveGaussian(sigma: number): RecursiveGaussian {
   const beta = solve3(matrix, gamma);
   const n2: [number, number, number] = [0, 0, 0];
   const d1: [number, number, number] = [0, 0, 0];
+  const mulIn: number[][] = [];
+  const mulPrev: number[][] = [];
+  const mulPrev2: number[][] = [];
   for (let k = 0; k < 3; k++) {
-    n2[k] = -beta[k]! * Math.cos(omega[k]! * (radius + 1));
-    d1[k] = -2 * Math.cos(omega[k]!);
+    const n = -beta[k]! * Math.cos(omega[k]! * (radius + 1));
+    const d = -2 * Math.cos(omega[k]!);
+    const d2 = d * d;
+    n2[k] = f32(n);
+    d1[k] = f32(d);
+    mulPrev[k] = [-d, d2 - 1, -d2 * d + 2 * d, d2 * d2 - 3 * d2 + 1].map(f32);
+    mulPrev2[k] = [-1, d, -d2 + 1, d2 * d - 2 * d].map(f32);
+    mulIn[k] = [n, -d * n, d2 * n - n, -d2 * d * n + 2 * d * n].map(f32);
   }
-  return { radius, n2, d1 };
+  return { radius, n2, d1, mulIn, mulPrev, mulPrev2 };
 }
 
 /** x with A·x = b for a 3×3 row-major A (Cramer's rule). */
@@ -64,25 +82,56 @@ export function gaussianBlur(g: RecursiveGaussian, input: Float32Array, out: Flo
   blurColumns(g, temp, out, width, height, scratch.columnState);
 }
 
-const f32 = Math.fround;
-
 function blurRow(g: RecursiveGaussian, input: Float32Array, out: Float32Array, offset: number, width: number): void {
   const n = g.radius;
-  const [a1, a3, a5] = g.n2;
-  const [b1, b3, b5] = g.d1;
-  let p1 = 0, p3 = 0, p5 = 0; // previous outputs of each section
-  let q1 = 0, q3 = 0, q5 = 0; // and the ones before
-  for (let x = -n + 1; x < width; x++) {
-    const left = x - n - 1;
-    const right = x + n - 1;
-    const sum = f32((left >= 0 ? input[offset + left]! : 0) + (right < width ? input[offset + right]! : 0));
-    const y1 = f32(a1 * sum - b1 * p1 - q1);
-    const y3 = f32(a3 * sum - b3 * p3 - q3);
-    const y5 = f32(a5 * sum - b5 * p5 - q5);
-    q1 = p1; q3 = p3; q5 = p5;
-    p1 = y1; p3 = y3; p5 = y5;
-    if (x >= 0) out[offset + x] = y1 + y3 + y5;
+  const state = ROW_STATE; // per section: previous output, the one before
+  state.fill(0);
+  const at = (i: number) => (i >= 0 && i < width ? input[offset + i]! : 0);
+  // one output at a time near the edges (with bounds checks), four at a time in between
+  const firstAligned = Math.ceil((n + 1) / 4) * 4;
+  let x = -n + 1;
+  for (; x < Math.min(firstAligned, width); x++) single(g, state, f32(at(x - n - 1) + at(x + n - 1)), out, offset + x, x >= 0);
+  for (; x < width - n + 1 - 3; x += 4) {
+    const base = offset + x;
+    for (let j = 0; j < 4; j++) SUMS[j] = f32(input[base + j - n - 1]! + input[base + j + n - 1]!);
+    for (let k = 0; k < 3; k++) {
+      const mi = g.mulIn[k]!, mp = g.mulPrev[k]!, mq = g.mulPrev2[k]!;
+      const prev = state[2 * k]!, prev2 = state[2 * k + 1]!;
+      const lanes = LANES[k]!;
+      for (let j = 0; j < 4; j++) {
+        let o = f32(mi[j]! * SUMS[0]!);
+        for (let i = 1; i <= j; i++) o = f32(mi[j - i]! * SUMS[i]! + o);
+        o = f32(mq[j]! * prev2 + o);
+        lanes[j] = f32(mp[j]! * prev + o);
+      }
+      state[2 * k] = lanes[3]!;
+      state[2 * k + 1] = lanes[2]!;
+    }
+    for (let j = 0; j < 4; j++) out[base + j] = f32(LANES[0]![j]! + f32(LANES[1]![j]! + LANES[2]![j]!));
   }
+  for (; x < width; x++) single(g, state, f32(at(x - n - 1) + at(x + n - 1)), out, offset + x, true);
+}
+
+const f32 = Math.fround;
+const ROW_STATE = new Float64Array(6);
+const SUMS = new Float64Array(4);
+const LANES = [new Float64Array(4), new Float64Array(4), new Float64Array(4)];
+
+/** One step of the recurrence for the three sections (fused multiply-adds, single precision). */
+function single(g: RecursiveGaussian, state: Float64Array, sum: number, out: Float32Array, index: number, write: boolean): void {
+  let total = 0;
+  const outs = SUMS; // free here: the four-wide loop is not running
+  for (let k = 0; k < 3; k++) {
+    const prev = state[2 * k]!, prev2 = state[2 * k + 1]!;
+    let o = f32(sum * g.mulIn[k]![0]!);
+    o = f32(o - prev2);
+    o = f32(g.mulPrev[k]![0]! * prev + o);
+    state[2 * k + 1] = prev;
+    state[2 * k] = o;
+    outs[k] = o;
+  }
+  total = f32(outs[0]! + f32(outs[1]! + outs[2]!));
+  if (write) out[index] = total;
 }
 
 /** The same recurrence down every column at once, a row at a time (cache-friendly). */
@@ -101,13 +150,13 @@ function blurColumns(g: RecursiveGaussian, input: Float32Array, out: Float32Arra
       const sum = f32((topRow >= 0 ? input[topRow + x]! : 0) + (bottomRow >= 0 ? input[bottomRow + x]! : 0));
       const s = 6 * x;
       const p1 = state[s]!, q1 = state[s + 1]!, p3 = state[s + 2]!, q3 = state[s + 3]!, p5 = state[s + 4]!, q5 = state[s + 5]!;
-      const y1 = a1 * sum - b1 * p1 - q1;
-      const y3 = a3 * sum - b3 * p3 - q3;
-      const y5 = a5 * sum - b5 * p5 - q5;
+      const y1 = f32(a1 * sum + f32(-b1 * p1 - q1));
+      const y3 = f32(a3 * sum + f32(-b3 * p3 - q3));
+      const y5 = f32(a5 * sum + f32(-b5 * p5 - q5));
       state[s] = y1; state[s + 1] = p1;
       state[s + 2] = y3; state[s + 3] = p3;
       state[s + 4] = y5; state[s + 5] = p5;
-      if (y >= 0) out[outRow + x] = y1 + y3 + y5;
+      if (y >= 0) out[outRow + x] = f32(y1 + f32(y3 + y5));
     }
   }
 }
