@@ -1,3 +1,4 @@
+import { QualitySetting1796140000000 } from './1796140000000-QualitySetting.ts';
 import { AddTeams1796486775166 } from './1796486775166-AddTeams.ts';
 import { UploadLocks1796131704938 } from './1796131704938-UploadLocks.ts';
 import { WebhookLogRetention1796130925677 } from './1796130925677-WebhookLogRetention.ts';
@@ -16,5 +17,6 @@ export const MIGRATIONS: (new () => object)[] = [Initial1795922192201,
   AddResumableUploads1796125636776,
   WebhookLogRetention1796130925677,
   UploadLocks1796131704938,
+  QualitySetting1796140000000,
   AddTeams1796486775166,
 ];

@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   COLLECTION_NOT_FOUND: 'No such collection.',
   COLLECTION_FORBIDDEN: 'The collection does not exist or is not yours.',
   INVALID_FORMATS: 'formats must be a list of "webp" and "avif" that includes "webp".',
+  INVALID_QUALITY: 'quality must be an integer from 1 to 100 or "auto".',
   REPROCESS_RUNNING: 'A reprocessing of this collection is already running.',
   // images
   INVALID_CHECKSUM: 'The checksum is not 64 hex characters.',

@@ -15,6 +15,8 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     Upload: { Input: UploadValue; Output: never };
+    /** collection-settings.schema.ts: 1–100 or "auto", checked by the service (INVALID_QUALITY). */
+    Quality: { Input: unknown; Output: number | 'auto' };
   };
 }>({
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],

@@ -72,13 +72,13 @@ export function openApiDocument(serverUrl: string) {
       '/api/v1/collections/{id}': {
         get: { summary: 'One collection', parameters: [idParam('id', 'col_abc123')], responses: { 200: json(ref('Collection'), 'The collection'), 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') } },
         patch: {
-          summary: 'Rename a collection and/or set its output formats (webp always; avif optional, for new uploads and the next reprocess)',
+          summary: 'Rename a collection and/or set its output formats (webp always; avif optional) and quality (1–100 or "auto"), for new uploads and the next reprocess',
           parameters: [idParam('id', 'col_abc123')],
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: { type: 'object', minProperties: 1, properties: { name: { type: 'string' }, formats: { type: 'array', items: { enum: [...OUTPUT_FORMATS] }, contains: { const: 'webp' } } } }, example: { formats: ['webp', 'avif'] } } },
+            content: { 'application/json': { schema: { type: 'object', minProperties: 1, properties: { name: { type: 'string' }, formats: { type: 'array', items: { enum: [...OUTPUT_FORMATS] }, contains: { const: 'webp' } }, quality: { oneOf: [{ type: 'integer', minimum: 1, maximum: 100 }, { const: 'auto' }], description: 'Encoder quality, or "auto": chosen per image with SSIMULACRA 2 (docs/quality.md)' } } }, example: { formats: ['webp', 'avif'], quality: 'auto' } } },
           },
-          responses: { 200: json(ref('Collection'), 'Updated'), 400: error('Invalid name or formats', 'INVALID_FORMATS'), 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') },
+          responses: { 200: json(ref('Collection'), 'Updated'), 400: error('Invalid name, formats or quality', 'INVALID_FORMATS'), 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') },
         },
         delete: { summary: 'Delete a collection with its images and files', parameters: [idParam('id', 'col_abc123')], responses: { 204: { description: 'Deleted' }, 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') } },
       },
@@ -176,8 +176,8 @@ export function openApiDocument(serverUrl: string) {
         NewApiKey: { allOf: [ref('ApiKey'), { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^opt_live_' } } }] },
         Collection: {
           type: 'object',
-          required: ['id', 'name', 'formats', 'createdAt'],
-          properties: { id: { type: 'string', pattern: '^col_' }, name: { type: 'string' }, formats: { type: 'array', items: { enum: [...OUTPUT_FORMATS] } }, createdAt: { type: 'string', format: 'date-time' } },
+          required: ['id', 'name', 'formats', 'quality', 'createdAt'],
+          properties: { id: { type: 'string', pattern: '^col_' }, name: { type: 'string' }, formats: { type: 'array', items: { enum: [...OUTPUT_FORMATS] } }, quality: { oneOf: [{ type: 'integer', minimum: 1, maximum: 100 }, { const: 'auto' }], description: 'Encoder quality, or "auto": chosen per image with SSIMULACRA 2 (docs/quality.md)' }, createdAt: { type: 'string', format: 'date-time' } },
         },
         Variant: {
           type: 'object',
@@ -228,6 +228,7 @@ export function openApiDocument(serverUrl: string) {
             error: { type: ['string', 'null'] },
             variants: { type: 'array', items: ref('Variant') },
             placeholder: ref('Placeholder'),
+            quality: { type: 'integer', minimum: 1, maximum: 100, description: 'Once ready: the WebP quality of its files (the collection\'s number, or what "auto" chose)' },
             src: { type: ['string', 'null'], format: 'uri', description: 'The 768 URL, for <img src>; null until ready.' },
             srcset: { type: ['string', 'null'], pattern: '^\\S+ \\d+w(, \\S+ \\d+w)*$', description: 'For <img srcset>: "<url> 320w, …, <url> 1280w" over the sizes that exist; null until ready.' },
           },

@@ -2,11 +2,32 @@
  * GraphQL for a collection's delivery settings (contract §7), beside collections.schema.ts: its
  * output formats, updateCollection, and reprocessing with live progress.
  */
+import { Kind } from 'graphql';
 import { builder } from '../../graphql/builder.ts';
 import { UnauthenticatedError } from '../../errors.ts';
 import { OutputFormatEnum } from '../images/output-format.enum.ts';
 import type { ReprocessRun } from '../images/reprocess-run.entity.ts';
 import { CollectionRef } from './collection-ref.ts';
+import type { QualitySetting } from '../quality/quality-setting.ts';
+
+/**
+ * 1–100 or "auto" (contract §15). Input: an Int, Float or String literal or variable passes through,
+ * and updateCollection checks it, so 0, 101, 80.5 and "best" answer the typed ValidationError
+ * INVALID_QUALITY like REST's 400 (a scalar's own parse errors would be untyped).
+ */
+const QualityScalar = builder.scalarType('Quality', {
+  description: 'An encoder quality, an Int from 1 to 100, or the String "auto": chosen per image with SSIMULACRA 2 (docs/quality.md).',
+  serialize: (value) => value,
+  parseValue: (value): unknown => {
+    if (typeof value === 'number' || typeof value === 'string') return value;
+    throw new TypeError('Quality must be an Int from 1 to 100 or "auto"');
+  },
+  parseLiteral: (ast): unknown => {
+    if (ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return Number(ast.value);
+    if (ast.kind === Kind.STRING) return ast.value;
+    throw new TypeError('Quality must be an Int from 1 to 100 or "auto"');
+  },
+});
 
 const ReprocessRunRef = builder.objectRef<ReprocessRun>('ReprocessRun').implement({
   description: "A regeneration of a collection's images with its current settings. They stay ready and their URLs answer throughout.",
@@ -24,6 +45,7 @@ const ReprocessRunRef = builder.objectRef<ReprocessRun>('ReprocessRun').implemen
 
 builder.objectFields(CollectionRef, (t) => ({
   formats: t.field({ type: [OutputFormatEnum], resolve: (c) => c.formats }),
+  quality: t.field({ type: QualityScalar, description: 'Encoder quality 1–100 (default 80) or "auto".', resolve: (c): QualitySetting => c.quality }),
   reprocess: t.field({
     type: ReprocessRunRef,
     nullable: true,
@@ -37,9 +59,10 @@ builder.mutationFields((t) => ({
     type: CollectionRef,
     errors: {},
     authScopes: { loggedIn: true },
-    description: 'Changes the name and/or the output formats (WEBP always; AVIF optional). New formats apply to new uploads; reprocessCollection applies them to the rest.',
-    args: { id: t.arg.id(), name: t.arg.string({ required: false }), formats: t.arg({ type: [OutputFormatEnum], required: false }) },
-    resolve: (_root, args, ctx) => ctx.services.collections.update(ctx.actor!, String(args.id), { name: args.name ?? undefined, formats: args.formats ?? undefined }),
+    description: 'Changes the name, the output formats (WEBP always; AVIF optional) and/or the quality (1–100 or "auto"; INVALID_QUALITY otherwise). New settings apply to new uploads; reprocessCollection applies them to the rest.',
+    args: { id: t.arg.id(), name: t.arg.string({ required: false }), formats: t.arg({ type: [OutputFormatEnum], required: false }), quality: t.arg({ type: QualityScalar, required: false }) },
+    resolve: (_root, args, ctx) =>
+      ctx.services.collections.update(ctx.actor!, String(args.id), { name: args.name ?? undefined, formats: args.formats ?? undefined, quality: args.quality ?? undefined }),
   }),
   reprocessCollection: t.field({
     type: ReprocessRunRef,

@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { Team } from '../accounts/team.entity.ts';
 import { User } from '../accounts/user.entity.ts';
 import type { OutputFormat } from '../images/formats.ts';
+import { qualityColumn, type QualitySetting } from '../quality/quality-setting.ts';
 
 @Entity('collections')
 export class Collection {
@@ -31,6 +32,10 @@ export class Collection {
   /** What every image of the collection is published as: WebP always, AVIF when turned on. */
   @Column({ type: 'text', array: true, default: () => "'{webp}'" })
   formats: OutputFormat[];
+
+  /** Encoder quality 1–100, or "auto" (chosen per image by SSIMULACRA 2; contract §15). */
+  @Column({ type: 'text', default: () => "'80'", transformer: qualityColumn })
+  quality: QualitySetting;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -7,7 +7,7 @@ import type { CollectionsService } from './collections.service.ts';
 /** Deleting a collection removes its images and their files too (images service). */
 type DeleteCollection = (actor: Actor, collectionId: string) => Promise<void>;
 
-export const collectionJson = (c: Collection) => ({ id: c.id, teamId: c.teamId, name: c.name, formats: c.formats, createdAt: c.createdAt.toISOString() });
+export const collectionJson = (c: Collection) => ({ id: c.id, teamId: c.teamId, name: c.name, formats: c.formats, quality: c.quality, createdAt: c.createdAt.toISOString() });
 
 export function collectionsRoutes(collections: CollectionsService, deleteCollection: DeleteCollection): Route[] {
   return [

@@ -5,12 +5,15 @@ import { newId } from '../../db/ids.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../images/formats.ts';
 import { assertCan, inTeam, readableScope } from '../teams/policy.ts';
+import { parseQualitySetting } from '../quality/quality-setting.ts';
 import { Collection } from './collection.entity.ts';
 
 /** The settings a collection's owner may change (`PATCH /api/v1/collections/:id`, `updateCollection`). */
 export interface CollectionChanges {
   name?: unknown;
   formats?: unknown;
+  /** 1–100 or "auto" (contract §15). */
+  quality?: unknown;
 }
 
 export class CollectionsService {
@@ -75,14 +78,15 @@ export class CollectionsService {
     return this.update(actor, id, { name });
   }
 
-  /** Changes the name and/or the output formats; new formats apply to new uploads and to a reprocess. */
+  /** Changes the name, the output formats and/or the quality; new settings apply to new uploads and to a reprocess. */
   async update(actor: Actor, id: string, changes: CollectionChanges): Promise<Collection> {
     const collection = await this.get(actor, id);
     assertCan(actor, 'collections:write', { collectionId: id });
-    if (changes.name === undefined && changes.formats === undefined) throw new ValidationError('Send "name" and/or "formats"', 'INVALID_INPUT');
+    if (changes.name === undefined && changes.formats === undefined && changes.quality === undefined) throw new ValidationError('Send "name", "formats" and/or "quality"', 'INVALID_INPUT');
     if (changes.name !== undefined) collection.name = CollectionsService.parseName(changes.name);
     if (changes.formats !== undefined) collection.formats = CollectionsService.parseFormats(changes.formats);
-    await this.repo.update({ id, teamId: actor.teamId }, { name: collection.name, formats: collection.formats });
+    if (changes.quality !== undefined) collection.quality = parseQualitySetting(changes.quality);
+    await this.repo.update({ id, teamId: actor.teamId }, { name: collection.name, formats: collection.formats, quality: collection.quality });
     return collection;
   }
 

@@ -36,6 +36,11 @@ function srcsetOf(image: Image, variants: ImageVariant[], baseUrl: string, forma
 }
 
 builder.objectFields(ImageRef, (t) => ({
+  quality: t.int({
+    nullable: true,
+    description: 'The WebP encoder quality of its files: the collection\'s number, or the one "auto" chose for this image (contract §15). Null until ready.',
+    resolve: (i) => (i.status === 'ready' ? i.quality : null),
+  }),
   placeholder: t.field({
     type: PlaceholderRef,
     nullable: true,

@@ -21,6 +21,7 @@ import { statusEvent, type ImageEventBus } from './image-events.ts';
 import { ImageVariant } from './image-variant.entity.ts';
 import { Image, type ImageStatus } from './image.entity.ts';
 import type { Placeholder } from './placeholder.ts';
+import type { QualitySetting } from '../quality/quality-setting.ts';
 import { ReprocessRuns } from './reprocess-runs.ts';
 import { STEP_PROGRESS, type PipelineStep } from './steps.ts';
 import { allObjectKeys, allStagingKeys, allVariantKeys } from './variant-urls.ts';
@@ -34,6 +35,8 @@ export interface Rendition {
   pages: number;
   placeholder: Placeholder;
   variants: Pick<ImageVariant, 'size' | 'format' | 'width' | 'height' | 'bytes'>[];
+  /** The WebP quality the files were encoded with (contract §15). */
+  quality?: number;
 }
 
 /** What a job is to do: a first processing, or a rerun of a ready image within a reprocess run. */
@@ -41,6 +44,8 @@ export interface Claim {
   image: Image;
   /** The collection's formats now: what this run publishes. */
   formats: OutputFormat[];
+  /** The collection's quality now: 1–100 or "auto". */
+  quality: QualitySetting;
   runId: string | null;
 }
 
@@ -99,7 +104,7 @@ export class ImageLifecycle {
     const wanted = runId ? image?.status === 'ready' && image.reprocessRunId === runId : image?.status === 'processing';
     if (!image || !wanted) return null;
     const collection = await this.db.getRepository(Collection).findOneBy({ id: image.collectionId });
-    return collection && { image, formats: collection.formats, runId };
+    return collection && { image, formats: collection.formats, quality: collection.quality, runId };
   }
 
   /** step recorded: on the row (for late subscribers) and published. Progress never goes back. */
@@ -256,8 +261,8 @@ export class ImageLifecycle {
 
   private async writeRendition(tx: EntityManager, imageId: string, rendition: Rendition, fields: Parameters<EntityManager['update']>[2]): Promise<void> {
     await tx.getRepository(ImageVariant).upsert(rendition.variants.map((v) => ({ ...v, imageId })), ['imageId', 'size', 'format']);
-    const { width, height, pages: frames, placeholder } = rendition;
-    await tx.update(Image, { id: imageId }, { ...(fields as object), width, height, frames, placeholder });
+    const { width, height, pages: frames, placeholder, quality = null } = rendition;
+    await tx.update(Image, { id: imageId }, { ...(fields as object), width, height, frames, placeholder, quality });
   }
 
   /** After the transaction: publish ready, or settle what the row became instead. */

@@ -105,6 +105,10 @@ export class Image {
   @Column({ type: 'jsonb', nullable: true })
   placeholder: Placeholder | null;
 
+  /** The WebP encoder quality its files were made with (chosen per image when the collection says "auto"); null before. */
+  @Column({ type: 'smallint', nullable: true })
+  quality: number | null;
+
   @OneToMany(() => ImageVariant, (v) => v.image)
   variants?: Relation<ImageVariant>[];
 }

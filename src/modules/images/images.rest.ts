@@ -42,6 +42,8 @@ export function imageJson(image: Image, baseUrl: string) {
     srcset: delivery.srcset,
     // shown once ready: a failed or processing image has nothing to paint
     ...(image.status === 'ready' && image.placeholder ? { placeholder: image.placeholder } : {}),
+    // the WebP quality its files were encoded with (contract §15: the number set, or what "auto" chose)
+    ...(image.status === 'ready' && image.quality !== null ? { quality: image.quality } : {}),
   };
 }
 

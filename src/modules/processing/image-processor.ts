@@ -46,7 +46,7 @@ export class ImageProcessor {
     const runId = job.data.runId ?? null;
     const claim = await this.lifecycle.claimForProcessing(job.data.imageId, runId);
     if (!claim) return; // finished by an earlier run, deleted, or gone with its collection
-    const { image, formats } = claim;
+    const { image, formats, quality } = claim;
     const log = this.logger.child({ imageId: image.id, attempt: job.retryCount + 1, runId: runId ?? undefined });
     const source = scratchPath(this.scratchDir, 'source');
     // Steps are recorded and published strictly in order, even when reported from callbacks.
@@ -70,12 +70,12 @@ export class ImageProcessor {
       phase = 'process';
       // the geometry read from the header at intake: the file is not inspected again
       const geometry = { width: image.width, height: image.height, pages: image.frames, format: image.sourceFormat };
-      const result = await this.pool.process(source, geometry, (step, progress) => void report(step, progress), { formats });
+      const result = await this.pool.process(source, geometry, (step, progress) => void report(step, progress), { formats, quality });
       await report('OPTIMIZE');
       phase = 'store';
       const variants = await this.publish(image, result.outputs, report, !runId);
       await steps;
-      const rendition = { width: result.width, height: result.height, pages: result.pages, placeholder: result.placeholder!, variants }; // asked for by default
+      const rendition = { width: result.width, height: result.height, pages: result.pages, placeholder: result.placeholder!, variants, quality: result.quality }; // asked for by default
       timeStep('ACTIVATE');
       const outcome = runId ? await this.lifecycle.replaceRendition(image, runId, rendition) : await this.lifecycle.activate(image, rendition);
       timeStep(null);

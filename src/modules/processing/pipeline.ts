@@ -14,7 +14,9 @@
 import sharp, { type Raw, type Sharp, type SharpOptions } from 'sharp';
 import type { OutputFormat } from '../images/formats.ts';
 import type { Placeholder } from '../images/placeholder.ts';
-import { AVIF_SETTINGS, WEBP_QUALITY } from '../images/sizes.ts';
+import { AVIF_SETTINGS } from '../images/sizes.ts';
+import { avifQualityFor, encoderQuality, fixedQuality } from '../quality/auto-quality.ts';
+import type { QualitySetting } from '../quality/quality-setting.ts';
 import { makePlaceholder } from './placeholder.ts';
 import type { PlannedOutput } from './variant-plan.ts';
 
@@ -35,6 +37,8 @@ export interface PipelineTask {
   placeholder: boolean;
   /** Encodes in flight for this image (default LANES); the pool passes 1 when its images already fill the cores (lanesFor). */
   lanes?: number;
+  /** The collection's quality (contract §15): 1–100, or "auto" to search it per image; default 80. */
+  quality?: QualitySetting;
 }
 
 export interface VariantOutput extends PlannedOutput {
@@ -45,6 +49,8 @@ export interface VariantOutput extends PlannedOutput {
 export interface PipelineResult {
   outputs: VariantOutput[];
   placeholder: Placeholder | null;
+  /** The WebP quality every output was encoded with (AVIF: its counterpart, avifQualityFor). */
+  quality: number;
 }
 
 /**
@@ -100,7 +106,7 @@ export async function runPipeline(task: PipelineTask, onStep: StepListener = () 
   if (!full) throw new Error('runPipeline: the plan has no full-size output');
   const formats = task.animated ? task.formats.filter((f) => f === 'webp') : task.formats;
   onStep('CONVERT', 0);
-  const jobs = task.animated ? animatedJobs(task, formats) : await stillJobs(task, full, formats);
+  const { jobs, quality } = task.animated ? animatedJobs(task, formats) : await stillJobs(task, full, formats);
   const encodes = task.placeholder ? jobs : jobs.filter((j) => j.output);
   onStep('CONVERT', 100);
 
@@ -140,7 +146,7 @@ export async function runPipeline(task: PipelineTask, onStep: StepListener = () 
   await Promise.all(Array.from({ length: Math.max(1, task.lanes ?? LANES) }, lane));
   onStep('OPTIMIZE', 100);
   const outputs = encodes.filter((j) => j.output).map((j) => ({ ...j.output!, format: j.format, bytes: results.get(j)! }));
-  return { outputs, placeholder };
+  return { outputs, placeholder, quality };
 }
 
 function openSource(task: PipelineTask): Sharp {
@@ -155,8 +161,8 @@ function openSource(task: PipelineTask): Sharp {
   return sharp(task.sourcePath, options).toColourspace('srgb');
 }
 
-function encode(image: Sharp, format: OutputFormat): Promise<Buffer> {
-  return (format === 'avif' ? image.avif(AVIF_SETTINGS) : image.webp({ quality: WEBP_QUALITY })).toBuffer();
+function encode(image: Sharp, format: OutputFormat, quality: number): Promise<Buffer> {
+  return (format === 'avif' ? image.avif({ ...AVIF_SETTINGS, quality: avifQualityFor(quality) }) : image.webp({ quality })).toBuffer();
 }
 
 interface Pixels {
@@ -194,7 +200,7 @@ function resizeTo(image: Sharp, output: PlannedOutput): Sharp {
  * (bench:memory's probes). Smaller images are decoded once at full size, and everything comes
  * from those pixels.
  */
-async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: readonly OutputFormat[]): Promise<Job[]> {
+async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: readonly OutputFormat[]): Promise<{ jobs: Job[]; quality: number }> {
   const largest = Math.max(0, ...task.plan.filter((o) => o !== full).map((o) => o.width));
   // (no resized output at all — an image narrower than every size — needs no intermediate either)
   const viaIntermediate = largest > 0 && full.width > INTERMEDIATE_ABOVE * largest;
@@ -209,6 +215,8 @@ async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: reado
     resampleBase = base;
     fullSize = () => fromPixels(base);
   }
+  // the quality hook: "auto" searches it on a mid-size variant of these same decoded pixels
+  const quality = await encoderQuality(task.quality, resampleBase);
   const encodes = task.plan.flatMap((output) =>
     formats.map((format) => ({
       output,
@@ -216,13 +224,13 @@ async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: reado
       cost: output.width * output.height * RELATIVE_COST[format],
       encode:
         output === full
-          ? () => encode(fullSize(), format).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
-          : () => encode(resizeTo(fromPixels(resampleBase), output), format),
+          ? () => encode(fullSize(), format, quality).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
+          : () => encode(resizeTo(fromPixels(resampleBase), output), format, quality),
     })),
   );
   // from the same decoded pixels (the smaller intermediate when there is one): no second decode
   const placeholder: Job = { output: null, format: 'webp', cost: 0, encode: () => makePlaceholder(fromPixels(resampleBase)) };
-  return [...encodes, placeholder];
+  return { jobs: [...encodes, placeholder], quality };
 }
 
 /**
@@ -231,18 +239,19 @@ async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: reado
  * resize), and decoding is cheap next to encoding every frame as WebP (20 frames of 640×360:
  * 52 ms against 620 ms). Its placeholder comes from the first frame alone.
  */
-function animatedJobs(task: PipelineTask, formats: readonly OutputFormat[]): Job[] {
+function animatedJobs(task: PipelineTask, formats: readonly OutputFormat[]): { jobs: Job[]; quality: number } {
+  const quality = fixedQuality(task.quality); // "auto" takes the default: no search over frames
   const encodes = task.plan.flatMap((output) =>
     formats.map((format) => ({
       output,
       format,
       cost: output.width * output.height * RELATIVE_COST[format],
-      encode: () => encode(resizeTo(openSource(task), output), format).catch((err: unknown) => Promise.reject(asInvalidImage(err))),
+      encode: () => encode(resizeTo(openSource(task), output), format, quality).catch((err: unknown) => Promise.reject(asInvalidImage(err))),
     })),
   );
   // the first frame, what a browser shows before the animation starts
   const firstFrame = () => makePlaceholder(openSource({ ...task, animated: false })).catch((err: unknown) => Promise.reject(asInvalidImage(err)));
-  return [...encodes, { output: null, format: 'webp', cost: 0, encode: firstFrame }];
+  return { jobs: [...encodes, { output: null, format: 'webp', cost: 0, encode: firstFrame }], quality };
 }
 
 /** Marks a sharp failure as the source's fault, so it is not retried (see pool.ts). */

@@ -23,14 +23,14 @@ export interface WorkerTask extends PipelineTask {
 
 export type WorkerMessage =
   | { type: 'step'; step: ProcessingStep; progress: number }
-  | { type: 'result'; outputs: VariantOutput[]; placeholder: Placeholder | null }
+  | { type: 'result'; outputs: VariantOutput[]; placeholder: Placeholder | null; quality: number }
   | { type: 'error'; message: string; code: string | undefined };
 
 export default async function processImage({ port, ...task }: WorkerTask): Promise<void> {
   const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   try {
-    const { outputs, placeholder } = await runPipeline(task, (step, progress) => send({ type: 'step', step, progress }));
-    send({ type: 'result', outputs, placeholder }, outputs.map((o) => o.bytes.buffer as ArrayBuffer));
+    const { outputs, placeholder, quality } = await runPipeline(task, (step, progress) => send({ type: 'step', step, progress }));
+    send({ type: 'result', outputs, placeholder, quality }, outputs.map((o) => o.bytes.buffer as ArrayBuffer));
   } catch (err) {
     // Errors cross threads without their own properties; the code decides whether a job is retried.
     const code = (err as { code?: unknown }).code;

@@ -18,6 +18,7 @@ import { restrictLoaders } from './loaders.ts';
 import type { OutputFormat, SourceFormat } from '../images/formats.ts';
 import type { Placeholder } from '../images/placeholder.ts';
 import { footprintBytes, PixelBudget } from './pixel-budget.ts';
+import type { QualitySetting } from '../quality/quality-setting.ts';
 import { planVariants, type SourceGeometry } from './variant-plan.ts';
 
 export type { ProcessingStep, VariantOutput };
@@ -42,6 +43,8 @@ export interface ProcessResult {
   outputs: VariantOutput[];
   /** Null only when not asked for (the benchmark's baseline). */
   placeholder: Placeholder | null;
+  /** The WebP quality the outputs were encoded with (the setting's, or the one "auto" chose). */
+  quality: number;
 }
 
 export interface ProcessOptions {
@@ -49,6 +52,8 @@ export interface ProcessOptions {
   formats?: readonly OutputFormat[];
   /** Default on. */
   placeholder?: boolean;
+  /** The collection's quality: 1–100 or "auto" (default 80). */
+  quality?: QualitySetting;
 }
 
 /**
@@ -79,7 +84,7 @@ export class ProcessingPool {
 
   /** Encodes the image at `sourcePath`, of the given geometry, into every planned output in each of `formats`. */
   async process(sourcePath: string, source: SourceGeometry & { format: SourceFormat }, onStep?: StepCallback, options: ProcessOptions = {}): Promise<ProcessResult> {
-    const { formats = ['webp'], placeholder = true } = options;
+    const { formats = ['webp'], placeholder = true, quality } = options;
     const { maxInputPixels, taskTimeoutMs } = this.#options;
     const plan = planVariants(source);
     // Admitted by the memory it will hold, not only by a free thread; waiting here is not its run time.
@@ -88,7 +93,7 @@ export class ProcessingPool {
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    const outcome = new Promise<Pick<ProcessResult, 'outputs' | 'placeholder'>>((resolve, reject) => {
+    const outcome = new Promise<Pick<ProcessResult, 'outputs' | 'placeholder' | 'quality'>>((resolve, reject) => {
       port1.on('message', (message: WorkerMessage) => {
         // The clock starts when a thread starts the image: time queued behind others is not its fault.
         timer ??= setTimeout(() => abort.abort(), taskTimeoutMs);
@@ -97,11 +102,11 @@ export class ProcessingPool {
         else reject(message.code === INVALID_IMAGE ? new ValidationError(message.message, INVALID_IMAGE) : new Error(message.message));
       });
     });
-    const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels, formats, placeholder, lanes };
+    const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels, formats, placeholder, lanes, quality };
     try {
       // The worker answers over the port (ordered after its steps); run() settles when it returns.
-      const [, { outputs, placeholder }] = await Promise.all([this.#piscina.run(task, { transferList: [port2], signal: abort.signal }), outcome]);
-      return { width: source.width, height: source.height, pages: source.pages, format: source.format, outputs, placeholder };
+      const [, { outputs, placeholder, quality: chosen }] = await Promise.all([this.#piscina.run(task, { transferList: [port2], signal: abort.signal }), outcome]);
+      return { width: source.width, height: source.height, pages: source.pages, format: source.format, outputs, placeholder, quality: chosen };
     } catch (err) {
       if (abort.signal.aborted) {
         // Permanent: the same image would take as long again.

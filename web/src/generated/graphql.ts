@@ -58,6 +58,8 @@ export type ErrorCode =
   | 'INVALID_MULTIPART'
   /** The name is empty or longer than 100 characters. */
   | 'INVALID_NAME'
+  /** quality must be an integer from 1 to 100 or "auto". */
+  | 'INVALID_QUALITY'
   /** The slug is not lowercase words joined by hyphens (at most 100 characters). */
   | 'INVALID_SLUG'
   /** Upload-Metadata is missing a required key (filename, collection, checksum) or has a bad value. */

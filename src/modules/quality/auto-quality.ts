@@ -1,0 +1,74 @@
+/**
+ * The pipeline's one call into quality (pipeline.ts, stillJobs): the WebP quality an image is encoded
+ * with. A number is used as is; "auto" searches it (quality-search.ts) on a mid-size variant made from
+ * the pipeline's own decoded pixels (no second read of the original): each probe encodes that variant
+ * as WebP at a quality, decodes it and scores it with SSIMULACRA 2 against the variant, and the lowest
+ * quality reaching AUTO_TARGET is then used for every size. Runs in the worker thread: erasable TS,
+ * importing only sharp and siblings.
+ */
+import sharp, { type Raw } from 'sharp';
+import { chooseQuality, type QualityBounds, type QualityChoice } from './quality-search.ts';
+import type { QualitySetting } from './quality-setting.ts';
+import { ssimulacra2, type RgbImage } from './ssimulacra2.ts';
+
+/**
+ * The score to reach: the median SSIMULACRA 2 of WebP quality 80 over the corpus' 15 camera photos at
+ * the probe width, 512 px: 76.3 (from 65.4 to 81.1; at 1024 px the median is 74.8). So "auto" makes
+ * each image look like quality 80 makes a typical photo look (docs/quality.md).
+ */
+export const AUTO_TARGET = 76.3;
+
+/** Where the search may go: never below 40 (banding on gradients), never above 92. First probe at 75. */
+export const AUTO_BOUNDS: QualityBounds = { min: 40, max: 92, start: 75, maxProbes: 4 };
+
+/**
+ * The variant the search scores on: this wide (the contract's 512 size), or the image's own width if
+ * smaller. The metric costs ~0.12 s of CPU per probe at 512 px against ~0.47 s at 1024 px (4× the
+ * pixels): four probes at 1024 would cost about half of a 12 MP image's whole pipeline again.
+ */
+export const PROBE_WIDTH = 512;
+
+/** Quality of the setting's default (contract §4). */
+const DEFAULT_WEBP_QUALITY = 80;
+/** AVIF quality at parity with WebP q80 (images/sizes.ts AVIF_SETTINGS); other qualities scale with it. */
+const AVIF_AT_DEFAULT = 60;
+
+/** The AVIF quality that goes with a WebP quality (60 for 80, as AVIF_SETTINGS measured). */
+export function avifQualityFor(webpQuality: number): number {
+  return Math.max(1, Math.min(100, Math.round((webpQuality * AVIF_AT_DEFAULT) / DEFAULT_WEBP_QUALITY)));
+}
+
+/** A setting's quality when no search can run (animated images: "auto" takes the default). */
+export function fixedQuality(setting: QualitySetting | undefined): number {
+  return typeof setting === 'number' ? setting : DEFAULT_WEBP_QUALITY;
+}
+
+/** The hook: the WebP quality for an image whose decoded pixels are `pixels`. */
+export async function encoderQuality(setting: QualitySetting | undefined, pixels: { data: Buffer; raw: Raw }): Promise<number> {
+  if (setting !== 'auto') return fixedQuality(setting);
+  return (await searchWebpQuality(pixels)).quality;
+}
+
+/** The search itself (also run by bench/quality.bench.ts). */
+export async function searchWebpQuality(pixels: { data: Buffer; raw: Raw }, target = AUTO_TARGET, bounds = AUTO_BOUNDS): Promise<QualityChoice> {
+  const reference = await probeVariant(pixels);
+  const input = () => sharp(reference.data, { raw: { width: reference.width, height: reference.height, channels: reference.channels as Raw['channels'] } });
+  const encodeAndScore = async (quality: number) => {
+    const webp = await input().webp({ quality }).toBuffer();
+    const { data, info } = await sharp(webp).raw().toBuffer({ resolveWithObject: true });
+    return ssimulacra2(reference, { data, width: info.width, height: info.height, channels: info.channels });
+  };
+  return chooseQuality(encodeAndScore, target, bounds);
+}
+
+async function probeVariant(pixels: { data: Buffer; raw: Raw }): Promise<RgbImage> {
+  const { width, height, channels } = pixels.raw;
+  if (width <= PROBE_WIDTH && (channels === 3 || channels === 4)) return { data: pixels.data, width, height, channels };
+  const probeHeight = Math.max(8, Math.round((height * PROBE_WIDTH) / width));
+  const { data, info } = await sharp(pixels.data, { raw: pixels.raw })
+    .resize(Math.min(width, PROBE_WIDTH), probeHeight, { fit: 'fill' })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}

@@ -1,0 +1,191 @@
+/**
+ * SSIMULACRA 2 (Jon Sneyers, Cloudinary, 2022–2023; version 2.1): a full-reference perceptual metric,
+ * 100 = identical, 90 visually lossless, 80 very high quality, 70 high, 50 medium, 30 low.
+ * Implemented from its published description and constants:
+ *
+ * - both images to linear RGB, then at each of 6 scales (1:1 to 1:32, halving in linear light) to XYB;
+ * - per scale and XYB component, with a Gaussian blur of sigma 1.5 (recursive-gaussian.ts): an SSIM map
+ *   without SSIM's luminance denominator, and an edge map comparing |image − blur| of the two: where the
+ *   distorted image has edges the original lacks (ringing, blocking) and the other way round (blur);
+ * - the 1-norm and 4-norm of each of those 54 maps, weighted by the 108 published weights, through the
+ *   published cubic and power transfer into a score.
+ *
+ * Pure: two interleaved 8-bit sRGB buffers (3 channels, or 4 with alpha: then the worse of the scores
+ * over a dark and a bright background, as the reference does) → a number. Checked against the reference
+ * binary in test/quality-metric.test.ts (fixtures/ssimulacra2-reference.json). All working memory
+ * is typed arrays, kept between calls for the same or smaller size (Workspace).
+ */
+import { blurScratch, gaussianBlur, recursiveGaussian, type BlurScratch } from './recursive-gaussian.ts';
+import { downsample2x, linearToPositiveXyb, toLinearPlanes } from './xyb.ts';
+
+export interface RgbImage {
+  /** Interleaved 8-bit sRGB, row-major, no padding. */
+  data: Uint8Array;
+  width: number;
+  height: number;
+  /** 3 (RGB) or 4 (RGBA). */
+  channels: number;
+}
+
+const SCALES = 6;
+const C2 = Math.fround(0.0009);
+const f32 = Math.fround;
+const BLUR = recursiveGaussian(1.5);
+
+/**
+ * Index c·36 + scale·6 + norm·3 + map, map 0 = SSIM, 1 = ringing (artifacts), 2 = blur (detail lost),
+ * norm 0 = mean, 1 = 4-norm: the weights of SSIMULACRA 2.1 as published.
+ */
+const WEIGHTS = [
+  0.0, 0.0007376606707406586, 0.0, 0.0, 0.0007793481682867309, 0.0, 0.0, 0.0004371155730107379, 0.0, 1.1041726426657346, 0.00066284834129271,
+  0.00015231632783718752, 0.0, 0.0016406437456599754, 0.0, 1.8422455520539298, 11.441172603757666, 0.0, 0.0007989109436015163, 0.000176816438078653,
+  0.0, 1.8787594979546387, 10.94906990605142, 0.0, 0.0007289346991508072, 0.9677937080626833, 0.0, 0.00014003424285435884, 0.9981766977854967,
+  0.00031949755934435053, 0.0004550992113792063, 0.0, 0.0, 0.0013648766163243398, 0.0, 0.0, 0.0, 0.0, 0.0, 7.466890328078848, 0.0, 17.445833984131262,
+  0.0006235601634041466, 0.0, 0.0, 6.683678146179332, 0.00037724407979611296, 1.027889937768264, 225.20515300849274, 0.0, 0.0, 19.213238186143016,
+  0.0011401524586618361, 0.001237755635509985, 176.39317598450694, 0.0, 0.0, 24.43300999870476, 0.28520802612117757, 0.0004485436923833408, 0.0, 0.0,
+  0.0, 34.77906344483772, 44.835625328877896, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0008680556573291698, 0.0, 0.0, 0.0, 0.0, 0.0,
+  0.0005313191874358747, 0.0, 0.00016533814161379112, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0004179171803251336, 0.0017290828234722833, 0.0,
+  0.0020827005846636437, 0.0, 0.0, 8.826982764996862, 23.19243343998926, 0.0, 95.1080498811086, 0.9863978034400682, 0.9834382792465353,
+  0.0012286405048278493, 171.2667255897307, 0.9807858872435379, 0.0, 0.0, 0.0, 0.0005130064588990679, 0.0, 0.00010854057858411537,
+];
+
+type Planes = [Float32Array, Float32Array, Float32Array];
+
+/** Working memory for one comparison; reused while images are no larger. */
+interface Workspace {
+  pixels: number;
+  width: number;
+  linear1: Planes;
+  linear2: Planes;
+  xyb1: Planes;
+  xyb2: Planes;
+  product: Float32Array;
+  /** Blurred: mu1, mu2, sigma11, sigma22, sigma12 of one component. */
+  mu1: Float32Array;
+  mu2: Float32Array;
+  s11: Float32Array;
+  s22: Float32Array;
+  s12: Float32Array;
+  blur: BlurScratch;
+}
+
+let cached: Workspace | null = null;
+
+function workspace(pixels: number, width: number): Workspace {
+  if (cached && cached.pixels >= pixels && cached.width >= width) return cached;
+  const plane = () => new Float32Array(pixels);
+  const planes = (): Planes => [plane(), plane(), plane()];
+  cached = {
+    pixels,
+    width,
+    linear1: planes(),
+    linear2: planes(),
+    xyb1: planes(),
+    xyb2: planes(),
+    product: plane(),
+    mu1: plane(),
+    mu2: plane(),
+    s11: plane(),
+    s22: plane(),
+    s12: plane(),
+    blur: blurScratch(pixels, width),
+  };
+  return cached;
+}
+
+/** Lets the working memory (~20 float planes of the largest image seen) be collected. */
+export function releaseSsimulacra2Memory(): void {
+  cached = null;
+}
+
+/** The SSIMULACRA 2 score of `distorted` against `original` (same size, at least 8×8). */
+export function ssimulacra2(original: RgbImage, distorted: RgbImage): number {
+  const { width, height } = original;
+  if (distorted.width !== width || distorted.height !== height) throw new Error('ssimulacra2: the images differ in size');
+  if (width < 8 || height < 8) throw new Error('ssimulacra2: the minimum image size is 8×8 pixels');
+  for (const image of [original, distorted]) {
+    if ((image.channels !== 3 && image.channels !== 4) || image.data.length < width * height * image.channels) {
+      throw new Error('ssimulacra2: expected interleaved 8-bit RGB or RGBA pixels');
+    }
+  }
+  if (original.channels === 3 && distorted.channels === 3) return score(original, distorted, 0.5);
+  return Math.min(score(original, distorted, 0.1), score(original, distorted, 0.9));
+}
+
+function score(original: RgbImage, distorted: RgbImage, background: number): number {
+  let { width, height } = original;
+  const ws = workspace(width * height, width);
+  toLinearPlanes(original.data, original.channels, width * height, ws.linear1, background);
+  toLinearPlanes(distorted.data, distorted.channels, width * height, ws.linear2, background);
+  // norms[c][scale] = [ssim mean, ssim 4-norm, ringing mean, ringing 4-norm, blur mean, blur 4-norm]
+  const norms: number[][][] = [[], [], []];
+  for (let scale = 0; scale < SCALES; scale++) {
+    if (width < 8 || height < 8) break;
+    if (scale > 0) {
+      let size = { width, height };
+      for (const plane of [...ws.linear1, ...ws.linear2]) size = downsample2x(plane, width, height);
+      ({ width, height } = size);
+    }
+    const count = width * height;
+    linearToPositiveXyb(ws.linear1, ws.xyb1, count);
+    linearToPositiveXyb(ws.linear2, ws.xyb2, count);
+    for (let c = 0; c < 3; c++) norms[c]!.push(componentNorms(ws, ws.xyb1[c]!, ws.xyb2[c]!, width, height));
+  }
+  // the reference walks its weights in this order over the scales it computed
+  let sum = 0;
+  let i = 0;
+  for (let c = 0; c < 3; c++) {
+    for (const n of norms[c]!) {
+      for (let norm = 0; norm < 2; norm++) {
+        sum += WEIGHTS[i++]! * Math.abs(n[norm]!);
+        sum += WEIGHTS[i++]! * Math.abs(n[2 + norm]!);
+        sum += WEIGHTS[i++]! * Math.abs(n[4 + norm]!);
+      }
+    }
+  }
+  return transfer(sum);
+}
+
+function transfer(weighted: number): number {
+  const s = weighted * 0.9562382616834844;
+  const t = 2.326765642916932 * s - 0.020884521182843837 * s * s + 6.248496625763138e-5 * s * s * s;
+  return t > 0 ? 100 - 10 * t ** 0.6276336467831387 : 100;
+}
+
+/** The six norms of one XYB component at one scale. */
+function componentNorms(ws: Workspace, a: Float32Array, b: Float32Array, width: number, height: number): number[] {
+  const count = width * height;
+  const { product, mu1, mu2, s11, s22, s12, blur } = ws;
+  for (let i = 0; i < count; i++) product[i] = a[i]! * a[i]!;
+  gaussianBlur(BLUR, product, s11, width, height, blur);
+  for (let i = 0; i < count; i++) product[i] = b[i]! * b[i]!;
+  gaussianBlur(BLUR, product, s22, width, height, blur);
+  for (let i = 0; i < count; i++) product[i] = a[i]! * b[i]!;
+  gaussianBlur(BLUR, product, s12, width, height, blur);
+  gaussianBlur(BLUR, a, mu1, width, height, blur);
+  gaussianBlur(BLUR, b, mu2, width, height, blur);
+  let ssim = 0, ssim4 = 0, ring = 0, ring4 = 0, lost = 0, lost4 = 0;
+  for (let i = 0; i < count; i++) {
+    // in single precision like the reference, whose rounding is part of what it measures
+    const m1 = mu1[i]!, m2 = mu2[i]!;
+    const m11 = f32(m1 * m1), m22 = f32(m2 * m2), m12 = f32(m1 * m2);
+    const diff = f32(m1 - m2);
+    // SSIM without the luminance term's denominator (the values are already perceptual)
+    const numM = f32(1 - diff * diff);
+    const numS = f32(f32(2 * f32(s12[i]! - m12)) + C2);
+    const denS = f32(f32(f32(s11[i]! - m11) + f32(s22[i]! - m22)) + C2);
+    const d = Math.max(0, 1 - f32(f32(numM * numS) / denS));
+    ssim += d;
+    ssim4 += d * d * d * d;
+    const edge = (1 + Math.abs(f32(b[i]! - m2))) / (1 + Math.abs(f32(a[i]! - m1))) - 1;
+    if (edge > 0) {
+      ring += edge;
+      ring4 += edge * edge * edge * edge;
+    } else {
+      lost -= edge;
+      lost4 += edge * edge * edge * edge;
+    }
+  }
+  const root4 = (v: number) => Math.sqrt(Math.sqrt(v / count));
+  return [ssim / count, root4(ssim4), ring / count, root4(ring4), lost / count, root4(lost4)];
+}

@@ -1,0 +1,91 @@
+/**
+ * A collection's quality (contract §15) end to end: the setting over REST and GraphQL with its
+ * validation, numeric qualities in the bytes of the files, and "auto" choosing per image — a flat
+ * render gets a lower quality than a detailed photo — and reporting what it chose on the image.
+ */
+import sharp from 'sharp';
+import { describe, expect } from 'vitest';
+import { ImageQualityDocument, SetCollectionQualityDocument } from './generated/graphql.ts';
+import { appTest } from './support/fixtures.ts';
+import type { Client } from './support/http.ts';
+import { realPhotos } from './support/real-photos.ts';
+import { restUpload, waitForImage } from './support/upload.ts';
+
+const test = appTest();
+
+/** A real picture of the corpus, scaled to 1600 px wide as a high-quality JPEG (a phone-sized upload). */
+async function corpusJpeg(name: string): Promise<Buffer> {
+  const photo = realPhotos().find((p) => p.name === name);
+  if (!photo) throw new Error(`${name} is not in the corpus`);
+  return sharp(photo.path).autoOrient().resize(1600).flatten({ background: '#ffffff' }).jpeg({ quality: 95 }).toBuffer();
+}
+
+type ReadyImage = { id: string; status: string; quality?: number; variants: { size: number; format: string; bytes: number }[] };
+
+async function uploadReady(client: Client, collection: string, bytes: Buffer, slug: string): Promise<ReadyImage> {
+  const upload = await restUpload(client, bytes, { collection, slug });
+  expect(upload.status, JSON.stringify(upload.body)).toBe(201);
+  const image = (await waitForImage(client, upload.body.id, 120_000)) as unknown as ReadyImage;
+  expect(image.status).toBe('ready');
+  return image;
+}
+
+describe('collection quality setting', () => {
+  test('REST: 80 by default, 1–100 or "auto" accepted, anything else 400 INVALID_QUALITY', async ({ alice, collection }) => {
+    expect((await alice.json('GET', `/api/v1/collections/${collection}`)).body).toMatchObject({ quality: 80 });
+    for (const quality of [1, 100, 'auto', 55]) {
+      const res = await alice.json('PATCH', `/api/v1/collections/${collection}`, { quality });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: collection, quality });
+    }
+    for (const quality of [0, 101, 'best', 80.5, '80', null]) {
+      const res = await alice.json('PATCH', `/api/v1/collections/${collection}`, { quality });
+      expect(res.status, `quality ${JSON.stringify(quality)}`).toBe(400);
+      expect(res.body).toMatchObject({ code: 'INVALID_QUALITY' });
+    }
+    expect((await alice.json('GET', `/api/v1/collections/${collection}`)).body).toMatchObject({ quality: 55 });
+  });
+
+  test('GraphQL: updateCollection(quality:) takes an Int or "auto"; bad values are a typed ValidationError', async ({ alice, bob, collection }) => {
+    const auto = await alice.gql(SetCollectionQualityDocument, { id: collection, quality: 'auto' });
+    expect(auto.data?.updateCollection).toEqual({ __typename: 'Collection', id: collection, quality: 'auto' });
+    const seventy = await alice.gql(SetCollectionQualityDocument, { id: collection, quality: 70 });
+    expect(seventy.data?.updateCollection).toEqual({ __typename: 'Collection', id: collection, quality: 70 });
+    for (const quality of [0, 101, 'best', 80.5]) {
+      const res = await alice.gql(SetCollectionQualityDocument, { id: collection, quality });
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      expect(res.data?.updateCollection, `quality ${JSON.stringify(quality)}`).toMatchObject({ __typename: 'ValidationError', code: 'INVALID_QUALITY', field: 'quality' });
+    }
+    expect((await bob.gql(SetCollectionQualityDocument, { id: collection, quality: 50 })).data?.updateCollection).toMatchObject({ __typename: 'NotFoundError' });
+    expect((await alice.json('GET', `/api/v1/collections/${collection}`)).body).toMatchObject({ quality: 70 });
+  });
+});
+
+describe('quality in the files', () => {
+  test('a numeric quality changes the bytes of every size, and is reported on the image', { timeout: 300_000 }, async ({ alice }) => {
+    const photo = await corpusJpeg('Dragonfly_by_Bolly.jpg');
+    const images: ReadyImage[] = [];
+    for (const quality of [30, 95]) {
+      const col = (await alice.json<{ id: string }>('POST', '/api/v1/collections', { name: `q${quality}` })).body.id;
+      await alice.json('PATCH', `/api/v1/collections/${col}`, { quality });
+      images.push(await uploadReady(alice, col, photo, `dragonfly-q${quality}`));
+    }
+    const [low, high] = images as [ReadyImage, ReadyImage];
+    expect([low.quality, high.quality]).toEqual([30, 95]);
+    for (const v of low.variants) {
+      const twin = high.variants.find((h) => h.size === v.size && h.format === v.format)!;
+      expect(v.bytes, `size ${v.size}`).toBeLessThan(twin.bytes * 0.6);
+    }
+  });
+
+  test('"auto" gives a flat render a lower quality than a detailed photo, reported over REST and GraphQL', { timeout: 300_000 }, async ({ alice, collection }) => {
+    await alice.json('PATCH', `/api/v1/collections/${collection}`, { quality: 'auto' });
+    const flat = await uploadReady(alice, collection, await corpusJpeg('city.png'), 'city');
+    const detailed = await uploadReady(alice, collection, await corpusJpeg('aitzgorri_by_Aitzol_Berasategi.jpg'), 'aitzgorri');
+    expect(flat.quality).toBeGreaterThanOrEqual(40);
+    expect(detailed.quality).toBeLessThanOrEqual(92);
+    expect(flat.quality!, `flat ${flat.quality}, detailed ${detailed.quality}`).toBeLessThan(detailed.quality! - 20);
+    const viaGraphql = await alice.gql(ImageQualityDocument, { id: flat.id });
+    expect(viaGraphql.data?.image).toEqual({ id: flat.id, status: 'READY', quality: flat.quality });
+  });
+});
