@@ -1,3 +1,4 @@
+import { PrivateDelivery1796200000000 } from './1796200000000-PrivateDelivery.ts';
 import { UploadLocks1796131704938 } from './1796131704938-UploadLocks.ts';
 import { WebhookLogRetention1796130925677 } from './1796130925677-WebhookLogRetention.ts';
 import { AddResumableUploads1796125636776 } from './1796125636776-AddResumableUploads.ts';
@@ -15,4 +16,5 @@ export const MIGRATIONS: (new () => object)[] = [Initial1795922192201,
   AddResumableUploads1796125636776,
   WebhookLogRetention1796130925677,
   UploadLocks1796131704938,
+  PrivateDelivery1796200000000,
 ];

@@ -22,7 +22,13 @@ const ReprocessRunRef = builder.objectRef<ReprocessRun>('ReprocessRun').implemen
   }),
 });
 
+const VisibilityEnum = builder.enumType('Visibility', {
+  description: 'PUBLIC: files at the CDN URL pattern; PRIVATE: only through signed URLs (every URL the API gives is signed).',
+  values: { PUBLIC: { value: 'public' }, PRIVATE: { value: 'private' } } as const,
+});
+
 builder.objectFields(CollectionRef, (t) => ({
+  visibility: t.field({ type: VisibilityEnum, resolve: (c) => c.visibility }),
   formats: t.field({ type: [OutputFormatEnum], resolve: (c) => c.formats }),
   reprocess: t.field({
     type: ReprocessRunRef,
@@ -37,9 +43,16 @@ builder.mutationFields((t) => ({
     type: CollectionRef,
     errors: {},
     authScopes: { loggedIn: true },
-    description: 'Changes the name and/or the output formats (WEBP always; AVIF optional). New formats apply to new uploads; reprocessCollection applies them to the rest.',
-    args: { id: t.arg.id(), name: t.arg.string({ required: false }), formats: t.arg({ type: [OutputFormatEnum], required: false }) },
-    resolve: (_root, args, ctx) => ctx.services.collections.update(ctx.viewer!.user.id, String(args.id), { name: args.name ?? undefined, formats: args.formats ?? undefined }),
+    description: 'Changes the name, the output formats (WEBP always; AVIF optional) and/or the visibility. New formats apply to new uploads; reprocessCollection applies them to the rest. A new visibility moves the files before this returns.',
+    args: { id: t.arg.id(), name: t.arg.string({ required: false }), formats: t.arg({ type: [OutputFormatEnum], required: false }), visibility: t.arg({ type: VisibilityEnum, required: false }) },
+    resolve: async (_root, args, ctx) => {
+      const userId = ctx.viewer!.user.id;
+      const id = String(args.id);
+      const changes = { name: args.name ?? undefined, formats: args.formats ?? undefined };
+      let collection = changes.name !== undefined || changes.formats !== undefined || !args.visibility ? await ctx.services.collections.update(userId, id, changes) : null;
+      if (args.visibility) collection = await ctx.services.visibility.set(userId, id, args.visibility);
+      return collection!;
+    },
   }),
   reprocessCollection: t.field({
     type: ReprocessRunRef,

@@ -2,6 +2,10 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { User } from '../accounts/user.entity.ts';
 import type { OutputFormat } from '../images/formats.ts';
 
+/** Public: files at the CDN pattern; private: only through signed URLs (contract §11). */
+export type Visibility = 'public' | 'private';
+export const VISIBILITIES: readonly Visibility[] = ['public', 'private'];
+
 @Entity('collections')
 export class Collection {
   @PrimaryColumn({ type: 'text' })
@@ -21,6 +25,9 @@ export class Collection {
   /** What every image of the collection is published as: WebP always, AVIF when turned on. */
   @Column({ type: 'text', array: true, default: () => "'{webp}'" })
   formats: OutputFormat[];
+
+  @Column({ type: 'text', default: 'public' })
+  visibility: Visibility;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

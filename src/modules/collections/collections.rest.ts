@@ -5,10 +5,12 @@ import type { CollectionsService } from './collections.service.ts';
 
 /** Deleting a collection removes its images and their files too (images service). */
 type DeleteCollection = (userId: string, collectionId: string) => Promise<void>;
+/** Changing visibility moves the collection's files (delivery module). */
+type SetVisibility = (userId: string, collectionId: string, visibility: unknown) => Promise<Collection>;
 
-export const collectionJson = (c: Collection) => ({ id: c.id, name: c.name, formats: c.formats, createdAt: c.createdAt.toISOString() });
+export const collectionJson = (c: Collection) => ({ id: c.id, name: c.name, formats: c.formats, visibility: c.visibility, createdAt: c.createdAt.toISOString() });
 
-export function collectionsRoutes(collections: CollectionsService, deleteCollection: DeleteCollection): Route[] {
+export function collectionsRoutes(collections: CollectionsService, deleteCollection: DeleteCollection, setVisibility: SetVisibility): Route[] {
   return [
     {
       method: 'GET',
@@ -28,10 +30,13 @@ export function collectionsRoutes(collections: CollectionsService, deleteCollect
     {
       method: 'PATCH',
       path: '/api/v1/collections/:id',
-      handler: async (req) => ({
-        status: 200,
-        body: collectionJson(await collections.update(req.viewer!.user.id, req.params.id!, await req.json())),
-      }),
+      handler: async (req) => {
+        const userId = req.viewer!.user.id;
+        const { visibility, ...changes } = await req.json();
+        let collection = Object.keys(changes).length || visibility === undefined ? await collections.update(userId, req.params.id!, changes) : null;
+        if (visibility !== undefined) collection = await setVisibility(userId, req.params.id!, visibility);
+        return { status: 200, body: collectionJson(collection!) };
+      },
     },
     {
       method: 'DELETE',

@@ -68,7 +68,7 @@ export class CollectionsService {
   /** Changes the name and/or the output formats; new formats apply to new uploads and to a reprocess. */
   async update(userId: string, id: string, changes: CollectionChanges): Promise<Collection> {
     const collection = await this.get(userId, id);
-    if (changes.name === undefined && changes.formats === undefined) throw new ValidationError('Send "name" and/or "formats"', 'INVALID_INPUT');
+    if (changes.name === undefined && changes.formats === undefined) throw new ValidationError('Send "name", "formats" and/or "visibility"', 'INVALID_INPUT');
     if (changes.name !== undefined) collection.name = CollectionsService.parseName(changes.name);
     if (changes.formats !== undefined) collection.formats = CollectionsService.parseFormats(changes.formats);
     await this.repo.update({ id, userId }, { name: collection.name, formats: collection.formats });
