@@ -8,6 +8,14 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationCompleteDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationCreateApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -20,6 +28,14 @@
       "AppError",
       "Collection",
       "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "DirectUpload",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"
@@ -145,6 +161,14 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationCompleteDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationCreateApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -157,6 +181,14 @@
       "AppError",
       "Collection",
       "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "DirectUpload",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"
