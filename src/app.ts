@@ -23,6 +23,11 @@ import { TeamsService } from './modules/teams/teams.service.ts';
 import { UploadTokensService } from './modules/teams/upload-tokens.service.ts';
 import { AccountsService } from './modules/accounts/accounts.service.ts';
 import { CollectionsService } from './modules/collections/collections.service.ts';
+import { DeliveryAccess } from './modules/delivery/access.ts';
+import { DeliveryService } from './modules/delivery/delivery.service.ts';
+import { loadSigningKeys } from './modules/delivery/signing-keys.ts';
+import { VisibilitySwitch } from './modules/delivery/visibility-switch.ts';
+import { DirectUploadsService } from './modules/direct-uploads/direct-uploads.service.ts';
 import { IMAGE_STATUS_CHANNEL, type ImageEventBus, type StatusEvent } from './modules/images/image-events.ts';
 import { ImageLibrary } from './modules/images/image-library.ts';
 import { ImageLifecycle } from './modules/images/image-lifecycle.ts';
@@ -152,12 +157,19 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const images = new ImagesService(dataSource, store, lifecycle, collections, quota, queue, config.limits, logger.child({ module: 'images' }), (result) => metrics.uploads.inc({ result }));
     const reprocess = new ReprocessService(dataSource, lifecycle, collections, queue, events);
     const library = new ImageLibrary(dataSource);
+    // private delivery and direct uploads (contract §11, §12): who may is asked of one place (access.ts)
+    const access = new DeliveryAccess(collections, images);
+    const signingKeys = role === 'migrate' ? [] : await loadSigningKeys(dataSource, config.delivery.signingKeys);
+    const delivery = new DeliveryService(dataSource, access, { publicBaseUrl: config.http.publicBaseUrl, cdnBaseUrl: settings.cdnBaseUrl, keys: signingKeys, ttlSeconds: config.delivery.signedUrlTtlSeconds }, clock);
+    const privateArea = config.storage.driver === 'local' || config.storage.privateBucket !== undefined;
+    const visibility = new VisibilitySwitch(dataSource, store, access, privateArea, logger.child({ module: 'delivery' }));
+    const directUploads = new DirectUploadsService(dataSource, store, images, quota, access, { publicBaseUrl: config.http.publicBaseUrl, maxUploadBytes: config.limits.maxUploadBytes, scratchDir: settings.uploadDir, keys: signingKeys }, clock, logger.child({ module: 'direct-uploads' }));
     const imageWatch = new ImageWatch(dataSource, events, collections, library);
     const target = { allowPrivate: config.webhooks.allowPrivate, lookup: options.lookup ?? systemLookup };
     const webhooks = new WebhooksService(dataSource, queue, target);
     const sender = new WebhookSender({ ...target, timeoutMs: config.webhooks.timeoutMs });
     // an event carries the image exactly as REST returns it
-    const dispatcher = new WebhookDispatcher(dataSource, queue, sender, (image) => imageJson(image, settings.cdnBaseUrl), clock, logger.child({ module: 'webhooks' }));
+    const dispatcher = new WebhookDispatcher(dataSource, queue, sender, (image) => imageJson(image, delivery), clock, logger.child({ module: 'webhooks' }));
     lifecycle.onSettled(dispatcher.onImageSettled);
     const tusDir = join(config.dataDir, 'tus');
     await mkdir(tusDir, { recursive: true });
@@ -166,12 +178,12 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const uploads = new UploadsService(dataSource, tusStorage, images, collections, quota, { maxUploadBytes: config.limits.maxUploadBytes, expiryMs, scratchDir: settings.uploadDir }, clock, logger.child({ module: 'uploads' }));
     // the nodes that take tus uploads sweep them (with local storage, the bytes are theirs alone)
     if (role === 'serve') onClose('upload sweep', uploads.startSweeping(sweepIntervalMs));
-    const doctor = new Doctor(dataSource, store, { lifecycle, images, reprocess }, { scratchDir: settings.uploadDir, tusDir: config.storage.driver === 'local' ? tusDir : null }, config.doctor.graceMs, clock);
-    const services: Services = { accounts, actors, teams, invitations, apiKeys, uploadTokens, collections, images, library, imageWatch, reprocess, quota, webhooks, uploads, doctor, config: settings };
+    const doctor = new Doctor(dataSource, store, { lifecycle, images, reprocess }, { scratchDir: settings.uploadDir, tusDir: config.storage.driver === 'local' ? tusDir : null }, config.doctor.graceMs, clock, directUploads);
+    const services: Services = { accounts, actors, teams, invitations, apiKeys, uploadTokens, collections, images, library, imageWatch, reprocess, quota, webhooks, uploads, doctor, delivery, visibility, directUploads, config: settings };
 
     let control: App['processing'] = null;
     if (pool) {
-      const processor = new ImageProcessor(lifecycle, store, pool, settings.uploadDir, logger.child({ module: 'processing' }), (step, seconds) => metrics.steps.observe({ step }, seconds));
+      const processor = new ImageProcessor(lifecycle, store, pool, settings.uploadDir, logger.child({ module: 'processing' }), (step, seconds) => metrics.steps.observe({ step }, seconds), (image) => visibility.relocate(image));
       control = {
         pause: () => queue.stopWorking(),
         resume: async () => {

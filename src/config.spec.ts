@@ -99,3 +99,28 @@ describe('DOCTOR_INTERVAL and DOCTOR_GRACE', () => {
     expect(() => loadConfig({ DOCTOR_GRACE: '-1h' })).toThrow(/^DOCTOR_GRACE: must be a duration/m);
   });
 });
+
+describe('private delivery settings', () => {
+  const s3 = { STORAGE: 's3', S3_BUCKET: 'images', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' };
+
+  it('default to a key kept in the database, an hour, streaming; the private bucket falls back to the originals bucket', () => {
+    expect(loadConfig({}).delivery).toEqual({ signingKeys: [], signedUrlTtlSeconds: 3600, privateDelivery: 'stream' });
+    expect(loadConfig({ ...s3, S3_ORIGINALS_BUCKET: 'originals' }).storage).toMatchObject({ privateBucket: 'originals' });
+    expect(loadConfig({ ...s3, S3_ORIGINALS_BUCKET: 'originals', S3_PRIVATE_BUCKET: 'secret' }).storage).toMatchObject({ privateBucket: 'secret' });
+    expect(loadConfig(s3).storage).toMatchObject({ privateBucket: undefined });
+  });
+
+  it('take a list of keys, a TTL and redirect mode on S3', () => {
+    const a = 'a'.repeat(32);
+    const b = 'b'.repeat(40);
+    const c = loadConfig({ ...s3, URL_SIGNING_KEYS: ` ${a}, ${b} `, SIGNED_URL_TTL: '600', PRIVATE_DELIVERY: 'redirect' });
+    expect(c.delivery).toEqual({ signingKeys: [a, b], signedUrlTtlSeconds: 600, privateDelivery: 'redirect' });
+  });
+
+  it('refuse short keys, redirect without S3 and bad TTLs, each with a line naming it', () => {
+    expect(() => loadConfig({ URL_SIGNING_KEYS: 'short' })).toThrow(/^URL_SIGNING_KEYS: /m);
+    expect(() => loadConfig({ PRIVATE_DELIVERY: 'redirect' })).toThrow(/^PRIVATE_DELIVERY: redirect needs STORAGE=s3/m);
+    expect(() => loadConfig({ PRIVATE_DELIVERY: 'proxy' })).toThrow(/^PRIVATE_DELIVERY: /m);
+    expect(() => loadConfig({ SIGNED_URL_TTL: '5' })).toThrow(/^SIGNED_URL_TTL: /m);
+  });
+});

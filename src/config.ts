@@ -32,6 +32,8 @@ export interface Config {
         region: string;
         bucket: string;
         originalsBucket: string | undefined;
+        /** Where private collections' files live (S3_PRIVATE_BUCKET, else S3_ORIGINALS_BUCKET); unset: collections cannot be made private. */
+        privateBucket: string | undefined;
         accessKeyId: string;
         secretAccessKey: string;
         forcePathStyle: boolean;
@@ -49,6 +51,8 @@ export interface Config {
   resumableUploads: { expiryMs: number; sweepIntervalMs: number };
   /** The doctor (src/modules/maintenance): how often processing nodes sweep (null: never), and the age below which nothing is touched. */
   doctor: { intervalMs: number | null; graceMs: number };
+  /** Private collections (contract §11): signing keys (the first signs, all verify; empty: one kept in the database), URL lifetime, and how files are handed out. */
+  delivery: { signingKeys: string[]; signedUrlTtlSeconds: number; privateDelivery: 'stream' | 'redirect' };
   logLevel: string;
 }
 
@@ -125,6 +129,7 @@ const schema = z.object({
   S3_REGION: z.string().min(1).default('auto'),
   S3_BUCKET: z.string().min(1).optional(),
   S3_ORIGINALS_BUCKET: z.string().min(1).optional(),
+  S3_PRIVATE_BUCKET: z.string().min(1).optional(),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
@@ -157,6 +162,9 @@ const schema = z.object({
   UPLOAD_SWEEP_SECONDS: intIn(1, 24 * 3600).default(600),
   DOCTOR_INTERVAL: duration(1000, 30 * 86_400_000, true).default(3_600_000),
   DOCTOR_GRACE: duration(0, 30 * 86_400_000).default(3_600_000),
+  URL_SIGNING_KEYS: z.string().optional(),
+  SIGNED_URL_TTL: intIn(60, 7 * 24 * 3600).default(3600),
+  PRIVATE_DELIVERY: z.enum(['stream', 'redirect'], { error: 'must be stream or redirect' }).default('stream'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -175,6 +183,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       if (!e[name]) problems.push(`${name}: required when STORAGE=s3`);
     }
   }
+  if (e.PRIVATE_DELIVERY === 'redirect' && e.STORAGE !== 's3') problems.push('PRIVATE_DELIVERY: redirect needs STORAGE=s3 (local files are streamed by this server)');
+  const signingKeys = (e.URL_SIGNING_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (signingKeys.some((k) => k.length < 32)) problems.push('URL_SIGNING_KEYS: each key must be at least 32 characters (e.g. openssl rand -hex 32)');
   const corsOrigins = e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   for (const origin of corsOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin like https://app.example.com`);
@@ -206,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             region: e.S3_REGION,
             bucket: e.S3_BUCKET!,
             originalsBucket: e.S3_ORIGINALS_BUCKET,
+            privateBucket: e.S3_PRIVATE_BUCKET ?? e.S3_ORIGINALS_BUCKET,
             accessKeyId: e.S3_ACCESS_KEY_ID!,
             secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
             forcePathStyle: e.S3_FORCE_PATH_STYLE,
@@ -233,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.WEBHOOK_TIMEOUT_MS, logDays: e.WEBHOOK_LOG_DAYS, logPruneIntervalMs: e.WEBHOOK_LOG_PRUNE_SECONDS * 1000 },
     resumableUploads: { expiryMs: e.UPLOAD_EXPIRY_SECONDS * 1000, sweepIntervalMs: e.UPLOAD_SWEEP_SECONDS * 1000 },
     doctor: { intervalMs: e.DOCTOR_INTERVAL, graceMs: e.DOCTOR_GRACE! },
+    delivery: { signingKeys, signedUrlTtlSeconds: e.SIGNED_URL_TTL, privateDelivery: e.PRIVATE_DELIVERY },
     logLevel: e.LOG_LEVEL,
   };
 }

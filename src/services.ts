@@ -2,6 +2,9 @@
 import type { PublicSettings } from './config.ts';
 import type { AccountsService } from './modules/accounts/accounts.service.ts';
 import type { CollectionsService } from './modules/collections/collections.service.ts';
+import type { DeliveryService } from './modules/delivery/delivery.service.ts';
+import type { VisibilitySwitch } from './modules/delivery/visibility-switch.ts';
+import type { DirectUploadsService } from './modules/direct-uploads/direct-uploads.service.ts';
 import type { ImageLibrary } from './modules/images/image-library.ts';
 import type { ImageWatch } from './modules/images/image-watch.ts';
 import type { ImagesService } from './modules/images/images.service.ts';
@@ -37,6 +40,10 @@ export interface Services {
   uploads: UploadsService;
   /** Storage and database consistency checks and repairs (operators: `optimage doctor`). */
   doctor: Doctor;
+  /** Links (public and signed) and the private route's checks (contract §11). */
+  delivery: DeliveryService;
+  visibility: VisibilitySwitch;
+  directUploads: DirectUploadsService;
   config: PublicSettings;
 }
 

@@ -1,16 +1,16 @@
 /**
  * GET/HEAD /cdn/{collectionId}/{size}/{slug}.{webp|avif} for the local storage driver: only ready images,
- * strong ETags with 304, immutable caching, nosniff. Anything else — unknown, not ready, a path
- * that tries to escape — is a 404.
+ * strong ETags with 304, immutable caching, nosniff. Anything else — unknown, not ready, in a
+ * private collection (served only signed, at /private), a path that tries to escape — is a 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { ImagesService } from '../modules/images/images.service.ts';
+import type { DeliveryService } from '../modules/delivery/delivery.service.ts';
 import { OUTPUT_CONTENT_TYPES } from '../modules/images/formats.ts';
 import { parseCdnPath, variantKey } from '../modules/images/variant-urls.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 
-export function createCdnHandler(images: ImagesService, store: ObjectStore) {
+export function createCdnHandler(delivery: DeliveryService, store: ObjectStore) {
   return async function serveCdn(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     if (!path.startsWith('/cdn/')) return false;
     const notFound = () => {
@@ -25,7 +25,7 @@ export function createCdnHandler(images: ImagesService, store: ObjectStore) {
     // Match the raw path: `%2F`, `..` and friends never reach the store.
     const rawPath = (req.url ?? '').split('?')[0]!;
     const target = parseCdnPath(rawPath);
-    if (!target || !(await images.isServable(target.collectionId, target.slug))) return notFound();
+    if (!target || !(await delivery.servable(target.collectionId, target.slug, 'public'))) return notFound();
     const object = await store.get(variantKey(target.collectionId, target.size, target.slug, target.format));
     if (!object) return notFound();
     const headers = {

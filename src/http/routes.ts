@@ -5,8 +5,10 @@ import { accountsRoutes } from '../modules/accounts/accounts.rest.ts';
 import { apiKeysRoutes } from '../modules/teams/api-keys.rest.ts';
 import { teamsRoutes } from '../modules/teams/teams.rest.ts';
 import { collectionsRoutes } from '../modules/collections/collections.rest.ts';
+import { deliveryRoutes } from '../modules/delivery/delivery.rest.ts';
+import { directUploadsRoutes } from '../modules/direct-uploads/direct-uploads.rest.ts';
 import { imageEventRoutes } from '../modules/images/image-events.rest.ts';
-import { imagesRoutes } from '../modules/images/images.rest.ts';
+import { imageJson, imagesRoutes } from '../modules/images/images.rest.ts';
 import { reprocessRoutes } from '../modules/images/reprocess.rest.ts';
 import { configRoutes } from '../modules/quota/config.rest.ts';
 import { webhooksRoutes } from '../modules/webhooks/webhooks.rest.ts';
@@ -15,7 +17,7 @@ import { openApiDocument } from './openapi.ts';
 import type { Route } from './rest.ts';
 
 export function restRoutes(services: Services, config: Config): Route[] {
-  const { accounts, collections, images, imageWatch, quota } = services;
+  const { accounts, collections, images, imageWatch, quota, delivery } = services;
   return [
     ...accountsRoutes(accounts, config.http.secureCookies),
     ...teamsRoutes(
@@ -23,9 +25,11 @@ export function restRoutes(services: Services, config: Config): Route[] {
       { plans: PLAN_NAMES },
     ),
     ...apiKeysRoutes(services.apiKeys, async (actor, ids) => (await collections.findMany(actor, ids)).map((c) => c.id)),
-    ...collectionsRoutes(collections, (actor, id) => images.deleteCollection(actor, id)),
-    ...imagesRoutes(images, services.library, quota, { ...services.config, publicBaseUrl: config.http.publicBaseUrl }),
-    ...reprocessRoutes(services.reprocess, images, services.config),
+    ...collectionsRoutes(collections, (actor, id) => images.deleteCollection(actor, id), (actor, id, visibility) => services.visibility.set(actor, id, visibility)),
+    ...imagesRoutes(images, services.library, quota, { ...services.config, publicBaseUrl: config.http.publicBaseUrl }, delivery),
+    ...reprocessRoutes(services.reprocess, images, delivery),
+    ...deliveryRoutes(delivery),
+    ...directUploadsRoutes(services.directUploads, quota, (image) => imageJson(image, delivery)),
     ...imageEventRoutes(imageWatch),
     ...configRoutes(quota, services.config),
     ...webhooksRoutes(services.webhooks),

@@ -12,6 +12,7 @@ import { createTusHandler, UPLOADS_PATH } from '../modules/uploads/uploads.tus.t
 import type { Services } from '../services.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { createCdnHandler } from './cdn.ts';
+import { createPrivateDeliveryHandler } from './private-delivery.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { serveMetrics } from './metrics-route.ts';
 import { applySecurityHeaders, dashboardPolicy } from './security-headers.ts';
@@ -80,7 +81,11 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
   const graphql = createGraphQL(services, config, logger, (type, engine) => deps.metrics.graphqlOperations.inc({ type, engine }));
   const tus = createTusHandler(services.uploads, { publicBaseUrl: config.http.publicBaseUrl, maxUploadBytes: config.limits.maxUploadBytes, isAllowedOrigin: (o) => policy.isAllowedCrossOrigin(o) }, logger.child({ module: 'uploads' }));
   // the dashboard's SPA fallback comes last: everything else keeps its paths
-  const extraHandlers = [...(deps.store.kind === 'local' ? [createCdnHandler(services.images, deps.store)] : []), createDashboardHandler()];
+  const extraHandlers = [
+    createPrivateDeliveryHandler(services.delivery, deps.store, config.delivery.privateDelivery),
+    ...(deps.store.kind === 'local' ? [createCdnHandler(services.delivery, deps.store)] : []),
+    createDashboardHandler(),
+  ];
 
   /** `label.route` is set to the route's pattern (never the raw path: ids would make every request a new series). */
   async function route(req: IncomingMessage, res: ServerResponse, path: string, label: { route: string }): Promise<void> {
@@ -130,8 +135,8 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
       if (out.stream) return out.stream(res);
       return sendJson(res, out.status, out.body, out.headers);
     }
-    label.route = path.startsWith('/cdn/') ? '/cdn' : path.startsWith('/assets/') ? '/assets' : '/ (dashboard)';
-    if (!path.startsWith('/cdn/')) res.setHeader('Content-Security-Policy', dashboardPolicy(config.http.cdnBaseUrl));
+    label.route = path.startsWith('/cdn/') ? '/cdn' : path.startsWith('/private/') ? '/private' : path.startsWith('/assets/') ? '/assets' : '/ (dashboard)';
+    if (!path.startsWith('/cdn/') && !path.startsWith('/private/')) res.setHeader('Content-Security-Policy', dashboardPolicy(config.http.cdnBaseUrl));
     for (const handler of extraHandlers) {
       if (await handler(req, res, path)) return;
     }

@@ -14,7 +14,7 @@ import { emptyIfMissing, errnoCode, ignoreCodes, isMissing, nullIfMissing } from
 import { compareDigests, digestingStream, digestOf, md5File, writeVerified, type Digest } from './integrity.ts';
 import { compareSegments } from './listing.ts';
 import { cacheControlOf, readSidecar, SIDECAR_NAME, sidecarPath, type Sidecar } from './local-sidecar.ts';
-import { assertValidKey, type ListedObject, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
+import { assertValidKey, type ByteRange, type ListedObject, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
 
 /** A file of the driver's own (a temp file of an unfinished write, a probe, a sidecar whose object is gone). */
 export interface LeftoverFile {
@@ -77,7 +77,7 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  async get(key: string): Promise<StoredObject | null> {
+  async get(key: string, range?: ByteRange): Promise<StoredObject | null> {
     const path = this.pathOf(key);
     // One open handle for metadata and body, so a concurrent replace cannot mix old and new.
     const fh = await open(path, 'r').catch(nullIfMissing);
@@ -89,7 +89,7 @@ export class LocalStore implements ObjectStore {
         return null;
       }
       const info = await this.describe(path, st, () => fh.createReadStream({ start: 0, autoClose: false }));
-      return { ...info, body: fh.createReadStream({ start: 0 }) };
+      return { ...info, body: fh.createReadStream(range ? { start: range.start, end: range.end } : { start: 0 }) };
     } catch (err) {
       await fh.close();
       throw err;

@@ -33,7 +33,29 @@ export interface ListOptions {
 }
 
 export interface StoredObject extends ObjectInfo {
+  /** The whole object, or only the bytes of the range asked for (`size` stays the object's size). */
   body: Readable;
+}
+
+/** Bytes `start` to `end` of an object, both included (an HTTP Range, resolved against its size). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** A request a client may send straight to the store (presigned): exactly this method, URL and headers. */
+export interface PresignedRequest {
+  method: 'PUT' | 'GET';
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** Stores whose objects a client can read or write directly, with a presigned URL (S3, R2, MinIO). */
+export interface Presigner {
+  /** A GET of `key` valid `expiresIn` seconds. */
+  presignGet(key: string, expiresIn: number): Promise<string>;
+  /** A PUT to `key` of exactly `size` bytes whose SHA-256 (base64) is `sha256Base64`, both signed, valid `expiresIn` seconds. */
+  presignPut(key: string, upload: { size: number; sha256Base64: string; expiresIn: number }): Promise<PresignedRequest>;
 }
 
 export interface ObjectStore {
@@ -44,8 +66,8 @@ export interface ObjectStore {
   put(key: string, body: Uint8Array, opts: PutOptions): Promise<void>;
   /** Stores a file (an original) streamed from disk, never read whole into memory. */
   putFile(key: string, path: string, opts: PutOptions): Promise<void>;
-  /** The object with a streamed body, or null when there is none. */
-  get(key: string): Promise<StoredObject | null>;
+  /** The object with a streamed body (only `range` of it when given), or null when there is none. */
+  get(key: string, range?: ByteRange): Promise<StoredObject | null>;
   head(key: string): Promise<ObjectInfo | null>;
   /** Downloads an object to `destPath`; throws NotFoundError (code OBJECT_NOT_FOUND) when it is missing. */
   getFile(key: string, destPath: string): Promise<void>;
@@ -62,6 +84,8 @@ export interface ObjectStore {
   /** Deletes the objects; keys that do not exist are fine. */
   delete(keys: readonly string[]): Promise<void>;
   close(): Promise<void>;
+  /** Present on stores that hand out presigned URLs (S3); local storage has none. */
+  readonly presigner?: Presigner;
 }
 
 /** Keys are limited to what S3 accepts (1024 UTF-8 bytes) and what can safely become a relative path. */

@@ -13,10 +13,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NotFoundError } from '../errors.ts';
 import { compareDigests, digestFile, digestOf, writeVerified } from './integrity.ts';
 import { filterKeys, mergeByKey } from './listing.ts';
-import { assertValidKey, type ListedObject, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
+import { assertValidKey, type ByteRange, type ListedObject, type PresignedRequest, type Presigner, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
 import { streamFileBody } from './s3-file-body.ts';
 import { errorName, errorText, statusOf } from './s3-errors.ts';
 import { S3Verifier, type Location } from './s3-verifier.ts';
@@ -27,6 +28,8 @@ export interface S3StoreOptions {
   region: string;
   bucket: string;
   originalsBucket?: string | undefined;
+  /** Where `_private/` (private collections' files) and `_direct/` (direct uploads) keys go; unset: the main bucket. */
+  privateBucket?: string | undefined;
   accessKeyId: string;
   secretAccessKey: string;
   forcePathStyle: boolean;
@@ -35,12 +38,17 @@ export interface S3StoreOptions {
 }
 
 const ORIGINALS_PREFIX = '_originals/';
+const PRIVATE_PREFIXES = ['_private/', '_direct/'];
 /** DeleteObjects accepts at most this many keys per request. */
 const DELETE_BATCH = 1000;
 const FALLBACK_CONTENT_TYPE = 'application/octet-stream';
 
 export class S3Store implements ObjectStore {
   readonly kind = 's3';
+  readonly presigner: Presigner = {
+    presignGet: (key, expiresIn) => getSignedUrl(this.client, new GetObjectCommand(this.location(key)), { expiresIn }),
+    presignPut: (key, upload) => this.presignPut(key, upload),
+  };
   private readonly client: S3Client;
   private readonly verifier: S3Verifier;
 
@@ -61,7 +69,8 @@ export class S3Store implements ObjectStore {
   }
 
   async check(): Promise<void> {
-    const buckets = [...new Set([this.options.bucket, this.options.originalsBucket ?? this.options.bucket])];
+    const { bucket, originalsBucket, privateBucket } = this.options;
+    const buckets = [...new Set([bucket, originalsBucket ?? bucket, privateBucket ?? bucket])];
     for (const bucket of buckets) {
       try {
         await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
@@ -127,11 +136,13 @@ export class S3Store implements ObjectStore {
     );
   }
 
-  async get(key: string): Promise<StoredObject | null> {
+  async get(key: string, range?: ByteRange): Promise<StoredObject | null> {
     try {
-      const out = await this.client.send(new GetObjectCommand(this.location(key)));
+      const out = await this.client.send(new GetObjectCommand({ ...this.location(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
       const body = out.Body instanceof Readable ? out.Body : Readable.from([]);
-      return { ...infoOf(out), body };
+      // a ranged answer's Content-Length is the range's; the object's size is after the slash of Content-Range
+      const total = out.ContentRange ? Number(/\/(\d+)$/.exec(out.ContentRange)?.[1]) : undefined;
+      return { ...infoOf(out), ...(total !== undefined && Number.isFinite(total) ? { size: total } : {}), body };
     } catch (err) {
       if (errorName(err) === 'NoSuchKey') return null;
       throw err;
@@ -254,10 +265,27 @@ export class S3Store implements ObjectStore {
     this.client.destroy();
   }
 
+  /**
+   * A PUT presigned for the exact length and SHA-256. The SDK hoists `x-amz-*` headers into the
+   * query string when presigning; the checksum is kept a signed header instead (`unhoistableHeaders`),
+   * so the client must send it and S3 checks the body against it.
+   */
+  private async presignPut(key: string, upload: { size: number; sha256Base64: string; expiresIn: number }): Promise<PresignedRequest> {
+    const command = new PutObjectCommand({ ...this.location(key), ContentLength: upload.size, ChecksumSHA256: upload.sha256Base64 });
+    const url = await getSignedUrl(this.client, command, {
+      expiresIn: upload.expiresIn,
+      unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+      signableHeaders: new Set(['content-length', 'x-amz-checksum-sha256']),
+    });
+    return { method: 'PUT', url, headers: { 'Content-Length': String(upload.size), 'x-amz-checksum-sha256': upload.sha256Base64 } };
+  }
+
   private location(key: string): Location {
     assertValidKey(key);
-    const originals = this.options.originalsBucket && key.startsWith(ORIGINALS_PREFIX);
-    return { Bucket: originals ? this.options.originalsBucket! : this.options.bucket, Key: key };
+    const { bucket, originalsBucket, privateBucket } = this.options;
+    if (originalsBucket && key.startsWith(ORIGINALS_PREFIX)) return { Bucket: originalsBucket, Key: key };
+    if (privateBucket && PRIVATE_PREFIXES.some((p) => key.startsWith(p))) return { Bucket: privateBucket, Key: key };
+    return { Bucket: bucket, Key: key };
   }
 
   private bucketProblem(bucket: string, err: unknown): string {

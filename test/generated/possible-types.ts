@@ -8,6 +8,22 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationAcceptInvitationResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "Team",
+      "ValidationError"
+    ],
+    "MutationCompleteDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationCreateApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -22,6 +38,30 @@
       "ConflictError",
       "NotFoundError",
       "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "DirectUpload",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateTeamResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "Team",
+      "ValidationError"
+    ],
+    "MutationCreateUploadTokenResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "UploadToken",
       "ValidationError"
     ],
     "MutationCreateWebhookResult": [
@@ -56,10 +96,26 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationInviteMemberResult": [
+      "AppError",
+      "ConflictError",
+      "Invitation",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationLogInResult": [
       "AppError",
       "AuthPayload",
       "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationRemoveMemberResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"
@@ -118,6 +174,14 @@
       "ConflictError",
       "NotFoundError",
       "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationUpdateMemberResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "TeamMember",
       "ValidationError"
     ],
     "MutationUploadImageResult": [
@@ -145,6 +209,22 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationAcceptInvitationResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "Team",
+      "ValidationError"
+    ],
+    "MutationCompleteDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationCreateApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -159,6 +239,30 @@
       "ConflictError",
       "NotFoundError",
       "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "DirectUpload",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateTeamResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "Team",
+      "ValidationError"
+    ],
+    "MutationCreateUploadTokenResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "UploadToken",
       "ValidationError"
     ],
     "MutationCreateWebhookResult": [
@@ -193,10 +297,26 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationInviteMemberResult": [
+      "AppError",
+      "ConflictError",
+      "Invitation",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationLogInResult": [
       "AppError",
       "AuthPayload",
       "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationRemoveMemberResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"
@@ -255,6 +375,14 @@
       "ConflictError",
       "NotFoundError",
       "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationUpdateMemberResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "TeamMember",
       "ValidationError"
     ],
     "MutationUploadImageResult": [

@@ -43,7 +43,13 @@ const ReprocessRunRef = builder.objectRef<ReprocessRun>('ReprocessRun').implemen
   }),
 });
 
+const VisibilityEnum = builder.enumType('Visibility', {
+  description: 'PUBLIC: files at the CDN URL pattern; PRIVATE: only through signed URLs (every URL the API gives is signed).',
+  values: { PUBLIC: { value: 'public' }, PRIVATE: { value: 'private' } } as const,
+});
+
 builder.objectFields(CollectionRef, (t) => ({
+  visibility: t.field({ type: VisibilityEnum, resolve: (c) => c.visibility }),
   formats: t.field({ type: [OutputFormatEnum], resolve: (c) => c.formats }),
   quality: t.field({ type: QualityScalar, description: 'Encoder quality 1–100 (default 80) or "auto".', resolve: (c): QualitySetting => c.quality }),
   reprocess: t.field({
@@ -59,10 +65,23 @@ builder.mutationFields((t) => ({
     type: CollectionRef,
     errors: {},
     authScopes: { loggedIn: true },
-    description: 'Changes the name, the output formats (WEBP always; AVIF optional) and/or the quality (1–100 or "auto"; INVALID_QUALITY otherwise). New settings apply to new uploads; reprocessCollection applies them to the rest.',
-    args: { id: t.arg.id(), name: t.arg.string({ required: false }), formats: t.arg({ type: [OutputFormatEnum], required: false }), quality: t.arg({ type: QualityScalar, required: false }) },
-    resolve: (_root, args, ctx) =>
-      ctx.services.collections.update(ctx.actor!, String(args.id), { name: args.name ?? undefined, formats: args.formats ?? undefined, quality: args.quality ?? undefined }),
+    description: 'Changes the name, the output formats (WEBP always; AVIF optional), the quality (1–100 or "auto"; INVALID_QUALITY otherwise) and/or the visibility. New settings apply to new uploads; reprocessCollection applies them to the rest. A new visibility moves the files before this returns.',
+    args: {
+      id: t.arg.id(),
+      name: t.arg.string({ required: false }),
+      formats: t.arg({ type: [OutputFormatEnum], required: false }),
+      quality: t.arg({ type: QualityScalar, required: false }),
+      visibility: t.arg({ type: VisibilityEnum, required: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const actor = ctx.actor!;
+      const id = String(args.id);
+      const changes = { name: args.name ?? undefined, formats: args.formats ?? undefined, quality: args.quality ?? undefined };
+      const hasChanges = Object.values(changes).some((v) => v !== undefined);
+      let collection = hasChanges || !args.visibility ? await ctx.services.collections.update(actor, id, changes) : null;
+      if (args.visibility) collection = await ctx.services.visibility.set(actor, id, args.visibility);
+      return collection!;
+    },
   }),
   reprocessCollection: t.field({
     type: ReprocessRunRef,

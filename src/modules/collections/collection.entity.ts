@@ -4,6 +4,10 @@ import { User } from '../accounts/user.entity.ts';
 import type { OutputFormat } from '../images/formats.ts';
 import { qualityColumn, type QualitySetting } from '../quality/quality-setting.ts';
 
+/** Public: files at the CDN pattern; private: only through signed URLs (contract §11). */
+export type Visibility = 'public' | 'private';
+export const VISIBILITIES: readonly Visibility[] = ['public', 'private'];
+
 @Entity('collections')
 export class Collection {
   @PrimaryColumn({ type: 'text' })
@@ -36,6 +40,9 @@ export class Collection {
   /** Encoder quality 1–100, or "auto" (chosen per image by SSIMULACRA 2; contract §15). */
   @Column({ type: 'text', default: () => "'80'", transformer: qualityColumn })
   quality: QualitySetting;
+
+  @Column({ type: 'text', default: 'public' })
+  visibility: Visibility;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -6,10 +6,12 @@ import type { CollectionsService } from './collections.service.ts';
 
 /** Deleting a collection removes its images and their files too (images service). */
 type DeleteCollection = (actor: Actor, collectionId: string) => Promise<void>;
+/** Changing visibility moves the collection's files (delivery module). */
+type SetVisibility = (actor: Actor, collectionId: string, visibility: unknown) => Promise<Collection>;
 
-export const collectionJson = (c: Collection) => ({ id: c.id, teamId: c.teamId, name: c.name, formats: c.formats, quality: c.quality, createdAt: c.createdAt.toISOString() });
+export const collectionJson = (c: Collection) => ({ id: c.id, teamId: c.teamId, name: c.name, formats: c.formats, quality: c.quality, visibility: c.visibility, createdAt: c.createdAt.toISOString() });
 
-export function collectionsRoutes(collections: CollectionsService, deleteCollection: DeleteCollection): Route[] {
+export function collectionsRoutes(collections: CollectionsService, deleteCollection: DeleteCollection, setVisibility: SetVisibility): Route[] {
   return [
     {
       method: 'GET',
@@ -32,10 +34,13 @@ export function collectionsRoutes(collections: CollectionsService, deleteCollect
     {
       method: 'PATCH',
       path: '/api/v1/collections/:id',
-      handler: async (req) => ({
-        status: 200,
-        body: collectionJson(await collections.update(req.actor!, req.params.id!, await req.json())),
-      }),
+      handler: async (req) => {
+        const actor = req.actor!;
+        const { visibility, ...changes } = await req.json();
+        let collection = Object.keys(changes).length || visibility === undefined ? await collections.update(actor, req.params.id!, changes) : null;
+        if (visibility !== undefined) collection = await setVisibility(actor, req.params.id!, visibility);
+        return { status: 200, body: collectionJson(collection!) };
+      },
     },
     {
       method: 'DELETE',

@@ -82,7 +82,7 @@ export class CollectionsService {
   async update(actor: Actor, id: string, changes: CollectionChanges): Promise<Collection> {
     const collection = await this.get(actor, id);
     assertCan(actor, 'collections:write', { collectionId: id });
-    if (changes.name === undefined && changes.formats === undefined && changes.quality === undefined) throw new ValidationError('Send "name", "formats" and/or "quality"', 'INVALID_INPUT');
+    if (changes.name === undefined && changes.formats === undefined && changes.quality === undefined) throw new ValidationError('Send "name", "formats", "quality" and/or "visibility"', 'INVALID_INPUT');
     if (changes.name !== undefined) collection.name = CollectionsService.parseName(changes.name);
     if (changes.formats !== undefined) collection.formats = CollectionsService.parseFormats(changes.formats);
     if (changes.quality !== undefined) collection.quality = parseQualitySetting(changes.quality);

@@ -1,6 +1,7 @@
 /**
- * GraphQL for delivery (contract §7), beside the Image type of images.schema.ts: the placeholder,
- * each file's format, the AVIF srcset for a `<picture>`, and retrying a failed image.
+ * GraphQL for delivery (contract §7, §11), beside the Image type of images.schema.ts: the placeholder,
+ * each file's format, the AVIF srcset for a `<picture>` (signed for private images, like every URL),
+ * the image's visibility, and retrying a failed image.
  */
 import { variantsOf } from './image-loaders.ts';
 import { builder } from '../../graphql/builder.ts';
@@ -9,7 +10,7 @@ import type { Image } from './image.entity.ts';
 import { OutputFormatEnum } from './output-format.enum.ts';
 import { ImageRef, VariantRef } from './images.schema.ts';
 import type { Placeholder } from './placeholder.ts';
-import { variantUrl } from './variant-urls.ts';
+import { fileLinker, type DeliveryLinks } from './variant-urls.ts';
 
 const PlaceholderRef = builder.objectRef<Placeholder>('Placeholder').implement({
   description: 'What to paint before the image loads: computed from its pixels, present once it is ready.',
@@ -25,13 +26,14 @@ builder.objectFields(VariantRef, (t) => ({
 }));
 
 /** `<url> <width>w` for each distinct width of the image's files in `format`, smallest first. */
-function srcsetOf(image: Image, variants: ImageVariant[], baseUrl: string, format: ImageVariant['format']): string | null {
+function srcsetOf(image: Image, variants: ImageVariant[], links: DeliveryLinks, format: ImageVariant['format']): string | null {
+  const link = fileLinker(links, image);
   const seen = new Set<number>();
   const entries = variants
     .filter((v) => v.format === format && v.size > 0)
     .sort((a, b) => a.size - b.size)
     .filter((v) => !seen.has(v.width) && seen.add(v.width))
-    .map((v) => `${variantUrl(baseUrl, image.collectionId, v.size, image.slug, format)} ${v.width}w`);
+    .map((v) => `${link(v.size, format)} ${v.width}w`);
   return entries.length ? entries.join(', ') : null;
 }
 
@@ -47,11 +49,12 @@ builder.objectFields(ImageRef, (t) => ({
     description: 'Null until the image is ready.',
     resolve: (i) => (i.status === 'ready' ? i.placeholder : null),
   }),
+  private: t.boolean({ description: 'In a private collection: every URL of it is signed and expires (contract §11).', resolve: (i) => i.visibility === 'private' }),
   avifSrcset: t.string({
     nullable: true,
     description: 'The AVIF files as a srcset ("<url> 320w, …"), for a <source type="image/avif"> beside the WebP srcset; null unless ready with AVIF (never for animations).',
     // the request's batched variants loader, as `variants` and `srcset` use: no query per image
-    resolve: async (i, _a, ctx, info) => (i.status === 'ready' ? srcsetOf(i, await variantsOf(i, ctx, info), ctx.services.config.cdnBaseUrl, 'avif') : null),
+    resolve: async (i, _a, ctx, info) => (i.status === 'ready' ? srcsetOf(i, await variantsOf(i, ctx, info), ctx.services.delivery, 'avif') : null),
   }),
 }));
 

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, UpdateDateColumn, type Relation } from 'typeorm';
 import { User } from '../accounts/user.entity.ts';
-import { Collection } from '../collections/collection.entity.ts';
+import { Collection, type Visibility } from '../collections/collection.entity.ts';
 import type { SourceFormat } from './formats.ts';
 import type { FailureKind } from './failure.ts';
 import type { Placeholder } from './placeholder.ts';
@@ -43,6 +43,10 @@ export class Image {
   @ManyToOne(() => Collection, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'collection_id', foreignKeyConstraintName: 'images_collection_id_fkey' })
   collection?: Relation<Collection>;
+
+  /** Its collection's visibility, copied on insert (a trigger) and changed with it, so every read of an image knows how to link it. */
+  @Column({ type: 'text', default: 'public' })
+  visibility: Visibility;
 
   @Column({ type: 'text' })
   slug: string;

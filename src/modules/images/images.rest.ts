@@ -10,11 +10,12 @@ import { RefusedUpload } from '../../storage/spool.ts';
 import type { ImageLibrary } from './image-library.ts';
 import { listImages } from './image-list.rest.ts';
 import type { ImagesService, UploadCommand } from './images.service.ts';
-import { deliveryOf } from './variant-urls.ts';
+import { deliveryOf, type DeliveryLinks } from './variant-urls.ts';
 
-export function imageJson(image: Image, baseUrl: string) {
+/** An image as REST returns it: public URLs under the CDN base, or (private collection) signed ones. */
+export function imageJson(image: Image, links: DeliveryLinks) {
   const variants = image.status === 'ready' ? (image.variants ?? []) : [];
-  const delivery = deliveryOf(baseUrl, image, variants.map((v) => v.size));
+  const delivery = deliveryOf(links, image, variants.map((v) => v.size));
   return {
     id: image.id,
     slug: image.slug,
@@ -22,7 +23,8 @@ export function imageJson(image: Image, baseUrl: string) {
     checksum: image.checksum,
     status: image.status,
     createdAt: image.createdAt.toISOString(),
-    baseUrl,
+    baseUrl: links.cdnBaseUrl,
+    visibility: image.visibility,
     width: image.width,
     height: image.height,
     format: image.sourceFormat,
@@ -64,13 +66,12 @@ async function uploadCommand({ fields, file }: MultipartBody): Promise<UploadCom
   return { file: upload, checksum: form.data.checksum, collectionId: form.data.collection, slug: form.data.slug || null };
 }
 
-export function imagesRoutes(images: ImagesService, library: ImageLibrary, quota: QuotaService, settings: PublicSettings & { publicBaseUrl: string }): Route[] {
-  const baseUrl = settings.cdnBaseUrl;
+export function imagesRoutes(images: ImagesService, library: ImageLibrary, quota: QuotaService, settings: PublicSettings & { publicBaseUrl: string }, links: DeliveryLinks): Route[] {
   return [
     {
       method: 'GET',
       path: '/api/v1/images',
-      handler: (req) => listImages(library, req.actor!, req.query, `${settings.publicBaseUrl}/api/v1/images`, (i) => imageJson(i, baseUrl)),
+      handler: (req) => listImages(library, req.actor!, req.query, `${settings.publicBaseUrl}/api/v1/images`, (i) => imageJson(i, links)),
     },
     {
       method: 'POST',
@@ -79,13 +80,13 @@ export function imagesRoutes(images: ImagesService, library: ImageLibrary, quota
         const command = await uploadCommand(await req.multipart('file'));
         const { image, quota: after, created } = await images.upload(req.actor!, command);
         // 200: the same bytes are already this image (contract §7), nothing new was made
-        return { status: created ? 201 : 200, body: imageJson(image, baseUrl), headers: quota.headers(after) };
+        return { status: created ? 201 : 200, body: imageJson(image, links), headers: quota.headers(after) };
       },
     },
     {
       method: 'GET',
       path: '/api/v1/images/:id',
-      handler: async (req) => ({ status: 200, body: imageJson(await images.get(req.actor!, req.params.id!), baseUrl) }),
+      handler: async (req) => ({ status: 200, body: imageJson(await images.get(req.actor!, req.params.id!), links) }),
     },
     {
       method: 'DELETE',

@@ -10,7 +10,7 @@ import type { ImageVariant } from './image-variant.entity.ts';
 import { progressOf, type Image } from './image.entity.ts';
 import { VARIANT_SIZES } from './sizes.ts';
 import { PIPELINE_STEPS } from './steps.ts';
-import { deliveryOf, SRC_SIZE, type Delivery } from './variant-urls.ts';
+import { deliveryOf, SRC_SIZE, type Delivery, type DeliveryLinks } from './variant-urls.ts';
 
 // GraphQL spells enum values in SCREAMING_CASE; resolvers and REST keep the lowercase values
 export const ImageStatusEnum = builder.enumType('ImageStatus', {
@@ -36,14 +36,14 @@ export const VariantRef = builder.objectRef<ImageVariant & { url: string }>('Ima
  */
 const deliveries = new WeakMap<readonly ImageVariant[], Delivery>();
 
-function deliveryWith(baseUrl: string, image: Image, variants: readonly ImageVariant[]): Delivery {
+function deliveryWith(links: DeliveryLinks, image: Image, variants: readonly ImageVariant[]): Delivery {
   let delivery = deliveries.get(variants);
-  if (!delivery) deliveries.set(variants, (delivery = deliveryOf(baseUrl, image, variants.map((v) => v.size))));
+  if (!delivery) deliveries.set(variants, (delivery = deliveryOf(links, image, variants.map((v) => v.size))));
   return delivery;
 }
 
 async function deliveryFor(image: Image, ctx: GraphQLContext, info: GraphQLResolveInfo): Promise<Delivery> {
-  return deliveryWith(ctx.services.config.cdnBaseUrl, image, await variantsOf(image, ctx, info));
+  return deliveryWith(ctx.services.delivery, image, await variantsOf(image, ctx, info));
 }
 
 export const ImageRef = builder.objectRef<Image>('Image').implement({
@@ -69,7 +69,7 @@ export const ImageRef = builder.objectRef<Image>('Image').implement({
       description: 'Every stored size, smallest first; empty until ready.',
       resolve: async (i, _a, ctx, info) => {
         const variants = await variantsOf(i, ctx, info);
-        const delivery = deliveryWith(ctx.services.config.cdnBaseUrl, i, variants);
+        const delivery = deliveryWith(ctx.services.delivery, i, variants);
         return variants.map((v) => ({ ...v, url: delivery.fileUrl(v) }));
       },
     }),

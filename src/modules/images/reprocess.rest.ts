@@ -1,11 +1,11 @@
 /** REST: reprocessing a collection (contract §7) and retrying a failed image. Thin: parse, call, map. */
-import type { PublicSettings } from '../../config.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Route } from '../../adapter/rest-route.ts';
 import { imageJson } from './images.rest.ts';
 import type { ImagesService } from './images.service.ts';
 import type { ReprocessRun } from './reprocess-run.entity.ts';
 import type { ReprocessService } from './reprocess.service.ts';
+import type { DeliveryLinks } from './variant-urls.ts';
 
 export const reprocessRunJson = (run: ReprocessRun) => ({
   id: run.id,
@@ -18,7 +18,7 @@ export const reprocessRunJson = (run: ReprocessRun) => ({
   finishedAt: run.finishedAt?.toISOString() ?? null,
 });
 
-export function reprocessRoutes(reprocess: ReprocessService, images: ImagesService, settings: PublicSettings): Route[] {
+export function reprocessRoutes(reprocess: ReprocessService, images: ImagesService, links: DeliveryLinks): Route[] {
   return [
     {
       method: 'POST',
@@ -37,7 +37,7 @@ export function reprocessRoutes(reprocess: ReprocessService, images: ImagesServi
     {
       method: 'POST',
       path: '/api/v1/images/:id/retry',
-      handler: async (req) => ({ status: 202, body: imageJson(await images.retry(req.actor!, req.params.id!), settings.cdnBaseUrl) }),
+      handler: async (req) => ({ status: 202, body: imageJson(await images.retry(req.actor!, req.params.id!), links) }),
     },
   ];
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { VARIANT_SIZES } from './sizes.ts';
-import { deliveryOf, SRC_SIZE } from './variant-urls.ts';
+import { deliveryOf, parseCdnPath, parsePrivatePath, SRC_SIZE, storedVariantKey, type DeliveryLinks } from './variant-urls.ts';
 
-const base = 'https://cdn.example.com';
-const image = { collectionId: 'col_abc', slug: 'beach-sunset' };
+const base: DeliveryLinks = { cdnBaseUrl: 'https://cdn.example.com', signPrivate: (path) => `https://api.example.com${path}?exp=1&sig=x` };
+const image = { collectionId: 'col_abc', slug: 'beach-sunset', visibility: 'public' as const };
 
 describe('deliveryOf', () => {
   it('serves every stored size, src at 768 and srcset over the 11 widths, narrowest first', () => {
@@ -29,5 +29,27 @@ describe('deliveryOf', () => {
   it('has nothing to deliver before any variant exists', () => {
     const d = deliveryOf(base, image, []);
     expect([d.url(0), d.url(768), d.src, d.srcset]).toEqual([null, null, null, null]);
+  });
+});
+
+describe('private files', () => {
+  it('are linked through the signer at /private/…, every URL of the image alike', () => {
+    const d = deliveryOf(base, { ...image, visibility: 'private' }, [320, 768]);
+    expect(d.url(320)).toBe('https://api.example.com/private/col_abc/320/beach-sunset.webp?exp=1&sig=x');
+    expect(d.src).toBe('https://api.example.com/private/col_abc/768/beach-sunset.webp?exp=1&sig=x');
+    expect(d.srcset).toBe('https://api.example.com/private/col_abc/320/beach-sunset.webp?exp=1&sig=x 320w, https://api.example.com/private/col_abc/768/beach-sunset.webp?exp=1&sig=x 768w');
+    expect(d.fileUrl({ size: 320, format: 'avif' })).toBe('https://api.example.com/private/col_abc/320/beach-sunset.avif?exp=1&sig=x');
+  });
+
+  it('are stored under _private/, which the CDN pattern never names', () => {
+    const key = storedVariantKey('col_abc', 320, 'beach-sunset', 'webp', 'private');
+    expect(key).toBe('_private/col_abc/320/beach-sunset.webp');
+    expect(parseCdnPath(`/cdn/${key}`)).toBeNull();
+    expect(storedVariantKey('col_abc', 320, 'beach-sunset', 'webp', 'public')).toBe('col_abc/320/beach-sunset.webp');
+  });
+
+  it('parse only well-formed private paths', () => {
+    expect(parsePrivatePath('/private/col_abc/320/beach-sunset.webp')).toEqual({ collectionId: 'col_abc', size: 320, slug: 'beach-sunset', format: 'webp' });
+    for (const bad of ['/private/col_abc/321/a.webp', '/private/col_abc/320/../a.webp', '/private/col_abc/320/a.png', '/private/col_abc/320/a%2Fb.webp', '/cdn/col_abc/320/a.webp']) expect(parsePrivatePath(bad)).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
-/** Where variants live: one pattern for storage keys and public URLs (contract §4, §7). */
+/** Where variants live: one pattern for storage keys and public URLs (contract §4, §7), and for private ones (§11). */
+import type { Visibility } from '../collections/collection.entity.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './formats.ts';
 import { VARIANT_SIZES, type VariantSize } from './sizes.ts';
 
@@ -9,6 +10,35 @@ export function variantKey(collectionId: string, size: VariantSize | number, slu
 
 export function variantUrl(baseUrl: string, collectionId: string, size: VariantSize | number, slug: string, format: OutputFormat = 'webp'): string {
   return `${baseUrl}/${variantKey(collectionId, size, slug, format)}`;
+}
+
+/** Private collections' files sit under this prefix (on S3: in the private bucket), never at the public pattern. */
+const PRIVATE_PREFIX = '_private/';
+
+/** The object key of a variant in a collection of the given visibility. */
+export function storedVariantKey(collectionId: string, size: VariantSize | number, slug: string, format: OutputFormat, visibility: Visibility): string {
+  return `${visibility === 'private' ? PRIVATE_PREFIX : ''}${variantKey(collectionId, size, slug, format)}`;
+}
+
+/** `/private/{collectionId}/{size}/{slug}.{format}`: the path a signed URL signs (under PUBLIC_BASE_URL). */
+export function privatePath(collectionId: string, size: VariantSize | number, slug: string, format: OutputFormat = 'webp'): string {
+  return `/private/${variantKey(collectionId, size, slug, format)}`;
+}
+
+/** How files are linked: public URLs under the CDN base, private ones signed by this server. */
+export interface DeliveryLinks {
+  readonly cdnBaseUrl: string;
+  /** The full signed URL of a private path, valid the default lifetime (identical within a window). */
+  signPrivate(path: string): string;
+}
+
+/** The URL of one file of an image, public or signed by its visibility. */
+export type FileLinker = (size: number, format: OutputFormat) => string;
+
+export function fileLinker(links: DeliveryLinks, image: { collectionId: string; slug: string; visibility: Visibility }): FileLinker {
+  return image.visibility === 'private'
+    ? (size, format) => links.signPrivate(privatePath(image.collectionId, size, image.slug, format))
+    : (size, format) => variantUrl(links.cdnBaseUrl, image.collectionId, size, image.slug, format);
 }
 
 /** The size `src` points at: about a column wide on most layouts (contract §6). */
@@ -30,16 +60,17 @@ export interface Delivery {
  * Delivery URLs of an image from the sizes of its variant rows: only sizes that exist get a URL.
  * Each URL is built once, and `url(size)`, `src` and `srcset` hand out the same strings.
  */
-export function deliveryOf(baseUrl: string, image: { collectionId: string; slug: string }, storedSizes: readonly number[]): Delivery {
+export function deliveryOf(links: DeliveryLinks, image: { collectionId: string; slug: string; visibility: Visibility }, storedSizes: readonly number[]): Delivery {
+  const link = fileLinker(links, image);
   const urls = new Map<number, string>();
-  for (const size of VARIANT_SIZES) if (storedSizes.includes(size)) urls.set(size, variantUrl(baseUrl, image.collectionId, size, image.slug));
+  for (const size of VARIANT_SIZES) if (storedSizes.includes(size)) urls.set(size, link(size, 'webp'));
   let srcset = '';
   for (const [size, url] of urls) if (size !== 0) srcset += `${srcset ? ', ' : ''}${url} ${size}w`;
   return {
     url: (size) => urls.get(size) ?? null,
     src: urls.get(SRC_SIZE) ?? null,
     srcset: srcset || null,
-    fileUrl: ({ size, format }) => (format === 'webp' && urls.get(size)) || variantUrl(baseUrl, image.collectionId, size, image.slug, format),
+    fileUrl: ({ size, format }) => (format === 'webp' && urls.get(size)) || link(size, format),
   };
 }
 
@@ -66,8 +97,23 @@ export function allObjectKeys(image: { id: string; collectionId: string; slug: s
   return [...allVariantKeys(image.collectionId, image.slug), ...allStagingKeys(image.id), originalKey(image.id)];
 }
 
+/** Every variant key of a slug in both places (public and private): removing them all leaves nothing behind whatever the visibility was. */
 export function allVariantKeys(collectionId: string, slug: string, formats: readonly OutputFormat[] = OUTPUT_FORMATS): string[] {
-  return formats.flatMap((format) => VARIANT_SIZES.map((size) => variantKey(collectionId, size, slug, format)));
+  return (['public', 'private'] as const).flatMap((visibility) => variantKeysAt(collectionId, slug, visibility, formats));
+}
+
+/** Every variant key of a slug in one place. */
+export function variantKeysAt(collectionId: string, slug: string, visibility: Visibility, formats: readonly OutputFormat[] = OUTPUT_FORMATS): string[] {
+  return formats.flatMap((format) => VARIANT_SIZES.map((size) => storedVariantKey(collectionId, size, slug, format, visibility)));
+}
+
+const PRIVATE_PATH = new RegExp(`^/private/(col_[a-z0-9]{1,40})/(${VARIANT_SIZES.join('|')})/([a-z0-9]+(?:-[a-z0-9]+)*)\\.(${OUTPUT_FORMATS.join('|')})$`);
+
+/** Parses a raw private delivery path (no query); anything else is null. */
+export function parsePrivatePath(rawPath: string): { collectionId: string; size: number; slug: string; format: OutputFormat } | null {
+  const m = PRIVATE_PATH.exec(rawPath);
+  if (!m || m[3]!.length > 100) return null;
+  return { collectionId: m[1]!, size: Number(m[2]), slug: m[3]!, format: m[4] as OutputFormat };
 }
 
 const CDN_PATH = new RegExp(`^/cdn/(col_[a-z0-9]{1,40})/(${VARIANT_SIZES.join('|')})/([a-z0-9]+(?:-[a-z0-9]+)*)\\.(${OUTPUT_FORMATS.join('|')})$`);

@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../../clock.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { FixBudget, ReportBuilder, type CheckContext, type DoctorReport, type Finding } from './findings.ts';
+import { checkExpiredDirectUploads, type ExpiredDirectUploads } from './expired-direct-uploads.ts';
 import { checkMissingVariants, checkStuckImages, type ImageRepairs } from './image-checks.ts';
 import { checkOrphanObjects } from './orphan-objects.ts';
 import { checkTempFiles, type TempDirs } from './temp-files.ts';
@@ -56,6 +57,8 @@ export class Doctor {
     private readonly dirs: TempDirs,
     private readonly defaultGraceMs: number,
     private readonly clock: Clock,
+    /** Direct uploads never completed (swept with the temp files). */
+    private readonly directUploads: ExpiredDirectUploads | null = null,
   ) {}
 
   async run(options: DoctorRunOptions = {}): Promise<DoctorRun> {
@@ -71,6 +74,7 @@ export class Doctor {
     };
     const { bounds, cursor } = options;
     await checkTempFiles(ctx, this.db, this.store, this.dirs);
+    if (this.directUploads) await checkExpiredDirectUploads(ctx, this.directUploads);
     await checkStuckImages(ctx, this.db, this.store, this.repairs, bounds?.maxImages);
     const imagesAfter = await checkMissingVariants(ctx, this.db, this.store, this.repairs, { after: cursor?.imagesAfter ?? undefined, maxImages: bounds?.maxImages });
     const objectsAfter = await checkOrphanObjects(ctx, this.db, this.store, { startAfter: cursor?.objectsAfter ?? undefined, maxObjects: bounds?.maxObjects });

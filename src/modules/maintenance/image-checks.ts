@@ -12,7 +12,8 @@ import { Image } from '../images/image.entity.ts';
 import type { ImagesService } from '../images/images.service.ts';
 import type { ReprocessService } from '../images/reprocess.service.ts';
 import { VARIANT_SIZES } from '../images/sizes.ts';
-import { originalKey, variantKey } from '../images/variant-urls.ts';
+import type { Visibility } from '../collections/collection.entity.ts';
+import { originalKey, storedVariantKey } from '../images/variant-urls.ts';
 import type { OutputFormat } from '../images/formats.ts';
 import { errorText, type CheckContext, type Finding } from './findings.ts';
 
@@ -29,6 +30,7 @@ interface ReadyRow {
   id: string;
   collection_id: string;
   slug: string;
+  visibility: Visibility;
   variants: string[];
 }
 
@@ -44,7 +46,7 @@ export async function checkMissingVariants(ctx: CheckContext, db: DataSource, st
     const limit = Math.min(PAGE, (bounds.maxImages ?? Infinity) - checked);
     const rows = (await db.query(
       // a page of the primary key, then each image's variant rows by theirs
-      `SELECT i.id, i.collection_id, i.slug, coalesce((SELECT array_agg(v.size || '.' || v.format) FROM image_variants v WHERE v.image_id = i.id), '{}') AS variants
+      `SELECT i.id, i.collection_id, i.slug, i.visibility, coalesce((SELECT array_agg(v.size || '.' || v.format) FROM image_variants v WHERE v.image_id = i.id), '{}') AS variants
          FROM images i
         WHERE i.status = 'ready' AND i.reprocess_run_id IS NULL AND i.id > $1
         ORDER BY i.id LIMIT $2`,
@@ -74,7 +76,7 @@ async function missingFiles(store: ObjectStore, row: ReadyRow): Promise<string[]
     const heads = await Promise.all(
       slice.map((v) => {
         const [size, format] = v.split('.') as [string, OutputFormat];
-        return store.head(variantKey(row.collection_id, Number(size), row.slug, format));
+        return store.head(storedVariantKey(row.collection_id, Number(size), row.slug, format, row.visibility));
       }),
     );
     slice.forEach((v, j) => heads[j] === null && missing.push(v));

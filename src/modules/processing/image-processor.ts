@@ -16,7 +16,7 @@ import { OUTPUT_CONTENT_TYPES } from '../images/formats.ts';
 import type { ImageLifecycle, Rendition } from '../images/image-lifecycle.ts';
 import type { Image } from '../images/image.entity.ts';
 import { STEP_PROGRESS, type PipelineStep } from '../images/steps.ts';
-import { allStagingKeys, originalKey, stagingKey, variantKey } from '../images/variant-urls.ts';
+import { allStagingKeys, originalKey, stagingKey, storedVariantKey } from '../images/variant-urls.ts';
 import type { ProcessingPool, VariantOutput } from './pool.ts';
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -35,6 +35,8 @@ export class ImageProcessor {
     private readonly logger: Logger,
     /** Told how long each step of an image took (metrics). */
     private readonly onStepTime: (step: PipelineStep, seconds: number) => void = () => {},
+    /** After activation: moves the files if the collection changed visibility while the job ran (delivery module). */
+    private readonly relocate: (image: Image) => Promise<void> = async () => {},
   ) {}
 
   /**
@@ -79,6 +81,8 @@ export class ImageProcessor {
       timeStep('ACTIVATE');
       const outcome = runId ? await this.lifecycle.replaceRendition(image, runId, rendition) : await this.lifecycle.activate(image, rendition);
       timeStep(null);
+      // the doctor's missing-variant check re-renders an image whose move failed here
+      if (outcome === 'activated') await this.relocate(image).catch((err: unknown) => log.error({ err }, 'could not move the files of an image whose collection changed visibility'));
       // Only now: a duplicate run of the same image copies from the same staged files, and if they
       // vanished before the image was ready, its failed copy would withdraw this run's public ones.
       await this.store.delete(allStagingKeys(image.id)).catch((err: unknown) => log.warn({ err }, 'could not remove staged outputs'));
@@ -112,7 +116,7 @@ export class ImageProcessor {
     await report('UPLOAD');
     const writes = outputs.flatMap((output) => output.sizes.map((size) => ({ size, output })));
     await runLimited(writes, UPLOAD_CONCURRENCY, ({ size, output }) =>
-      this.store.copy(stagingKey(image.id, output.sizes[0]!, output.format), variantKey(image.collectionId, size, image.slug, output.format), {
+      this.store.copy(stagingKey(image.id, output.sizes[0]!, output.format), storedVariantKey(image.collectionId, size, image.slug, output.format, image.visibility), {
         contentType: OUTPUT_CONTENT_TYPES[output.format],
         cacheControl: VARIANT_CACHE_CONTROL,
       }),
