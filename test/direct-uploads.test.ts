@@ -93,7 +93,10 @@ test('create checks size, quota, collection and slug before anything moves; othe
 
   // bob's month used up: refused at create, before any byte moves
   const bobId = (await bob.json<{ id: string }>('GET', '/api/v1/auth/me')).body.id;
-  await app.dataSource.query(`INSERT INTO usage (user_id, period, used) VALUES ($1, date_trunc('month', now() AT TIME ZONE 'UTC')::date, 40) ON CONFLICT (user_id, period) DO UPDATE SET used = 40`, [bobId]);
+  await app.dataSource.query(
+    `INSERT INTO usage (team_id, period, used) SELECT id, date_trunc('month', now() AT TIME ZONE 'UTC')::date, 40 FROM teams WHERE personal_user_id = $1 ON CONFLICT (team_id, period) DO UPDATE SET used = 40`,
+    [bobId],
+  );
   const bobCollection = (await bob.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Full' })).body.id;
   const full = await createDirectUpload(bob, { ...fields, collection: bobCollection });
   expect([full.status, full.body.code]).toEqual([429, 'QUOTA_EXCEEDED']);
