@@ -3,9 +3,10 @@
  * failing at the S3 endpoint (a fault proxy in front of s3rver), a poller fetches all 12 public URLs
  * straight from the bucket through the failed attempts and the waits for their retries. While the
  * job waits for a retry (pg-boss state `retry`, read before and after each poll) none may answer: a
- * failed attempt has withdrawn what it published. Within an attempt the copies already made are
- * public until it gives up (bounded by the SDK's own retries of the failing copy): that window is
- * reported, not asserted. Once the fault clears, the image ends ready with all 12 answering.
+ * failed attempt has withdrawn what it published. Within an attempt each publication burst's copies
+ * are single requests (asserted: no retry inside the store), and a failed burst is withdrawn before
+ * the next (test/s3-publication-burst.test.ts checks that window): what a burst makes public before
+ * it fails is reported, not asserted. Once the fault clears, the image ends ready with all 12 answering.
  */
 import { describe, expect } from 'vitest';
 import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
@@ -58,6 +59,8 @@ describe('publication on S3', () => {
     await poller;
     expect((await alice.json<{ status: string }>('GET', `/api/v1/images/${up.body.id}`)).body.status).toBe('processing');
     expect(proxy.requests.filter((r) => r.outcome === 500).length).toBeGreaterThan(2);
+    const attempts = proxy.attemptsByInvocation();
+    for (const r of proxy.requests.filter((q) => q.outcome === 500)) expect(attempts.get(r.invocationId!), 'a failed copy retried inside the store').toBe(1);
     expect(waitingPolls).toBeGreaterThan(5);
     expect(visibleWhileWaiting).toEqual([]);
     for (const url of urls) expect((await fetch(url)).status, url).not.toBe(200);

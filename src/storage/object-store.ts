@@ -11,6 +11,14 @@ export interface PutOptions {
   cacheControl?: string;
 }
 
+export interface CopyOptions extends PutOptions {
+  /**
+   * One request, no retry or backoff inside the store (S3): the caller deals with a failure first —
+   * a publication burst withdraws what it already made public before it tries again.
+   */
+  singleAttempt?: boolean;
+}
+
 export interface ObjectInfo {
   size: number;
   /** A quoted strong ETag, ready for an HTTP header: the content's MD5 for single-part uploads on both drivers. */
@@ -75,7 +83,7 @@ export interface ObjectStore {
    * Copies an object inside the store (server-side on S3), replacing `to` atomically with the same
    * content type and the given cache policy. Used to publish staged variants at activation.
    */
-  copy(from: string, to: string, opts: PutOptions): Promise<void>;
+  copy(from: string, to: string, opts: CopyOptions): Promise<void>;
   /**
    * The objects whose keys start with `prefix` (`''`: all), streamed in a stable key order that
    * `startAfter` resumes: the caller holds one page at a time, never the whole store.

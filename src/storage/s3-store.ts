@@ -17,7 +17,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NotFoundError } from '../errors.ts';
 import { compareDigests, digestFile, digestOf, writeVerified } from './integrity.ts';
 import { filterKeys, mergeByKey } from './listing.ts';
-import { assertValidKey, type ByteRange, type ListedObject, type PresignedRequest, type Presigner, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
+import { assertValidKey, type ByteRange, type CopyOptions, type ListedObject, type PresignedRequest, type Presigner, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
 import { streamFileBody } from './s3-file-body.ts';
 import { errorName, errorText, statusOf } from './s3-errors.ts';
 import { S3Verifier, type Location } from './s3-verifier.ts';
@@ -50,10 +50,12 @@ export class S3Store implements ObjectStore {
     presignPut: (key, upload) => this.presignPut(key, upload),
   };
   private readonly client: S3Client;
+  /** Copies of a publication burst (CopyOptions.singleAttempt): no retry or backoff while others are public. */
+  private readonly singleAttemptClient: S3Client;
   private readonly verifier: S3Verifier;
 
   constructor(private readonly options: S3StoreOptions) {
-    this.client = new S3Client({
+    const config = {
       endpoint: options.endpoint,
       region: options.region,
       forcePathStyle: options.forcePathStyle,
@@ -64,7 +66,9 @@ export class S3Store implements ObjectStore {
       // S3-compatibles store verbatim (framing included). Integrity is sent explicitly instead.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
-    });
+    } as const;
+    this.client = new S3Client(config);
+    this.singleAttemptClient = new S3Client({ ...config, maxAttempts: 1 });
     this.verifier = new S3Verifier(this.client);
   }
 
@@ -182,7 +186,8 @@ export class S3Store implements ObjectStore {
   }
 
   /** Server-side copy, checked against the source's ETag (or, when either is not a plain MD5, both read back). */
-  async copy(from: string, to: string, opts: PutOptions): Promise<void> {
+  async copy(from: string, to: string, opts: CopyOptions): Promise<void> {
+    const client = opts.singleAttempt ? this.singleAttemptClient : this.client;
     const source = this.location(from);
     const dest = this.location(to);
     let digest = await this.verifier.sourceDigest(source);
@@ -199,11 +204,11 @@ export class S3Store implements ObjectStore {
             ContentType: opts.contentType,
             CacheControl: opts.cacheControl,
           });
-        const out = await this.client.send(command()).catch(async (err: unknown) => {
+        const out = await client.send(command()).catch(async (err: unknown) => {
           // What we remembered is not there any more (another writer): ask S3 what is.
           if (statusOf(err) !== 412 || !digest.remembered) throw err;
           digest = await this.verifier.sourceDigest(source, true);
-          return this.client.send(command());
+          return client.send(command());
         });
         return this.verifier.checkCopy(source, digest.md5, dest, out.CopyObjectResult ?? {});
       },
@@ -263,6 +268,7 @@ export class S3Store implements ObjectStore {
 
   async close(): Promise<void> {
     this.client.destroy();
+    this.singleAttemptClient.destroy();
   }
 
   /**

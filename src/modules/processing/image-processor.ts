@@ -21,6 +21,10 @@ import type { ProcessingPool, VariantOutput } from './pool.ts';
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const UPLOAD_CONCURRENCY = 6;
+/** A publication burst: every copy at once (12 sizes × formats), tried this many times, this long apart (doubling). */
+const PUBLISH_CONCURRENCY = 24;
+const PUBLISH_BURSTS = 3;
+const PUBLISH_BACKOFF_MS = 250;
 
 /** Where a run was when it failed: a storage call's failure is not the input's fault. */
 type Phase = 'fetch' | 'process' | 'store';
@@ -103,8 +107,12 @@ export class ImageProcessor {
   }
 
   /**
-   * Stages each distinct output privately, then publishes it with server-side copies to its public
-   * keys (identical sizes share one staged file). Returns the variants' rows.
+   * Stages each distinct output privately (retried at will: nothing is public yet), then publishes
+   * them all in one short burst of server-side copies to their public keys (identical sizes share
+   * one staged file), each copy a single attempt. S3 has no multi-key atomicity, so on the first
+   * failure the burst takes no more copies, and what it published is withdrawn before any retry or
+   * backoff: a partial image is never public across a retry. The burst is tried PUBLISH_BURSTS
+   * times, then the job fails (pg-boss retries it). Returns the variants' rows.
    */
   private async publish(image: Image, outputs: VariantOutput[], report: (step: PipelineStep, progress?: number) => Promise<void>, firstRun: boolean): Promise<Rendition['variants']> {
     let done = 0;
@@ -115,17 +123,24 @@ export class ImageProcessor {
     });
     await report('UPLOAD');
     const writes = outputs.flatMap((output) => output.sizes.map((size) => ({ size, output })));
-    await runLimited(writes, UPLOAD_CONCURRENCY, ({ size, output }) =>
-      this.store.copy(stagingKey(image.id, output.sizes[0]!, output.format), storedVariantKey(image.collectionId, size, image.slug, output.format, image.visibility), {
-        contentType: OUTPUT_CONTENT_TYPES[output.format],
-        cacheControl: VARIANT_CACHE_CONTROL,
-      }),
-    ).catch(async (err: unknown) => {
-      // never leave part of a processing image public while the job waits for its retry (a ready
-      // image being rerun keeps what it has: old and new files show the same picture)
-      if (firstRun) await this.lifecycle.withdrawPublication(image).catch((e: unknown) => this.logger.error({ err: e, imageId: image.id }, 'could not withdraw a partial publication'));
-      throw err;
-    });
+    for (let burst = 1; ; burst++) {
+      try {
+        await runLimited(writes, PUBLISH_CONCURRENCY, ({ size, output }) =>
+          this.store.copy(stagingKey(image.id, output.sizes[0]!, output.format), storedVariantKey(image.collectionId, size, image.slug, output.format, image.visibility), {
+            contentType: OUTPUT_CONTENT_TYPES[output.format],
+            cacheControl: VARIANT_CACHE_CONTROL,
+            singleAttempt: true,
+          }),
+        );
+        break;
+      } catch (err) {
+        // a ready image being rerun keeps what it has: old and new files show the same picture
+        if (firstRun) await this.lifecycle.withdrawPublication(image).catch((e: unknown) => this.logger.error({ err: e, imageId: image.id }, 'could not withdraw a partial publication'));
+        if (burst >= PUBLISH_BURSTS) throw err;
+        this.logger.warn({ err, imageId: image.id, burst }, 'publication burst failed and was withdrawn; trying again');
+        await new Promise((resolve) => setTimeout(resolve, PUBLISH_BACKOFF_MS * 2 ** (burst - 1)));
+      }
+    }
     return writes.map(({ size, output }) => ({ size, format: output.format, width: output.width, height: output.height, bytes: output.bytes.byteLength }));
   }
 
