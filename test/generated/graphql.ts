@@ -58,6 +58,10 @@ export type ErrorCode =
   | 'INVALID_MULTIPART'
   /** The name is empty or longer than 100 characters. */
   | 'INVALID_NAME'
+  /** role must be one of viewer, editor, admin, owner. */
+  | 'INVALID_ROLE'
+  /** scopes must be a list of images:read, images:write, collections:write, webhooks:write, keys:write. */
+  | 'INVALID_SCOPES'
   /** The slug is not lowercase words joined by hyphens (at most 100 characters). */
   | 'INVALID_SLUG'
   /** Upload-Metadata is missing a required key (filename, collection, checksum) or has a bad value. */
@@ -66,8 +70,14 @@ export type ErrorCode =
   | 'INVALID_WEBHOOK_EVENTS'
   /** The webhook URL is not an http(s) URL (without credentials) whose host resolves. */
   | 'INVALID_WEBHOOK_URL'
+  /** The invitation is unknown, used, expired, or for another email address. */
+  | 'INVITATION_INVALID'
+  /** A team keeps at least one owner. */
+  | 'LAST_OWNER'
   /** Too many failed logins; try again later. */
   | 'LOGIN_THROTTLED'
+  /** No such member of this team. */
+  | 'MEMBER_NOT_FOUND'
   /** A required upload field is missing. */
   | 'MISSING_FIELD'
   /** No such object (or it belongs to someone else). */
@@ -86,6 +96,12 @@ export type ErrorCode =
   | 'REPROCESS_RUNNING'
   /** The slug is already used in this collection. */
   | 'SLUG_TAKEN'
+  /** No such team (or you are not a member). */
+  | 'TEAM_NOT_FOUND'
+  /** The upload token or API key has expired. */
+  | 'TOKEN_EXPIRED'
+  /** The upload token has been used as many times as it allows. */
+  | 'TOKEN_USED'
   /** The multipart body has more fields than allowed. */
   | 'TOO_MANY_FIELDS'
   /** More than one file in one request: send one file per request. */

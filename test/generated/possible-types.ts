@@ -8,6 +8,14 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationAcceptInvitationResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "Team",
+      "ValidationError"
+    ],
     "MutationCreateApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -22,6 +30,22 @@
       "ConflictError",
       "NotFoundError",
       "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateTeamResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "Team",
+      "ValidationError"
+    ],
+    "MutationCreateUploadTokenResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "UploadToken",
       "ValidationError"
     ],
     "MutationCreateWebhookResult": [
@@ -56,10 +80,26 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationInviteMemberResult": [
+      "AppError",
+      "ConflictError",
+      "Invitation",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationLogInResult": [
       "AppError",
       "AuthPayload",
       "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationRemoveMemberResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"
@@ -118,6 +158,14 @@
       "ConflictError",
       "NotFoundError",
       "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationUpdateMemberResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "TeamMember",
       "ValidationError"
     ],
     "MutationUploadImageResult": [
@@ -145,6 +193,14 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationAcceptInvitationResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "Team",
+      "ValidationError"
+    ],
     "MutationCreateApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -159,6 +215,22 @@
       "ConflictError",
       "NotFoundError",
       "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateTeamResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "Team",
+      "ValidationError"
+    ],
+    "MutationCreateUploadTokenResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "UploadToken",
       "ValidationError"
     ],
     "MutationCreateWebhookResult": [
@@ -193,10 +265,26 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationInviteMemberResult": [
+      "AppError",
+      "ConflictError",
+      "Invitation",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationLogInResult": [
       "AppError",
       "AuthPayload",
       "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationRemoveMemberResult": [
+      "AppError",
+      "ConflictError",
+      "Deleted",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"
@@ -255,6 +343,14 @@
       "ConflictError",
       "NotFoundError",
       "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationUpdateMemberResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "TeamMember",
       "ValidationError"
     ],
     "MutationUploadImageResult": [
