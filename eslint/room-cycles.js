@@ -85,7 +85,8 @@ export function roomGraph(srcDir) {
       const members = [];
       let w;
       do { w = stack.pop(); on.delete(w); members.push(w); } while (w !== v);
-      if (members.length > 1) for (const m of members) component.set(m, members.sort());
+      members.sort();
+      if (members.length > 1) for (const m of members) component.set(m, members);
     }
   };
   for (const v of edges.keys()) if (!idx.has(v)) connect(v);

@@ -6,6 +6,8 @@
  * The clock is injected: expiry is tested by moving it, not by sleeping.
  */
 import { createHash } from 'node:crypto';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';
@@ -133,7 +135,7 @@ describe('upload tokens', () => {
     expect((await page.json('GET', `/api/v1/images/${theirs.body.id}`)).status).toBe(403);
     expect((await page.json('GET', '/api/v1/images?limit=5')).status).toBe(403);
     expect((await page.json('GET', '/api/v1/collections')).status).toBe(200); // its one collection
-    expect((await page.json('DELETE', `/api/v1/images/${first.body.id}`)).status).toBe(403);
+    expect((await page.json('DELETE', `/api/v1/images/${first.body.id}`)).status).toBe(403); // it only adds images
     expect((await page.json('POST', '/api/v1/api-keys', { name: 'escalate' })).status).toBe(403);
     const other = (await t.clients.admin.json<{ id: string }>('POST', '/api/v1/collections', { name: 'elsewhere', teamId: t.teamId })).body.id;
     expect((await restUpload(page, await freshPng(), { collection: other })).status).toBe(403);
@@ -178,5 +180,43 @@ describe("the team's quota", () => {
     // the members' personal teams were not charged
     const own = await Object.getPrototypeOf(team.clients.editor).json('GET', '/api/v1/config');
     expect((own.body as { quota: { used: number } }).quota.used).toBe(0);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it("describes the teams routes as they answer", async () => {
+    type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>; components: object };
+    const doc = (await (await fetch(`${app.url}/api/v1/openapi.json`)).json()) as Doc;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    (addFormats as unknown as (a: unknown) => void)(ajv);
+    ajv.addSchema({ $id: 'doc', components: doc.components });
+    const conforms = (path: string, method: string, res: { status: number; body: unknown }) => {
+      const documented = doc.paths[path]?.[method]?.responses[String(res.status)];
+      expect(documented, `${method} ${path} ${res.status} documented`).toBeDefined();
+      const schema = documented!.content?.['application/json']?.schema;
+      if (!schema) return expect(res.body).toBeUndefined();
+      const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')));
+      expect(validate(res.body), `${method} ${path} ${res.status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    };
+    const owner = t.clients.owner;
+    conforms('/api/v1/teams', 'get', await owner.json('GET', '/api/v1/teams'));
+    const team = await owner.json<{ id: string }>('POST', '/api/v1/teams', { name: 'Docs' });
+    conforms('/api/v1/teams', 'post', team);
+    conforms('/api/v1/teams/{id}', 'get', await owner.json('GET', `/api/v1/teams/${team.body.id}`));
+    conforms('/api/v1/teams/{id}', 'patch', await owner.json('PATCH', `/api/v1/teams/${team.body.id}`, { plan: 'pro' }));
+    conforms('/api/v1/teams/{id}', 'patch', await t.clients.viewer.json('PATCH', `/api/v1/teams/${t.teamId}`, { plan: 'pro' }));
+    conforms('/api/v1/teams/{id}/members', 'get', await owner.json('GET', `/api/v1/teams/${t.teamId}/members`));
+    conforms('/api/v1/teams/{id}/members/{userId}', 'patch', await owner.json('PATCH', `/api/v1/teams/${t.teamId}/members/${t.ids.viewer}`, { role: 'viewer' }));
+    conforms('/api/v1/teams/{id}/members/{userId}', 'patch', await owner.json('PATCH', `/api/v1/teams/${t.teamId}/members/${t.ids.owner}`, { role: 'viewer' }));
+    const inv = await owner.json<{ url: string }>('POST', `/api/v1/teams/${t.teamId}/invitations`, { email: 'doc@example.com', role: 'viewer' });
+    conforms('/api/v1/teams/{id}/invitations', 'post', inv);
+    conforms('/api/v1/teams/{id}/invitations', 'get', await owner.json('GET', `/api/v1/teams/${t.teamId}/invitations`));
+    conforms('/api/v1/invitations/accept', 'post', await owner.json('POST', '/api/v1/invitations/accept', { token: 'inv_nope' }));
+    conforms('/api/v1/upload-tokens', 'post', await owner.json('POST', '/api/v1/upload-tokens', { collection: t.collectionId }));
+    conforms('/api/v1/upload-tokens', 'post', await owner.json('POST', '/api/v1/upload-tokens', { collection: 'col_nope' }));
+    conforms('/api/v1/api-keys', 'post', await owner.json('POST', '/api/v1/api-keys', { name: 'scoped', scopes: ['images:read'], collections: [t.collectionId] }));
+    conforms('/api/v1/api-keys', 'get', await owner.json('GET', '/api/v1/api-keys'));
+    conforms('/api/v1/collections', 'get', await owner.json('GET', '/api/v1/collections'));
+    conforms('/api/v1/teams/{id}', 'delete', await owner.json('DELETE', `/api/v1/teams/${team.body.id}`));
   });
 });

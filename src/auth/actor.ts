@@ -10,8 +10,11 @@ export type Role = (typeof ROLES)[number];
 export const KEY_SCOPES = ['images:read', 'images:write', 'collections:write', 'webhooks:write', 'keys:write'] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
 
-/** Everything the policy can allow: the key scopes plus what only members (never keys) do. */
-export type Action = KeyScope | 'keys:manage' | 'members:write' | 'owners:write' | 'plan:write' | 'team:delete';
+/**
+ * Everything the policy can allow: the key scopes plus what only members (never keys) do.
+ * `images:upload` is the part of `images:write` an upload token has: adding images, nothing else.
+ */
+export type Action = KeyScope | 'images:upload' | 'keys:manage' | 'members:write' | 'owners:write' | 'plan:write' | 'team:delete';
 
 /** Each role includes the one below it. */
 export const ROLE_ACTIONS: Record<Role, readonly Action[]> = {

@@ -6,6 +6,7 @@ import { OUTPUT_FORMATS } from '../modules/images/formats.ts';
 import { MAX_DATA_URL_BYTES } from '../modules/images/placeholder.ts';
 import { VARIANT_SIZES } from '../modules/images/sizes.ts';
 import { error, idParam, json, ref, unauthorized } from './openapi-parts.ts';
+import { teamPaths, teamSchemas } from './openapi-teams.ts';
 import { webhookPaths, webhookSchemas } from './openapi-webhooks.ts';
 
 const imageExample = {
@@ -54,8 +55,19 @@ export function openApiDocument(serverUrl: string) {
         get: { summary: 'List API keys (no secrets)', responses: { 200: json({ type: 'array', items: ref('ApiKey') }, 'Keys'), 401: unauthorized } },
         post: {
           summary: 'Create an API key; the secret is shown only in this response',
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } } } } },
-          responses: { 201: json(ref('NewApiKey'), 'Created'), 400: error('Missing name', 'INVALID_NAME'), 401: unauthorized },
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['name'],
+                  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, teamId: { type: 'string' }, scopes: { type: 'array', items: ref('KeyScope') }, collections: { type: 'array', items: { type: 'string' } }, expiresAt: { type: 'string', format: 'date-time' } },
+                },
+              },
+            },
+          },
+          responses: { 201: json(ref('NewApiKey'), 'Created'), 400: error('Missing name', 'INVALID_NAME'), 401: unauthorized, 403: error('Scopes beyond your role', 'FORBIDDEN') },
         },
       },
       '/api/v1/api-keys/{id}': {
@@ -65,7 +77,7 @@ export function openApiDocument(serverUrl: string) {
         get: { summary: 'List collections, newest first', responses: { 200: json({ type: 'array', items: ref('Collection') }, 'Collections'), 401: unauthorized } },
         post: {
           summary: 'Create a collection',
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } } } } },
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, teamId: { type: 'string', description: 'Default: the personal team' } } } } } },
           responses: { 201: json(ref('Collection'), 'Created'), 400: error('Missing or too long name', 'INVALID_NAME'), 401: unauthorized },
         },
       },
@@ -158,6 +170,7 @@ export function openApiDocument(serverUrl: string) {
       },
       '/api/v1/config': { get: { summary: 'Plan, quota, sizes and limits', responses: { 200: json(ref('Config'), 'Configuration'), 401: unauthorized } } },
       ...webhookPaths(),
+      ...teamPaths(),
     },
     components: {
       securitySchemes: {
@@ -170,14 +183,33 @@ export function openApiDocument(serverUrl: string) {
         User: { type: 'object', required: ['id', 'email', 'plan'], properties: { id: { type: 'string', pattern: '^usr_' }, email: { type: 'string' }, plan: { enum: ['free', 'pro', 'business'] } } },
         ApiKey: {
           type: 'object',
-          required: ['id', 'name', 'prefix', 'createdAt', 'lastUsedAt'],
-          properties: { id: { type: 'string', pattern: '^key_' }, name: { type: 'string' }, prefix: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, lastUsedAt: { type: ['string', 'null'], format: 'date-time' } },
+          required: ['id', 'name', 'prefix', 'createdAt', 'lastUsedAt', 'teamId', 'scopes', 'collections', 'expiresAt'],
+          properties: {
+            id: { type: 'string', pattern: '^key_' },
+            name: { type: 'string' },
+            prefix: { type: 'string' },
+            createdAt: { type: 'string', format: 'date-time' },
+            lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
+            teamId: { type: 'string', pattern: '^team_' },
+            createdBy: { type: 'string' },
+            scopes: { type: 'array', items: ref('KeyScope'), description: "Never more than the creator's current role allows" },
+            collections: { type: ['array', 'null'], items: { type: 'string' } },
+            expiresAt: { type: ['string', 'null'], format: 'date-time' },
+          },
         },
         NewApiKey: { allOf: [ref('ApiKey'), { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^opt_live_' } } }] },
         Collection: {
           type: 'object',
-          required: ['id', 'name', 'formats', 'quality', 'createdAt'],
-          properties: { id: { type: 'string', pattern: '^col_' }, name: { type: 'string' }, formats: { type: 'array', items: { enum: [...OUTPUT_FORMATS] } }, quality: { oneOf: [{ type: 'integer', minimum: 1, maximum: 100 }, { const: 'auto' }], description: 'Encoder quality, or "auto": chosen per image with SSIMULACRA 2 (docs/quality.md)' }, createdAt: { type: 'string', format: 'date-time' } },
+          required: ['id', 'teamId', 'name', 'formats', 'quality', 'visibility', 'createdAt'],
+          properties: {
+            id: { type: 'string', pattern: '^col_' },
+            teamId: { type: 'string', pattern: '^team_' },
+            name: { type: 'string' },
+            formats: { type: 'array', items: { enum: [...OUTPUT_FORMATS] } },
+            quality: { oneOf: [{ type: 'integer', minimum: 1, maximum: 100 }, { const: 'auto' }], description: 'Encoder quality, or "auto": chosen per image with SSIMULACRA 2 (docs/quality.md)' },
+            visibility: { enum: ['public', 'private'], description: 'private: files only through signed URLs (docs/private-delivery.md)' },
+            createdAt: { type: 'string', format: 'date-time' },
+          },
         },
         Variant: {
           type: 'object',
@@ -255,6 +287,7 @@ export function openApiDocument(serverUrl: string) {
           },
         },
         ...webhookSchemas(),
+        ...teamSchemas(),
       },
     },
   };

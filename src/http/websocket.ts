@@ -70,6 +70,8 @@ export function attachWebSockets(
         let credentials: Credentials | null = null;
         if (auth) credentials = readCredentials({ authorization: /^Bearer /i.test(auth) ? auth : `Bearer ${auth}` }, secureCookies);
         else credentials = readCredentials({ cookie: extra.request.headers.cookie }, secureCookies);
+        // the team a session acts in (the dashboard's team switcher), as X-Optimage-Team does over HTTP
+        if (typeof params.team === 'string' && params.team) credentials = { ...credentials, team: params.team };
         const actor = credentials && (await resolveActor(services.actors, credentials).catch(refusedCredential));
         if (!actor) return false; // closes with 4403 Forbidden
         extra.actor = actor;

@@ -16,14 +16,6 @@
       "Team",
       "ValidationError"
     ],
-    "MutationCompleteDirectUploadResult": [
-      "AppError",
-      "ConflictError",
-      "Image",
-      "NotFoundError",
-      "QuotaExceededError",
-      "ValidationError"
-    ],
     "MutationCreateApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -36,14 +28,6 @@
       "AppError",
       "Collection",
       "ConflictError",
-      "NotFoundError",
-      "QuotaExceededError",
-      "ValidationError"
-    ],
-    "MutationCreateDirectUploadResult": [
-      "AppError",
-      "ConflictError",
-      "DirectUpload",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"
@@ -217,14 +201,6 @@
       "Team",
       "ValidationError"
     ],
-    "MutationCompleteDirectUploadResult": [
-      "AppError",
-      "ConflictError",
-      "Image",
-      "NotFoundError",
-      "QuotaExceededError",
-      "ValidationError"
-    ],
     "MutationCreateApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -237,14 +213,6 @@
       "AppError",
       "Collection",
       "ConflictError",
-      "NotFoundError",
-      "QuotaExceededError",
-      "ValidationError"
-    ],
-    "MutationCreateDirectUploadResult": [
-      "AppError",
-      "ConflictError",
-      "DirectUpload",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"

@@ -5,6 +5,7 @@
  */
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange, type CombinedError } from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws/client';
+import { currentTeam } from './team.ts';
 
 export interface Api {
   client: Client;
@@ -17,6 +18,7 @@ export function createApi(onSignedOut: () => void = () => undefined): Api {
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
     lazy: true,
     retryAttempts: 8,
+    connectionParams: () => (currentTeam() ? { team: currentTeam() } : {}),
     // A closed socket (server restart, network blip) reconnects; 4403 means the session ended.
     shouldRetry: (event) => !(event && typeof event === 'object' && 'code' in event && (event as CloseEvent).code === 4403),
   });
@@ -24,7 +26,10 @@ export function createApi(onSignedOut: () => void = () => undefined): Api {
     url: '/graphql',
     preferGetMethod: false,
     requestPolicy: 'cache-and-network',
-    fetchOptions: { credentials: 'same-origin', headers: { 'x-graphql-yoga-csrf': '1' } },
+    fetchOptions: () => {
+      const team = currentTeam();
+      return { credentials: 'same-origin', headers: { 'x-graphql-yoga-csrf': '1', ...(team ? { 'x-optimage-team': team } : {}) } };
+    },
     exchanges: [
       mapExchange({ onError: (error) => error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') && onSignedOut() }),
       cacheExchange,

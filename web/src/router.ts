@@ -8,6 +8,7 @@ export type Route =
   | { page: 'collection'; id: string }
   | { page: 'image'; id: string }
   | { page: 'keys' }
+  | { page: 'members' }
   | { page: 'not-found' };
 
 export const paths = {
@@ -15,6 +16,7 @@ export const paths = {
   signIn: '/sign-in',
   signUp: '/sign-up',
   keys: '/keys',
+  members: '/members',
   collection: (id: string) => `/collections/${encodeURIComponent(id)}`,
   image: (id: string) => `/images/${encodeURIComponent(id)}`,
 };
@@ -26,6 +28,7 @@ export function parseRoute(pathname: string): Route {
   if (first === 'sign-in' && !second) return { page: 'sign-in' };
   if (first === 'sign-up' && !second) return { page: 'sign-up' };
   if (first === 'keys' && !second) return { page: 'keys' };
+  if (first === 'members' && !second) return { page: 'members' };
   if (first === 'collections' && second) return { page: 'collection', id: decodeURIComponent(second) };
   if (first === 'images' && second) return { page: 'image', id: decodeURIComponent(second) };
   return { page: 'not-found' };

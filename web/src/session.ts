@@ -1,4 +1,4 @@
-/** What every signed-in page may use: the user, their upload queue, and signing out. */
+/** What every signed-in page may use: the user, their team and role, their upload queue, and signing out. */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { UploadQueue } from './upload/queue.ts';
@@ -9,8 +9,18 @@ export interface User {
   plan: string;
 }
 
+/** The team the dashboard acts in, and the viewer's role there (what each page offers follows it). */
+export interface CurrentTeam {
+  id: string;
+  name: string;
+  role: 'VIEWER' | 'EDITOR' | 'ADMIN' | 'OWNER';
+  personal: boolean;
+}
+
 export interface Session {
   user: User;
+  team: CurrentTeam;
+  teams: CurrentTeam[];
   uploads: UploadQueue;
   signOut(): Promise<void>;
 }

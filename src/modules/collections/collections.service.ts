@@ -70,7 +70,7 @@ export class CollectionsService {
   async assertOwned(actor: Actor, id: string): Promise<Collection> {
     const collection = typeof id === 'string' ? await this.repo.findOneBy({ id, teamId: actor.teamId }) : null;
     if (!collection) throw new ForbiddenError('Collection does not belong to you', 'COLLECTION_FORBIDDEN');
-    assertCan(actor, 'images:write', { collectionId: id });
+    assertCan(actor, 'images:upload', { collectionId: id });
     return collection;
   }
 

@@ -90,7 +90,7 @@ export class ImagesService {
     }
     const collection = await this.collections.assertOwned(user, collectionId);
     slug ??= user.upload?.slug ?? null; // an upload token may fix the slug
-    assertCan(user, 'images:write', { collectionId, bytes: file.size, slug });
+    assertCan(user, 'images:upload', { collectionId, bytes: file.size, slug });
     if (slug !== null && !isValidSlug(slug)) {
       throw new ValidationError('slug must be lowercase letters and digits joined by single hyphens, at most 100 characters', 'INVALID_SLUG');
     }

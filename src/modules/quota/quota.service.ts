@@ -58,7 +58,7 @@ export class QuotaService {
    */
   async reserve(tx: EntityManager, actor: QuotaOwner & Pick<Actor, 'tokenId'>, imageId?: string): Promise<QuotaStatus> {
     if (actor.tokenId) {
-      const taken: unknown[] = await tx.query(
+      const [taken]: [unknown[], number] = await tx.query( // an UPDATE answers [rows, count]
         `UPDATE upload_tokens SET uploads = uploads + 1, image_ids = array_append(image_ids, $2) WHERE id = $1 AND uploads < max_uploads RETURNING id`,
         [actor.tokenId, imageId ?? null],
       );

@@ -68,7 +68,8 @@ export class ActorResolver {
     if (token.expiresAt <= this.clock.now()) throw new UnauthenticatedError('This upload token has expired', 'TOKEN_EXPIRED');
     const role = await this.roleIn(token.teamId, token.issuedBy);
     if (!role) return null;
-    const scopes = ROLE_ACTIONS[role].filter((a) => a === 'images:read' || a === 'images:write');
+    // it reads back its own images and uploads, if its issuer still may
+    const scopes: Action[] = ROLE_ACTIONS[role].includes('images:write') ? ['images:read', 'images:upload'] : [];
     return {
       userId: token.issuedBy,
       teamId: token.teamId,

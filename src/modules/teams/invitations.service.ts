@@ -69,7 +69,8 @@ export class InvitationsService {
     const [user] = (await this.db.query('SELECT email FROM users WHERE id = $1', [actor.userId])) as { email: string }[];
     const email = user?.email ?? '';
     const teamId = await this.db.transaction(async (tx) => {
-      const claimed: { team_id: string; role: Role }[] = await tx.query(
+      // an UPDATE answers [rows, count]
+      const [claimed]: [{ team_id: string; role: Role }[], number] = await tx.query(
         `UPDATE invitations SET accepted_at = $3 WHERE token_hash = $1 AND email = $2 AND accepted_at IS NULL AND expires_at > $3 RETURNING team_id, role`,
         [hashSecret(token), email, now],
       );

@@ -18,10 +18,11 @@ export interface Target {
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {
   if (target.teamId !== undefined && target.teamId !== actor.teamId) return false;
-  if (!actor.scopes.includes(action)) return false;
+  const granted = actor.scopes.includes(action) || (action === 'images:upload' && actor.scopes.includes('images:write'));
+  if (!granted) return false;
   if (actor.collectionIds && target.collectionId !== undefined && !actor.collectionIds.includes(target.collectionId)) return false;
   if (actor.imageIds && action === 'images:read' && (target.imageId === undefined || !actor.imageIds.includes(target.imageId))) return false;
-  if (actor.upload && action === 'images:write') {
+  if (actor.upload && action === 'images:upload') {
     if (actor.upload.maxBytes !== null && target.bytes !== undefined && target.bytes > actor.upload.maxBytes) return false;
     if (actor.upload.slug !== null && target.slug !== undefined && target.slug !== null && target.slug !== actor.upload.slug) return false;
   }
@@ -31,6 +32,7 @@ export function can(actor: Actor, action: Action, target: Target = {}): boolean 
 const DENIED: Partial<Record<Action, string>> = {
   'images:read': 'You may not read these images',
   'images:write': 'Your role does not allow uploading, changing or deleting images here',
+  'images:upload': 'You may not upload here',
   'collections:write': 'Only admins and owners manage collections',
   'webhooks:write': 'Only admins and owners manage webhooks',
   'members:write': 'Only admins and owners manage members',

@@ -71,7 +71,7 @@ export class UploadsService {
     if (size === 0) throw new ValidationError('The file is empty', 'EMPTY_FILE');
     if (size > this.limits.maxUploadBytes) throw fileTooLarge(this.limits.maxUploadBytes);
     await this.collections.assertOwned(user, collection);
-    assertCan(user, 'images:write', { collectionId: collection, bytes: size, slug: slug || null });
+    assertCan(user, 'images:upload', { collectionId: collection, bytes: size, slug: slug || null });
     await this.quota.assertAvailable(user);
     const row = this.rows.create({
       id: uploadId,

@@ -4,7 +4,9 @@ import { ApiKeysPage } from '../pages/api-keys.tsx';
 import { CollectionPage } from '../pages/collection.tsx';
 import { HomePage } from '../pages/home.tsx';
 import { ImagePage } from '../pages/image.tsx';
+import { MembersPage } from '../pages/members.tsx';
 import { NotFoundPage } from '../pages/not-found.tsx';
+import { switchTeam } from '../team.ts';
 import { navigate, paths, type Route } from '../router.ts';
 import { useSession } from '../session.ts';
 import { CollectionNav } from './collection-nav.tsx';
@@ -19,6 +21,8 @@ function Page({ route }: { route: Route }) {
       return <ImagePage key={route.id} id={route.id} />;
     case 'keys':
       return <ApiKeysPage />;
+    case 'members':
+      return <MembersPage />;
     case 'not-found':
       return <NotFoundPage />;
     default:
@@ -27,7 +31,7 @@ function Page({ route }: { route: Route }) {
 }
 
 export function Shell({ route }: { route: Route }) {
-  const { user, signOut } = useSession();
+  const { user, signOut, team, teams } = useSession();
   useEffect(() => {
     if (route.page === 'sign-in' || route.page === 'sign-up') navigate(paths.home, { replace: true });
   }, [route.page]);
@@ -49,7 +53,17 @@ export function Shell({ route }: { route: Route }) {
           <Link href={paths.keys} current={route.page === 'keys'}>
             API keys
           </Link>
+          <Link href={paths.members} current={route.page === 'members'}>
+            Members
+          </Link>
         </nav>
+        <select class="team-switcher" aria-label="Team" value={team.id} onChange={(e) => switchTeam((e.currentTarget as HTMLSelectElement).value)}>
+          {teams.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.personal ? 'Personal' : t.name} · {t.role.toLowerCase()}
+            </option>
+          ))}
+        </select>
         <div class="account">
           <span class="account-email" title={user.email}>
             {user.email}
@@ -60,7 +74,7 @@ export function Shell({ route }: { route: Route }) {
         </div>
       </header>
       {/* on a phone, an image or the keys page gets the whole screen; the library keeps plan and collections on top */}
-      <div class={route.page === 'image' || route.page === 'keys' ? 'layout layout-focus' : 'layout'}>
+      <div class={route.page === 'image' || route.page === 'keys' || route.page === 'members' ? 'layout layout-focus' : 'layout'}>
         <aside class="sidebar" aria-label="Plan and collections">
           <PlanMeter />
           <CollectionNav active={activeCollection} />

@@ -1,4 +1,4 @@
-/** API keys for servers: create (the secret is shown once), list with last use, revoke. */
+/** API keys for servers: create narrowed by scopes and expiry (the secret is shown once), list with scopes, last use and expiry, revoke. */
 import { useMutation, useQuery } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api.ts';
@@ -7,6 +7,14 @@ import { CopyButton } from '../components/copy-button.tsx';
 import { announce } from '../components/toast.tsx';
 import { formatDateTime } from '../format.ts';
 import { ApiKeyListDocument, DashboardCreateApiKeyDocument, DashboardRevokeApiKeyDocument } from '../generated/graphql.ts';
+
+const SCOPES = [
+  ['images:read', 'Read images'],
+  ['images:write', 'Upload and delete images'],
+  ['collections:write', 'Manage collections'],
+  ['webhooks:write', 'Manage webhooks'],
+  ['keys:write', 'Create keys'],
+] as const;
 
 interface NewKey {
   name: string;
@@ -29,9 +37,14 @@ export function ApiKeysPage() {
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
-    const name = String(new FormData(form).get('name') ?? '').trim();
+    const fields = new FormData(form);
+    const name = String(fields.get('name') ?? '').trim();
     if (!name) return setFormError('Give the key a name, such as the server that will use it.');
-    const result = await createApiKey({ name });
+    const scopes = fields.getAll('scope').map(String);
+    if (!scopes.length) return setFormError('Choose at least one scope.');
+    const days = Number(fields.get('expires') ?? 0);
+    const expiresAt = days ? new Date(Date.now() + days * 86_400_000) : null;
+    const result = await createApiKey({ name, scopes, expiresAt });
     const out = result.data?.createApiKey;
     if (out?.__typename === 'NewApiKey') {
       form.reset();
@@ -76,6 +89,23 @@ export function ApiKeysPage() {
               Create API key
             </button>
           </div>
+          <fieldset class="scope-list">
+            <legend class="small-label">Scopes (never more than your role allows)</legend>
+            {SCOPES.map(([scope, label]) => (
+              <label key={scope} class="scope">
+                <input type="checkbox" name="scope" value={scope} defaultChecked={scope === 'images:read'} /> {label} <code class="small">{scope}</code>
+              </label>
+            ))}
+          </fieldset>
+          <label for="api-key-expires" class="small-label">
+            Expires
+          </label>
+          <select id="api-key-expires" name="expires">
+            <option value="0">Never</option>
+            <option value="7">In 7 days</option>
+            <option value="30">In 30 days</option>
+            <option value="365">In a year</option>
+          </select>
           {formError && (
             <p id="api-key-error" class="form-error" role="alert">
               {formError}
@@ -116,7 +146,8 @@ export function ApiKeysPage() {
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">Key</th>
-                  <th scope="col">Created</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Expires</th>
                   <th scope="col">Last used</th>
                   <th scope="col">
                     <span class="visually-hidden">Actions</span>
@@ -130,7 +161,11 @@ export function ApiKeysPage() {
                       {k.name}
                     </th>
                     <td class="mono">{k.prefix}…</td>
-                    <td>{formatDateTime(k.createdAt)}</td>
+                    <td class="small">
+                      {k.scopes.join(', ')}
+                      {k.collections && <span class="muted"> · {k.collections.length} collection(s)</span>}
+                    </td>
+                    <td>{k.expiresAt ? formatDateTime(k.expiresAt) : <span class="muted">Never</span>}</td>
                     <td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : <span class="muted">Never</span>}</td>
                     <td class="actions">
                       <button type="button" class="btn btn-small btn-danger-outline" onClick={() => setRevoking({ id: k.id, name: k.name })} aria-describedby={`key-name-${k.id}`}>

@@ -53,7 +53,7 @@ function RenameForm({ id, name, onDone }: { id: string; name: string; onDone(): 
 }
 
 export function CollectionPage({ id }: { id: string }) {
-  const { uploads } = useSession();
+  const { uploads, team } = useSession();
   const [{ data, fetching }] = useQuery({ query: CollectionListDocument });
   const [{ data: plan }] = useQuery({ query: PlanDocument });
   const [renaming, setRenaming] = useState(false);
@@ -112,7 +112,7 @@ export function CollectionPage({ id }: { id: string }) {
           </>
         )}
       </header>
-      <DropZone maxUploadBytes={plan?.config.maxUploadBytes ?? null} onFiles={(files) => uploads.add(files, id)} />
+      {team.role !== 'VIEWER' && <DropZone maxUploadBytes={plan?.config.maxUploadBytes ?? null} onFiles={(files) => uploads.add(files, id)} />}
       <UploadList collectionId={id} />
       <GalleryGrid gallery={gallery} />
       {deleting && (

@@ -3,6 +3,8 @@
  * `POST /api/v1/images` (multipart `file`, `checksum`, `collection`), which streams any size. The
  * queue only sees `UploadTransport`; `choose-transport.ts` sends large files over tus instead.
  */
+import { currentTeam } from '../team.ts';
+
 export interface UploadedImage {
   id: string;
   slug: string;
@@ -39,6 +41,8 @@ export const restUpload: UploadTransport = ({ file, checksum, collectionId, onPr
     form.append('file', file, file.name);
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/v1/images');
+    const team = currentTeam();
+    if (team) xhr.setRequestHeader('X-Optimage-Team', team);
     xhr.withCredentials = true;
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);

@@ -5,6 +5,7 @@
  * PATCH answers the image id in `Optimage-Image-Id`, or the server's `{message, code}` refusal.
  */
 import { Upload, type DetailedError, type HttpResponse } from 'tus-js-client';
+import { currentTeam } from '../team.ts';
 import { UploadRejected, type UploadTransport, type UploadedImage } from './transport.ts';
 
 export const TUS_ENDPOINT = '/api/v1/uploads';
@@ -47,6 +48,7 @@ export const tusUpload: UploadTransport = ({ file, checksum, collectionId, onPro
       chunkSize: TUS_CHUNK_SIZE,
       retryDelays: [0, 1000, 3000, 5000],
       metadata: { filename: file.name, collection: collectionId, checksum },
+      headers: currentTeam() ? { 'X-Optimage-Team': currentTeam()! } : {},
       removeFingerprintOnSuccess: true,
       onProgress: (sent, total) => onProgress(sent, total),
       onSuccess: ({ lastResponse }) => void imageOf(upload, lastResponse).then(resolve, reject),
