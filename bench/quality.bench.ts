@@ -51,7 +51,7 @@ const CONFIGS: Config[] = [
   { label: 'cwebp -q 80 -m 4 (external)', kind: 'cwebp', encode: (i) => i },
   { label: 'webp auto (search at 512 px)', kind: 'auto', encode: (i, q) => i.webp({ quality: q }) },
   ...[45, 55, 60, 65, 75].map((q) => avif(`avif q${q} effort 2 tune ssim`, q, 'ssim')),
-  ...[55, 60, 65].map((q) => avif(`avif q${q} effort 2 tune iq`, q, 'iq')),
+  ...[50, 60].map((q) => avif(`avif q${q} effort 2 tune iq`, q, 'iq')),
   avif('avif q60 effort 4 tune ssim', 60, 'ssim', 4),
 ];
 
