@@ -38,7 +38,12 @@ describe('dashboard quality select', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('quality password');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect.poll(() => page.url(), { timeout: 30_000 }).not.toContain('/sign-in');
     await page.goto(`${app.url}/collections/${body.id}`);
+    await page.getByRole('heading', { name: 'Holiday' }).waitFor({ timeout: 30_000 }).catch(async (err: unknown) => {
+      await page.screenshot({ path: `${ARTIFACTS}/failed.png` });
+      throw err;
+    });
     const select = page.getByLabel('Quality');
     await expect.poll(() => select.inputValue(), { timeout: 20_000 }).toBe('80');
     await select.selectOption('auto');
