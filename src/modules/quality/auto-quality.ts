@@ -46,6 +46,8 @@ export function fixedQuality(setting: QualitySetting | undefined): number {
 /** The hook: the WebP quality for an image whose decoded pixels are `pixels`. */
 export async function encoderQuality(setting: QualitySetting | undefined, pixels: { data: Buffer; raw: Raw }): Promise<number> {
   if (setting !== 'auto') return fixedQuality(setting);
+  // the metric needs 8×8 at least: a tiny image or a thin strip takes the default
+  if (Math.min(pixels.raw.width, pixels.raw.height, Math.round((pixels.raw.height * PROBE_WIDTH) / pixels.raw.width)) < 8) return DEFAULT_WEBP_QUALITY;
   return (await searchWebpQuality(pixels)).quality;
 }
 

@@ -70,3 +70,25 @@ describe('the quality setting', () => {
     for (const v of [1, 80, 100, 'auto'] as const) expect(qualityColumn.from(qualityColumn.to(v)!)).toBe(v);
   });
 });
+
+describe('encoderQuality (the pipeline hook)', () => {
+  it('uses a number as is, and the default for "auto" on images too small to score', async () => {
+    const { encoderQuality } = await import('./auto-quality.ts');
+    const tiny = { data: Buffer.alloc(6 * 6 * 3, 128), raw: { width: 6, height: 6, channels: 3 as const } };
+    expect(await encoderQuality(55, tiny)).toBe(55);
+    expect(await encoderQuality(undefined, tiny)).toBe(80);
+    expect(await encoderQuality('auto', tiny)).toBe(80);
+    const strip = { data: Buffer.alloc(2000 * 7 * 3, 90), raw: { width: 2000, height: 7, channels: 3 as const } };
+    expect(await encoderQuality('auto', strip)).toBe(80);
+  });
+
+  it('searches "auto" on a flat picture down to a low quality, within the bounds', async () => {
+    const { encoderQuality, AUTO_BOUNDS } = await import('./auto-quality.ts');
+    const width = 600, height = 400;
+    const data = Buffer.alloc(width * height * 3);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set([x < 300 ? 200 : 40, 120, y < 200 ? 60 : 220], (y * width + x) * 3);
+    const q = await encoderQuality('auto', { data, raw: { width, height, channels: 3 } });
+    expect(q).toBeGreaterThanOrEqual(AUTO_BOUNDS.min);
+    expect(q).toBeLessThan(70);
+  });
+});

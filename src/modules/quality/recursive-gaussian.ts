@@ -21,6 +21,8 @@ export interface RecursiveGaussian {
   mulIn: number[][];
   mulPrev: number[][];
   mulPrev2: number[][];
+  /** The same three tables packed per section (in 0–3, prev 4–7, prev2 8–11) for the hot loop. */
+  unrolled: Float64Array;
 }
 
 /** Coefficients for `sigma`, from the paper's closed forms (equations 33–57). */
@@ -54,7 +56,8 @@ export function recursiveGaussian(sigma: number): RecursiveGaussian {
     mulPrev2[k] = [-1, d, -d2 + 1, d2 * d - 2 * d].map(f32);
     mulIn[k] = [n, -d * n, d2 * n - n, -d2 * d * n + 2 * d * n].map(f32);
   }
-  return { radius, n2, d1, mulIn, mulPrev, mulPrev2 };
+  const unrolled = Float64Array.from([0, 1, 2].flatMap((k) => [...mulIn[k]!, ...mulPrev[k]!, ...mulPrev2[k]!]));
+  return { radius, n2, d1, mulIn, mulPrev, mulPrev2, unrolled };
 }
 
 /** x with A·x = b for a 3×3 row-major A (Cramer's rule). */
@@ -91,23 +94,34 @@ function blurRow(g: RecursiveGaussian, input: Float32Array, out: Float32Array, o
   const firstAligned = Math.ceil((n + 1) / 4) * 4;
   let x = -n + 1;
   for (; x < Math.min(firstAligned, width); x++) single(g, state, f32(at(x - n - 1) + at(x + n - 1)), out, offset + x, x >= 0);
+  const c = g.unrolled;
   for (; x < width - n + 1 - 3; x += 4) {
     const base = offset + x;
-    for (let j = 0; j < 4; j++) SUMS[j] = f32(input[base + j - n - 1]! + input[base + j + n - 1]!);
-    for (let k = 0; k < 3; k++) {
-      const mi = g.mulIn[k]!, mp = g.mulPrev[k]!, mq = g.mulPrev2[k]!;
+    const s0 = f32(input[base - n - 1]! + input[base + n - 1]!);
+    const s1 = f32(input[base - n]! + input[base + n]!);
+    const s2 = f32(input[base - n + 1]! + input[base + n + 1]!);
+    const s3 = f32(input[base - n + 2]! + input[base + n + 2]!);
+    // per section k: c[12k..12k+3] input weights, +4 previous-output weights, +8 weights of the one before
+    let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    for (let k = 0, o = 0; k < 3; k++, o += 12) {
       const prev = state[2 * k]!, prev2 = state[2 * k + 1]!;
-      const lanes = LANES[k]!;
-      for (let j = 0; j < 4; j++) {
-        let o = f32(mi[j]! * SUMS[0]!);
-        for (let i = 1; i <= j; i++) o = f32(mi[j - i]! * SUMS[i]! + o);
-        o = f32(mq[j]! * prev2 + o);
-        lanes[j] = f32(mp[j]! * prev + o);
+      const i0 = c[o]!, i1 = c[o + 1]!, i2 = c[o + 2]!, i3 = c[o + 3]!;
+      const o0 = f32(c[o + 4]! * prev + f32(c[o + 8]! * prev2 + f32(i0 * s0)));
+      const o1 = f32(c[o + 5]! * prev + f32(c[o + 9]! * prev2 + f32(i0 * s1 + f32(i1 * s0))));
+      const o2 = f32(c[o + 6]! * prev + f32(c[o + 10]! * prev2 + f32(i0 * s2 + f32(i1 * s1 + f32(i2 * s0)))));
+      const o3 = f32(c[o + 7]! * prev + f32(c[o + 11]! * prev2 + f32(i0 * s3 + f32(i1 * s2 + f32(i2 * s1 + f32(i3 * s0))))));
+      state[2 * k] = o3;
+      state[2 * k + 1] = o2;
+      // outputs sum as out1 + (out3 + out5)
+      if (k === 0) { t0 = o0; t1 = o1; t2 = o2; t3 = o3; }
+      else if (k === 1) { LANES[0] = o0; LANES[1] = o1; LANES[2] = o2; LANES[3] = o3; }
+      else {
+        out[base] = f32(t0 + f32(LANES[0]! + o0));
+        out[base + 1] = f32(t1 + f32(LANES[1]! + o1));
+        out[base + 2] = f32(t2 + f32(LANES[2]! + o2));
+        out[base + 3] = f32(t3 + f32(LANES[3]! + o3));
       }
-      state[2 * k] = lanes[3]!;
-      state[2 * k + 1] = lanes[2]!;
     }
-    for (let j = 0; j < 4; j++) out[base + j] = f32(LANES[0]![j]! + f32(LANES[1]![j]! + LANES[2]![j]!));
   }
   for (; x < width; x++) single(g, state, f32(at(x - n - 1) + at(x + n - 1)), out, offset + x, true);
 }
@@ -115,7 +129,7 @@ function blurRow(g: RecursiveGaussian, input: Float32Array, out: Float32Array, o
 const f32 = Math.fround;
 const ROW_STATE = new Float64Array(6);
 const SUMS = new Float64Array(4);
-const LANES = [new Float64Array(4), new Float64Array(4), new Float64Array(4)];
+const LANES = new Float64Array(4);
 
 /** One step of the recurrence for the three sections (fused multiply-adds, single precision). */
 function single(g: RecursiveGaussian, state: Float64Array, sum: number, out: Float32Array, index: number, write: boolean): void {
@@ -140,23 +154,27 @@ function blurColumns(g: RecursiveGaussian, input: Float32Array, out: Float32Arra
   const [a1, a3, a5] = g.n2;
   const [b1, b3, b5] = g.d1;
   state.fill(0, 0, 6 * width);
+  // per section: the previous output of each column (s) and the one before (r)
+  const s1 = state.subarray(0, width), r1 = state.subarray(width, 2 * width);
+  const s3 = state.subarray(2 * width, 3 * width), r3 = state.subarray(3 * width, 4 * width);
+  const s5 = state.subarray(4 * width, 5 * width), r5 = state.subarray(5 * width, 6 * width);
   for (let y = -n + 1; y < height; y++) {
     const top = y - n - 1;
     const bottom = y + n - 1;
     const topRow = top >= 0 ? top * width : -1;
     const bottomRow = bottom < height ? bottom * width : -1;
     const outRow = y * width;
+    const write = y >= 0;
     for (let x = 0; x < width; x++) {
       const sum = f32((topRow >= 0 ? input[topRow + x]! : 0) + (bottomRow >= 0 ? input[bottomRow + x]! : 0));
-      const s = 6 * x;
-      const p1 = state[s]!, q1 = state[s + 1]!, p3 = state[s + 2]!, q3 = state[s + 3]!, p5 = state[s + 4]!, q5 = state[s + 5]!;
-      const y1 = f32(a1 * sum + f32(-b1 * p1 - q1));
-      const y3 = f32(a3 * sum + f32(-b3 * p3 - q3));
-      const y5 = f32(a5 * sum + f32(-b5 * p5 - q5));
-      state[s] = y1; state[s + 1] = p1;
-      state[s + 2] = y3; state[s + 3] = p3;
-      state[s + 4] = y5; state[s + 5] = p5;
-      if (y >= 0) out[outRow + x] = f32(y1 + f32(y3 + y5));
+      const p1 = s1[x]!, p3 = s3[x]!, p5 = s5[x]!;
+      const y1 = f32(a1 * sum + f32(-b1 * p1 - r1[x]!));
+      const y3 = f32(a3 * sum + f32(-b3 * p3 - r3[x]!));
+      const y5 = f32(a5 * sum + f32(-b5 * p5 - r5[x]!));
+      r1[x] = p1; s1[x] = y1;
+      r3[x] = p3; s3[x] = y3;
+      r5[x] = p5; s5[x] = y5;
+      if (write) out[outRow + x] = f32(y1 + f32(y3 + y5));
     }
   }
 }

@@ -13,6 +13,7 @@ import { navigate, paths } from '../router.ts';
 import { useSession } from '../session.ts';
 import { DropZone } from '../upload/drop-zone.tsx';
 import { UploadList } from '../upload/upload-list.tsx';
+import { QualitySelect } from './collection-quality.tsx';
 
 function RenameForm({ id, name, onDone }: { id: string; name: string; onDone(): void }) {
   const [rename, renameCollection] = useMutation(DashboardRenameCollectionDocument);
@@ -102,6 +103,7 @@ export function CollectionPage({ id }: { id: string }) {
               <p class="muted small mono">{collection.id}</p>
             </div>
             <div class="page-actions">
+              <QualitySelect id={id} quality={collection.quality as number | 'auto'} />
               <button type="button" class="btn" onClick={() => setRenaming(true)}>
                 Rename
               </button>

@@ -1,0 +1,176 @@
+/**
+ * `npm run bench:quality`: encoder settings and `quality: "auto"` measured with SSIMULACRA 2 on the
+ * real-picture corpus (test/support/real-photos.ts: camera photos, renders, flat art), at the sizes
+ * 320 and 1024. Per configuration: total bytes, p10 and median score, CPU seconds (this process, all
+ * threads: sharp at one libvips thread as in the pool); `cwebp -q 80 -m 4` (Debian's webp) side by
+ * side as the external baseline, in the same run. Then the goals: auto against q80 (bytes, p10, CPU),
+ * and AVIF at parity with WebP q80 (bytes at the same median score, interpolated between qualities).
+ *
+ * Options: `-- --limit N` (the first N pictures of each kind), `-- --sizes 320,1024`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { searchWebpQuality } from '../src/modules/quality/auto-quality.ts';
+import { ssimulacra2, type RgbImage } from '../src/modules/quality/ssimulacra2.ts';
+import { realPhotos, type RealPhoto } from '../test/support/real-photos.ts';
+
+sharp.concurrency(1);
+sharp.cache(false);
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const limit = Number(option('limit') ?? Infinity);
+const SIZES = (option('sizes') ?? '320,1024').split(',').map(Number);
+
+interface Config {
+  label: string;
+  /** Encodes `input` (the picture at one size); for auto, `quality` is what the search chose. */
+  encode: (input: Sharp, quality: number) => Sharp;
+  kind: 'sharp' | 'cwebp' | 'auto';
+}
+
+const webp = (label: string, options: Parameters<Sharp['webp']>[0]): Config => ({ label, kind: 'sharp', encode: (i) => i.webp({ quality: 80, ...options }) });
+const avif = (label: string, quality: number, tune: 'ssim' | 'iq', effort = 2): Config => ({
+  label,
+  kind: 'sharp',
+  encode: (i) => i.avif({ quality, effort, chromaSubsampling: '4:2:0', tune }),
+});
+
+const CONFIGS: Config[] = [
+  webp('webp q80 effort 4 (default)', {}),
+  webp('webp q80 effort 2', { effort: 2 }),
+  webp('webp q80 effort 6', { effort: 6 }),
+  webp('webp q80 smartSubsample', { smartSubsample: true }),
+  webp('webp q80 preset photo', { preset: 'photo' }),
+  { label: 'cwebp -q 80 -m 4 (external)', kind: 'cwebp', encode: (i) => i },
+  { label: 'webp auto (search at 512 px)', kind: 'auto', encode: (i, q) => i.webp({ quality: q }) },
+  ...[45, 55, 60, 65, 75].map((q) => avif(`avif q${q} effort 2 tune ssim`, q, 'ssim')),
+  ...[50, 60].map((q) => avif(`avif q${q} effort 2 tune iq`, q, 'iq')),
+  avif('avif q60 effort 4 tune ssim', 60, 'ssim', 4),
+];
+
+interface Row {
+  bytes: number;
+  scores: number[];
+  cpu: number;
+}
+
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+/** CPU seconds of this process's waited-for children (cutime + cstime). */
+const childCpu = () => {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+};
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+};
+
+async function decode(bytes: Buffer): Promise<RgbImage> {
+  const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: 3 };
+}
+
+async function main() {
+  const kinds = ['photo', 'render', 'flat'] as const;
+  const corpus: RealPhoto[] = kinds.flatMap((k) => realPhotos(k).slice(0, limit));
+  const tmp = mkdtempSync(join(tmpdir(), 'optimage-quality-bench-'));
+  const results = new Map<string, Row>(); // `${size}|${label}`
+  const autoQualities: number[] = [];
+  let searchCpu = 0;
+  try {
+    for (const [n, photo] of corpus.entries()) {
+      process.stderr.write(`\r${n + 1}/${corpus.length} ${photo.name.padEnd(45)}`);
+      // the search, as the pipeline runs it: from decoded pixels (here 1024 wide), scoring at 512
+      const { data, info } = await sharp(photo.path).autoOrient().toColourspace('srgb').resize(1024).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const searchStart = cpuNow();
+      const choice = await searchWebpQuality({ data, raw: { width: info.width, height: info.height, channels: 3 } });
+      searchCpu += cpuNow() - searchStart;
+      autoQualities.push(choice.quality);
+      for (const size of SIZES) {
+        const original: RgbImage = await sharp(photo.path).autoOrient().toColourspace('srgb').resize(size).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+          .then(({ data: d, info: i }) => ({ data: d, width: i.width, height: i.height, channels: 3 }));
+        const input = () => sharp(original.data, { raw: { width: original.width, height: original.height, channels: 3 } });
+        const pngPath = join(tmp, 'in.png');
+        for (const config of CONFIGS) {
+          let bytes: Buffer;
+          let cpu: number;
+          if (config.kind === 'cwebp') {
+            await input().png({ compressionLevel: 0 }).toFile(pngPath);
+            const before = childCpu();
+            execFileSync('cwebp', ['-quiet', '-q', '80', '-m', '4', pngPath, '-o', join(tmp, 'out.webp')]);
+            cpu = childCpu() - before;
+            bytes = readFileSync(join(tmp, 'out.webp'));
+          } else {
+            const start = cpuNow();
+            bytes = await config.encode(input(), choice.quality).toBuffer();
+            cpu = cpuNow() - start;
+          }
+          const score = ssimulacra2(original, await decode(bytes));
+          const key = `${size}|${config.label}`;
+          const row = results.get(key) ?? { bytes: 0, scores: [], cpu: 0 };
+          row.bytes += bytes.length;
+          row.scores.push(score);
+          row.cpu += cpu;
+          results.set(key, row);
+        }
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  process.stderr.write('\n');
+  report(corpus.length, results, autoQualities, searchCpu);
+}
+
+function report(pictures: number, results: Map<string, Row>, autoQualities: number[], searchCpu: number) {
+  console.log(`\n${pictures} pictures; scores are SSIMULACRA 2 against the picture at that size; CPU = encode seconds (auto: + its search, counted once below)\n`);
+  for (const size of SIZES) {
+    const base = results.get(`${size}|${CONFIGS[0]!.label}`)!;
+    console.log(`size ${size}`);
+    console.log('| configuration | bytes | × q80 | p10 | median | CPU s | × q80 |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const config of CONFIGS) {
+      const r = results.get(`${size}|${config.label}`)!;
+      const cells = [config.label, r.bytes, (r.bytes / base.bytes).toFixed(3), quantile(r.scores, 0.1).toFixed(2), quantile(r.scores, 0.5).toFixed(2), r.cpu.toFixed(2), (r.cpu / base.cpu).toFixed(2)];
+      console.log(`| ${cells.join(' | ')} |`);
+    }
+    console.log('');
+  }
+  const q = [...autoQualities].sort((a, b) => a - b);
+  console.log(`auto: chosen qualities p10 ${quantile(q, 0.1)}, median ${quantile(q, 0.5)}, p90 ${quantile(q, 0.9)} (${q.join(' ')})`);
+  console.log(`auto: search CPU ${(searchCpu / pictures).toFixed(3)} s per picture (4 probes at most, at 512 px)\n`);
+  console.log('Goals');
+  for (const size of SIZES) {
+    const q80 = results.get(`${size}|${CONFIGS[0]!.label}`)!;
+    const auto = results.get(`${size}|webp auto (search at 512 px)`)!;
+    const p10 = quantile(auto.scores, 0.1) - quantile(q80.scores, 0.1);
+    console.log(`- size ${size}: auto bytes ${(auto.bytes / q80.bytes).toFixed(3)}× q80 (goal ≤ 0.85), p10 ${p10 >= 0 ? '+' : ''}${p10.toFixed(2)} (goal ≥ −0.5)`);
+    // AVIF (tune ssim, effort 2) at the median score of WebP q80: bytes interpolated between its qualities
+    const target = quantile(q80.scores, 0.5);
+    const points = [45, 55, 60, 65, 75].map((aq) => results.get(`${size}|avif q${aq} effort 2 tune ssim`)!).map((r) => ({ score: quantile(r.scores, 0.5), bytes: r.bytes }));
+    const above = points.findIndex((p) => p.score >= target);
+    if (above > 0) {
+      const [a, b] = [points[above - 1]!, points[above]!];
+      const bytes = a.bytes + ((target - a.score) * (b.bytes - a.bytes)) / (b.score - a.score);
+      console.log(`  AVIF at WebP q80's median score (${target.toFixed(2)}): ${(bytes / q80.bytes).toFixed(3)}× the bytes (goal ≤ 0.80)`);
+    } else {
+      console.log(`  AVIF at WebP q80's median score (${target.toFixed(2)}): outside the measured qualities`);
+    }
+  }
+  const searchPerImage = searchCpu / pictures;
+  console.log(`- auto's search costs ${searchPerImage.toFixed(2)} s of CPU per image; against a 12 MP image's whole pipeline (~2.7–3.8 s of CPU, issue 26) that is ×${(1 + searchPerImage / 3.8).toFixed(2)}–${(1 + searchPerImage / 2.7).toFixed(2)} (goal ≤ 1.3)`);
+}
+
+await main();
