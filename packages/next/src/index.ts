@@ -8,6 +8,8 @@ export interface WithOptimageOptions {
   loaderFile?: string;
 }
 
+const KIT = ['@optimage/client', '@optimage/react', '@optimage/next'];
+
 interface ImagesConfig {
   loader?: string;
   loaderFile?: string;
@@ -20,9 +22,12 @@ interface ImagesConfig {
  * Next builds each srcset from `deviceSizes` and `imageSizes`: with optimage's widths there, every
  * width it asks the loader for is a file optimage already has. Other image settings are kept.
  */
-export function withOptimage<T extends { images?: ImagesConfig }>(nextConfig: T = {} as T, options: WithOptimageOptions = {}): T & { images: ImagesConfig } {
+export function withOptimage<T extends { images?: ImagesConfig; transpilePackages?: string[] }>(nextConfig: T = {} as T, options: WithOptimageOptions = {}): T & { images: ImagesConfig; transpilePackages: string[] } {
   return {
     ...nextConfig,
+    // bundled, not loaded as external ES modules: the Pages Router's server bundle would otherwise
+    // read the loader before its asynchronous import has settled ("loader is not a function")
+    transpilePackages: [...new Set([...(nextConfig.transpilePackages ?? []), ...KIT])],
     images: {
       ...nextConfig.images,
       loader: 'custom',

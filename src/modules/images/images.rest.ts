@@ -10,7 +10,7 @@ import { RefusedUpload } from '../../storage/spool.ts';
 import type { ImageLibrary } from './image-library.ts';
 import { listImages } from './image-list.rest.ts';
 import type { ImagesService, UploadCommand } from './images.service.ts';
-import { deliveryOf } from './variant-urls.ts';
+import { deliveryOf, variantUrl } from './variant-urls.ts';
 
 export function imageJson(image: Image, baseUrl: string) {
   const variants = image.status === 'ready' ? (image.variants ?? []) : [];
@@ -38,6 +38,8 @@ export function imageJson(image: Image, baseUrl: string) {
       bytes: v.bytes,
       url: delivery.fileUrl(v),
     })),
+    // the full-size file, named from the start (it answers once ready): Uppy's XHRUpload reads `url`
+    url: delivery.url(0) ?? variantUrl(baseUrl, image.collectionId, 0, image.slug),
     src: delivery.src,
     srcset: delivery.srcset,
     // shown once ready: a failed or processing image has nothing to paint
