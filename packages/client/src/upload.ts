@@ -70,7 +70,8 @@ const ok = (r: Sent) => {
   return r;
 };
 
-async function viaForm(file: File, checksum: string, options: UploadOptions): Promise<UploadedImage> {
+/** `POST /api/v1/images` with a checksum already known, over XHR with progress (the dashboard hashes in a worker). */
+export async function postImage(file: File, checksum: string, options: UploadOptions): Promise<UploadedImage> {
   const form = new FormData();
   form.append('checksum', checksum);
   form.append('collection', options.collection);
@@ -120,5 +121,5 @@ function merge(init: RequestInit, headers: Record<string, string>): RequestInit 
 export async function upload(file: File, options: UploadOptions): Promise<UploadedImage> {
   const checksum = await checksumOf(file);
   options.signal?.throwIfAborted();
-  return file.size >= (options.resumableFrom ?? 8 * MiB) ? viaTus(file, checksum, options) : viaForm(file, checksum, options);
+  return file.size >= (options.resumableFrom ?? 8 * MiB) ? viaTus(file, checksum, options) : postImage(file, checksum, options);
 }
