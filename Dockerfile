@@ -3,6 +3,8 @@
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# the frontend kit's packages are npm workspaces of the root: npm ci links them
+COPY packages ./packages
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -22,6 +24,7 @@ ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY --from=build /app/packages ./packages
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The embedded PostgreSQL refuses to run as root: run everything as the unprivileged node user.

@@ -105,6 +105,17 @@ describe('Uppy and @optimage/client on another origin', () => {
     expect(errors).toEqual([]);
   });
 
+  it('@optimage/react/client useUpload(): status and progress as React state, then the image', async () => {
+    const result = await page.evaluate((args) => (window as unknown as { uploadWithHook: (a: unknown) => Promise<{ imageId: string; seen: string[] }> }).uploadWithHook(args), { api: app.url, token: key, collection, name: 'kleiber-hook.jpg' });
+    expect(result.imageId).toMatch(/^img_/);
+    expect(result.seen[0]).toBe('idle:0.00');
+    expect(result.seen).toContain('uploading:0.00');
+    expect(result.seen.at(-1)).toBe('done:1.00');
+    expect(await page.textContent('#hook')).toBe('done 100%');
+    await expectReady(result.imageId, 'kleiber-hook');
+    expect(errors).toEqual([]);
+  });
+
   for (const mode of [
     { name: 'multipart POST', resumableFrom: 100 * 1024 * 1024, slug: 'kleiber-kit-form' },
     { name: 'tus', resumableFrom: 1, slug: 'kleiber-kit-tus' },
