@@ -106,12 +106,13 @@ describe('Uppy and @optimage/client on another origin', () => {
   });
 
   it('@optimage/react/client useUpload(): status and progress as React state, then the image', async () => {
-    const result = await page.evaluate((args) => (window as unknown as { uploadWithHook: (a: unknown) => Promise<{ imageId: string; seen: string[] }> }).uploadWithHook(args), { api: app.url, token: key, collection, name: 'kleiber-hook.jpg' });
+    const result = await page.evaluate((args) => (window as unknown as { uploadWithHook: (a: unknown) => Promise<{ imageId: string }> }).uploadWithHook(args), { api: app.url, token: key, collection, name: 'kleiber-hook.jpg' });
     expect(result.imageId).toMatch(/^img_/);
-    expect(result.seen[0]).toBe('idle:0.00');
-    expect(result.seen).toContain('uploading:0.00');
-    expect(result.seen.at(-1)).toBe('done:1.00');
-    expect(await page.textContent('#hook')).toBe('done 100%');
+    await page.waitForFunction(() => document.querySelector('#hook')?.textContent === 'done 100%');
+    const seen = await page.evaluate(() => (window as unknown as { hookStates: string[] }).hookStates);
+    expect(seen[0]).toBe('idle:0.00');
+    expect(seen).toContain('uploading:0.00');
+    expect(seen.at(-1)).toBe('done:1.00');
     await expectReady(result.imageId, 'kleiber-hook');
     expect(errors).toEqual([]);
   });
