@@ -10,6 +10,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
+import { CLIENT_CORE_BUDGET, measurePackages } from '../scripts/package-size.ts';
 
 const image = {
   id: 'img_1',
@@ -136,5 +137,17 @@ describe('@optimage/next', () => {
     expect(config.reactStrictMode).toBe(true);
     expect(config.images).toEqual({ formats: ['image/avif'], loader: 'custom', loaderFile: './optimage-loader.js', deviceSizes: [320, 384, 448, 512, 576, 672, 768, 896, 1024, 1152, 1280], imageSizes: [] });
     expect(config.transpilePackages).toEqual(['x', '@optimage/client', '@optimage/react', '@optimage/next']);
+  });
+});
+
+describe('bundle size (npm run size:packages)', () => {
+  it('@optimage/client without its upload part is within 3 KB gzipped, and every entry is measured', async () => {
+    const sizes = await measurePackages();
+    expect(sizes.map((s) => s.entry)).toEqual(['@optimage/client (without upload)', '@optimage/client (all, with upload)', '@optimage/react', '@optimage/react/client', '@optimage/next/loader']);
+    const [core, all] = sizes;
+    expect(core!.gzip).toBeLessThanOrEqual(CLIENT_CORE_BUDGET);
+    // the upload part is left out by tree-shaking, not by luck
+    expect(all!.gzip).toBeGreaterThan(core!.gzip + 500);
+    for (const s of sizes) expect(s.gzip, s.entry).toBeGreaterThan(100);
   });
 });
