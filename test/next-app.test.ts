@@ -5,7 +5,9 @@
  * comes from optimage at the smallest size ≥ its rendered width × DPR (Chromium's own choice at
  * DPR 2, see below), nothing goes through /_next/image, and the console stays clean.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { sizeFor } from '@optimage/client';
 import type { Browser } from 'playwright-core';
@@ -16,6 +18,9 @@ import { Client } from './support/http.ts';
 import { buildFixture, installFixture, prepareFixture, startFixture, type NextServer } from './support/next-fixture.ts';
 import { realPhotos } from './support/real-photos.ts';
 import { restUpload, waitForImage } from './support/upload.ts';
+
+/** Screenshots and the picked sizes: /work/shots on the development machines, else a temp dir. */
+const SHOTS = existsSync('/work/shots') ? '/work/shots' : tmpdir();
 
 const PHOTOS = [
   { slug: '1-bowl', name: 'Picture_0B_by_freespace.jpg' }, // 2572×1740
@@ -108,7 +113,7 @@ describe('a Next.js app with @optimage/next and @optimage/react', () => {
 
   const picks: Record<string, string[]> = {};
   afterAll(async () => {
-    await writeFile('/work/shots/kit-sizes.json', JSON.stringify(picks, null, 2)).catch(() => undefined);
+    await writeFile(`${SHOTS}/kit-sizes.json`, JSON.stringify(picks, null, 2)).catch(() => undefined);
   });
 
   for (const page of PAGES) {
@@ -140,7 +145,7 @@ describe('a Next.js app with @optimage/next and @optimage/react', () => {
             return { alt: img.alt, src: img.currentSrc, srcset: source?.srcset ?? img.srcset, rendered: img.getBoundingClientRect().width };
           }),
         );
-        await tab.screenshot({ path: `/work/shots/kit-${page.name}-${vp.name}.png`, fullPage: true });
+        await tab.screenshot({ path: `${SHOTS}/kit-${page.name}-${vp.name}.png`, fullPage: true });
         await context.close();
 
         expect(requests.filter((u) => u.includes('/_next/image'))).toEqual([]);
