@@ -6,6 +6,7 @@ import { imageProps, isOptimageUrl, SIZES, sizeFor, srcset, transform, url } fro
 import optimageLoader from '@optimage/next/loader';
 import { withOptimage } from '@optimage/next';
 import { OptimageImage, OptimagePicture } from '@optimage/react';
+import { readFile } from 'node:fs/promises';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
@@ -118,6 +119,12 @@ describe('@optimage/react on the server (no hooks: what a Server Component rende
     expect(html).toContain('class="hero"');
     expect(html).toContain('alt="Beach"');
     expect(html).toContain('background-color:#aabbcc');
+  });
+
+  it("marks only the client entry 'use client'", async () => {
+    const read = (file: string) => readFile(`packages/react/dist/${file}`, 'utf8');
+    expect(await read('client.js')).toMatch(/^'use client';/);
+    for (const file of ['index.js', 'image.js']) expect(await read(file)).not.toContain('use client');
   });
 
   it('<OptimagePicture> puts AVIF before WebP', () => {
