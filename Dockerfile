@@ -5,17 +5,21 @@
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# the frontend kit's packages are npm workspaces of the root: npm ci links them
+COPY packages ./packages
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY deploy/tsconfig.image.json ./deploy/
 COPY src ./src
 COPY migrations ./migrations
 COPY web ./web
-RUN npx tsc -p deploy/tsconfig.image.json && npm run build:web --silent
+RUN npm run build:packages --silent && npx tsc -p deploy/tsconfig.image.json && npm run build:web --silent
 
 FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci wants the workspaces' manifests; the service itself imports none of the kit's packages
+COPY packages ./packages
 # type declarations, source maps, docs and typeorm's browser build are never loaded by the service
 RUN npm ci --omit=dev --no-audit --no-fund \
  && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' -o -name '*.md' \) -delete \

@@ -37,7 +37,7 @@ export const architectureRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', '.tmp/', 'src/graphql/generated/', 'test/generated/', 'web/src/generated/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', '.tmp/', 'src/graphql/generated/', 'test/generated/', 'web/src/generated/', 'packages/*/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -57,5 +57,11 @@ export default tseslint.config(
   },
   // the dashboard runs in browsers (and a Web Worker), not in Node
   { files: ['web/src/**'], languageOptions: { globals: { ...globals.browser } } },
+  // the kit runs in browsers and on servers; it knows the API, never src/ (DESIGN.md)
+  {
+    files: ['packages/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/*', '../../../*'], message: 'The kit is a client of the API, not of the server code.' }] }] },
+  },
   { files: ['src/config.ts', 'test/**', 'scripts/**', 'bench/**', 'vitest.config.ts', 'codegen.ts'], rules: { 'no-restricted-properties': 'off' } },
 );

@@ -62,3 +62,21 @@ export class OriginPolicy {
     return req.headers['sec-fetch-site'] === 'cross-site';
   }
 }
+
+/**
+ * Published files (`/cdn/…`) are public: any origin may read them (canvas, fetch, service workers),
+ * without credentials. A preflight is answered here too, so a page on any origin gets an answer
+ * rather than the API's ORIGIN_FORBIDDEN. Returns true when the request was a preflight.
+ */
+export function applyPublicRead(req: IncomingMessage, res: ServerResponse): boolean {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'ETag, Content-Length, Last-Modified');
+  if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false;
+  res.writeHead(204, {
+    'Access-Control-Allow-Methods': 'GET, HEAD',
+    'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? '',
+    'Access-Control-Max-Age': '86400',
+  });
+  res.end();
+  return true;
+}

@@ -261,6 +261,7 @@ export function openApiDocument(serverUrl: string) {
             variants: { type: 'array', items: ref('Variant') },
             placeholder: ref('Placeholder'),
             quality: { type: 'integer', minimum: 1, maximum: 100, description: 'Once ready: the WebP quality of its files (the collection\'s number, or what "auto" chose)' },
+            url: { type: 'string', format: 'uri', description: 'The full-size file (size 0): where it will be once ready (what Uppy\'s XHRUpload shows as the upload URL).' },
             src: { type: ['string', 'null'], format: 'uri', description: 'The 768 URL, for <img src>; null until ready.' },
             srcset: { type: ['string', 'null'], pattern: '^\\S+ \\d+w(, \\S+ \\d+w)*$', description: 'For <img srcset>: "<url> 320w, …, <url> 1280w" over the sizes that exist; null until ready.' },
           },

@@ -17,7 +17,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { serveMetrics } from './metrics-route.ts';
 import { applySecurityHeaders, dashboardPolicy } from './security-headers.ts';
 import { createDashboardHandler } from './static.ts';
-import { OriginPolicy } from './cors.ts';
+import { applyPublicRead, OriginPolicy } from './cors.ts';
 import { createGraphQL, GRAPHQL_SSE_PATH } from './graphql.ts';
 import { listen } from './listen.ts';
 import { readMultipart } from './multipart.ts';
@@ -96,7 +96,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
       const ok = await deps.ready().catch(() => false);
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
     }
-    if (policy.apply(req, res)) return;
+    if (path.startsWith('/cdn/') ? applyPublicRead(req, res) : policy.apply(req, res)) return;
     if (policy.isForbiddenCrossSite(req)) {
       return sendJson(res, 403, { message: 'Cross-site request refused', code: 'CSRF_REJECTED' });
     }

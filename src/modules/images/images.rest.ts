@@ -10,7 +10,7 @@ import { RefusedUpload } from '../../storage/spool.ts';
 import type { ImageLibrary } from './image-library.ts';
 import { listImages } from './image-list.rest.ts';
 import type { ImagesService, UploadCommand } from './images.service.ts';
-import { deliveryOf, type DeliveryLinks } from './variant-urls.ts';
+import { deliveryOf, fileLinker, type DeliveryLinks } from './variant-urls.ts';
 
 /** An image as REST returns it: public URLs under the CDN base, or (private collection) signed ones. */
 export function imageJson(image: Image, links: DeliveryLinks) {
@@ -40,6 +40,8 @@ export function imageJson(image: Image, links: DeliveryLinks) {
       bytes: v.bytes,
       url: delivery.fileUrl(v),
     })),
+    // the full-size file, named from the start (it answers once ready): Uppy's XHRUpload reads `url`
+    url: delivery.url(0) ?? fileLinker(links, image)(0, 'webp'),
     src: delivery.src,
     srcset: delivery.srcset,
     // shown once ready: a failed or processing image has nothing to paint

@@ -1,9 +1,11 @@
 /**
  * Sends one file to the server with upload progress. `restUpload`: the REST endpoint
- * `POST /api/v1/images` (multipart `file`, `checksum`, `collection`), which streams any size. The
+ * `POST /api/v1/images` (multipart `file`, `checksum`, `collection`), which streams any size, sent by
+ * @optimage/client's postImage (the kit the dashboard shares with apps). The
  * queue only sees `UploadTransport`; `choose-transport.ts` sends large files over tus instead.
  */
 import { currentTeam } from '../team.ts';
+import { OptimageError, postImage } from '@optimage/client';
 
 export interface UploadedImage {
   id: string;
@@ -32,27 +34,19 @@ export class UploadRejected extends Error {
 
 export type UploadTransport = (request: UploadRequest) => Promise<UploadedImage>;
 
-export const restUpload: UploadTransport = ({ file, checksum, collectionId, onProgress, signal }) =>
-  new Promise((resolve, reject) => {
-    const form = new FormData();
-    // fields first: the server reads them before the file part arrives
-    form.append('checksum', checksum);
-    form.append('collection', collectionId);
-    form.append('file', file, file.name);
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/v1/images');
-    const team = currentTeam();
-    if (team) xhr.setRequestHeader('X-Optimage-Team', team);
-    xhr.withCredentials = true;
-    xhr.responseType = 'json';
-    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
-    xhr.onload = () => {
-      const body = (xhr.response ?? {}) as Partial<UploadedImage> & { message?: string; code?: string };
-      if (xhr.status >= 200 && xhr.status < 300 && body.id) return resolve(body as UploadedImage);
-      reject(new UploadRejected(body.message ?? `Upload failed (HTTP ${xhr.status})`, xhr.status, body.code ?? 'UPLOAD_FAILED'));
-    };
-    xhr.onerror = () => reject(new UploadRejected('The upload was interrupted: the server could not be reached', 0, 'NETWORK_ERROR'));
-    xhr.onabort = () => reject(new UploadRejected('Upload cancelled', 0, 'ABORTED'));
-    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
-    xhr.send(form);
-  });
+/** The dashboard's current team, named on every upload request. */
+function teamHeader(): Record<string, string> {
+  const team = currentTeam();
+  return team ? { 'X-Optimage-Team': team } : {};
+}
+
+export const restUpload: UploadTransport = async ({ file, checksum, collectionId, onProgress, signal }) => {
+  try {
+    const image = await postImage(file, checksum, { baseUrl: '', collection: collectionId, onProgress, signal, headers: teamHeader() });
+    return { id: image.id, slug: image.slug, status: image.status };
+  } catch (err) {
+    if (!(err instanceof OptimageError)) throw err;
+    const message = err.code === 'NETWORK_ERROR' ? 'The upload was interrupted: the server could not be reached' : err.code === 'HTTP_' + err.status ? `Upload failed (HTTP ${err.status})` : err.message;
+    throw new UploadRejected(message, err.status, err.code.startsWith('HTTP_') ? 'UPLOAD_FAILED' : err.code);
+  }
+};

@@ -1,0 +1,127 @@
+/**
+ * Browser uploads: the SHA-256 checksum computed here (WebCrypto), then the file sent with progress
+ * — `POST /api/v1/images` (multipart, over XHR for upload progress) for ordinary files, tus 1.0 at
+ * `/api/v1/uploads` in chunks for large ones (a lost chunk is resent from the server's offset).
+ * Resolves with the Image (status `processing`); follow it with `watch(image.id)`.
+ */
+import { errorOf, OptimageError } from './errors.js';
+import { authInit } from './watch.js';
+
+export interface UploadedImage {
+  id: string;
+  slug: string;
+  collectionId: string;
+  status: string;
+  baseUrl: string;
+  url?: string;
+  [field: string]: unknown;
+}
+
+export interface UploadOptions {
+  /** The API's origin, e.g. `https://images.example.com` (`''` for the same origin). */
+  baseUrl: string;
+  /** The collection id, `col_…`. */
+  collection: string;
+  /** An API key or an upload token (`upt_…`); without one the browser's session cookie is sent. */
+  token?: string;
+  slug?: string;
+  /** Bytes sent so far and the total. */
+  onProgress?: (sent: number, total: number) => void;
+  signal?: AbortSignal;
+  /** Files at least this large go over tus. Default 8 MiB. */
+  resumableFrom?: number;
+  /** tus chunk size. Default 8 MiB. */
+  chunkSize?: number;
+  /** Extra request headers (the dashboard names its current team with `X-Optimage-Team`). */
+  headers?: Record<string, string>;
+}
+
+const MiB = 1024 * 1024;
+
+/** Lowercase hex SHA-256 of the file's bytes. */
+export async function checksumOf(file: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+interface Sent {
+  status: number;
+  body: string;
+  header(name: string): string | null;
+}
+
+/** One request over XHR (fetch reports no upload progress). */
+function send(method: string, target: string, body: XMLHttpRequestBodyInit | null, headers: Record<string, string>, options: UploadOptions, onSent: (loaded: number) => void): Promise<Sent> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, target);
+    if (options.token) xhr.setRequestHeader('Authorization', `Bearer ${options.token}`);
+    else xhr.withCredentials = true;
+    for (const [name, value] of Object.entries({ ...options.headers, ...headers })) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (e) => onSent(e.loaded);
+    xhr.onload = () => resolve({ status: xhr.status, body: xhr.responseText, header: (n) => xhr.getResponseHeader(n) });
+    xhr.onerror = () => reject(new OptimageError(0, 'NETWORK_ERROR', 'The server could not be reached'));
+    xhr.onabort = () => reject(new OptimageError(0, 'ABORTED', 'Upload cancelled'));
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(body);
+  });
+}
+
+const ok = (r: Sent) => {
+  if (r.status < 200 || r.status > 299) throw errorOf(r.status, r.body);
+  return r;
+};
+
+/** `POST /api/v1/images` with a checksum already known, over XHR with progress (the dashboard hashes in a worker). */
+export async function postImage(file: File, checksum: string, options: UploadOptions): Promise<UploadedImage> {
+  const form = new FormData();
+  form.append('checksum', checksum);
+  form.append('collection', options.collection);
+  if (options.slug) form.append('slug', options.slug);
+  form.append('file', file, file.name);
+  const res = ok(await send('POST', `${options.baseUrl}/api/v1/images`, form, {}, options, (n) => options.onProgress?.(Math.min(n, file.size), file.size)));
+  return JSON.parse(res.body) as UploadedImage;
+}
+
+const b64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
+
+async function viaTus(file: File, checksum: string, options: UploadOptions): Promise<UploadedImage> {
+  const tus = { 'Tus-Resumable': '1.0.0' };
+  const meta = { filename: file.name, collection: options.collection, checksum, ...(options.slug ? { slug: options.slug } : {}) };
+  const metadata = Object.entries(meta).map(([k, v]) => `${k} ${b64(v)}`).join(',');
+  const created = ok(await send('POST', `${options.baseUrl}/api/v1/uploads`, null, { ...tus, 'Upload-Length': String(file.size), 'Upload-Metadata': metadata }, options, () => {}));
+  const location = new URL(created.header('Location') ?? '', options.baseUrl || globalThis.location?.href).toString();
+  const chunk = options.chunkSize ?? 8 * MiB;
+  let offset = 0;
+  let imageId: string | null = null;
+  let retries = 3;
+  while (offset < file.size) {
+    try {
+      const end = Math.min(offset + chunk, file.size);
+      const res = ok(await send('PATCH', location, file.slice(offset, end), { ...tus, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' }, options, (n) => options.onProgress?.(offset + n, file.size)));
+      offset = Number(res.header('Upload-Offset') ?? end);
+      imageId = res.header('Optimage-Image-Id');
+    } catch (err) {
+      // a network failure: ask the server where it stands and go on from there
+      if (!(err instanceof OptimageError) || err.status !== 0 || err.code === 'ABORTED' || retries-- === 0) throw err;
+      const head = await fetch(location, { method: 'HEAD', ...merge(authInit(options.token), tus) });
+      offset = Number(head.headers.get('Upload-Offset') ?? offset);
+      imageId = head.headers.get('Optimage-Image-Id');
+    }
+  }
+  if (!imageId) throw new OptimageError(502, 'UPLOAD_FAILED', 'The upload finished but the server named no image');
+  const image = await fetch(`${options.baseUrl}/api/v1/images/${imageId}`, authInit(options.token));
+  if (!image.ok) throw errorOf(image.status, await image.text());
+  return (await image.json()) as UploadedImage;
+}
+
+function merge(init: RequestInit, headers: Record<string, string>): RequestInit {
+  return { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...headers } };
+}
+
+/** Uploads one file into a collection and resolves with the new (or identical existing) Image. */
+export async function upload(file: File, options: UploadOptions): Promise<UploadedImage> {
+  const checksum = await checksumOf(file);
+  options.signal?.throwIfAborted();
+  return file.size >= (options.resumableFrom ?? 8 * MiB) ? viaTus(file, checksum, options) : postImage(file, checksum, options);
+}
