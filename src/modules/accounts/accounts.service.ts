@@ -1,7 +1,7 @@
 /** Users and sessions; sign-up also makes the user's personal team. Knows nothing of HTTP: callers pass the client address and tokens. */
 import { IsNull, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { z } from 'zod';
-import type { Actor } from '../../auth/actor.ts';
+import type { Actor, Role } from '../../auth/actor.ts';
 import type { Clock } from '../../clock.ts';
 import { PLAN_NAMES, type PlanName } from '../../config.ts';
 import { newId } from '../../db/ids.ts';
@@ -29,10 +29,11 @@ export interface NewSession {
   expiresAt: Date;
 }
 
-/** A signed-in user (the session half of an Actor; teams/actors.ts adds the team and role). */
-export interface SessionUser {
-  user: User;
+export interface SessionMemberships {
+  userId: string;
   sessionId: string;
+  teams: Record<string, Role>;
+  personalTeamId: string | null;
 }
 
 /** A user as REST and GraphQL show them: with their personal team's plan. */
@@ -133,10 +134,24 @@ export class AccountsService {
     await this.sessions.update({ tokenHash: hashSecret(token), revokedAt: IsNull() }, { revokedAt: this.clock.now() });
   }
 
-  async userFromSession(token: string): Promise<SessionUser | null> {
-    const session = await this.sessions.findOne({ where: { tokenHash: hashSecret(token) }, relations: { user: true } });
-    if (!session?.user || session.revokedAt || session.expiresAt <= this.clock.now()) return null;
-    return { user: session.user, sessionId: session.id };
+  /**
+   * A live session's user with their role in each team, in one query (it runs on every request):
+   * null for an unknown, revoked or expired session.
+   */
+  async sessionMemberships(token: string): Promise<SessionMemberships | null> {
+    const rows: { session_id: string; user_id: string; team_id: string; role: Role; personal: boolean }[] = await this.db.query(
+      `SELECT s.id AS session_id, s.user_id, m.team_id, m.role, t.personal_user_id IS NOT DISTINCT FROM s.user_id AS personal
+         FROM sessions s JOIN memberships m ON m.user_id = s.user_id JOIN teams t ON t.id = m.team_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
+      [hashSecret(token), this.clock.now()],
+    );
+    if (!rows.length) return null;
+    return {
+      userId: rows[0]!.user_id,
+      sessionId: rows[0]!.session_id,
+      teams: Object.fromEntries(rows.map((r) => [r.team_id, r.role])),
+      personalTeamId: rows.find((r) => r.personal)?.team_id ?? null,
+    };
   }
 
   /** Sets the plan of the user's personal team (operators: `optimage users set-plan`). */

@@ -39,13 +39,12 @@ export class ActorResolver {
 
   /** `team`: the team the request names (`?team=`, `X-Optimage-Team`); a team the user is not in is 403. */
   async fromSession(token: string, team: string | null): Promise<Actor | null> {
-    const found = await this.accounts.userFromSession(token);
+    const found = await this.accounts.sessionMemberships(token);
     if (!found) return null;
-    const { teams, personal } = await this.memberships(found.user.id);
-    const teamId = team ?? personal;
-    const role = teamId ? teams[teamId] : undefined;
+    const teamId = team ?? found.personalTeamId;
+    const role = teamId ? found.teams[teamId] : undefined;
     if (!teamId || !role) throw new ForbiddenError('Team not found or not yours', 'FORBIDDEN');
-    return { userId: found.user.id, teamId, role, scopes: ROLE_ACTIONS[role], teams, via: 'session', sessionId: found.sessionId };
+    return { userId: found.userId, teamId, role, scopes: ROLE_ACTIONS[role], teams: found.teams, via: 'session', sessionId: found.sessionId };
   }
 
   async fromApiKey(key: string): Promise<Actor | null> {

@@ -43,7 +43,7 @@ export function ApiKeysPage() {
     const scopes = fields.getAll('scope').map(String);
     if (!scopes.length) return setFormError('Choose at least one scope.');
     const days = Number(fields.get('expires') ?? 0);
-    const expiresAt = days ? new Date(Date.now() + days * 86_400_000) : null;
+    const expiresAt = days ? new Date(Date.now() + days * 86_400_000).toISOString() : null;
     const result = await createApiKey({ name, scopes, expiresAt });
     const out = result.data?.createApiKey;
     if (out?.__typename === 'NewApiKey') {

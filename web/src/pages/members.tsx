@@ -5,10 +5,10 @@ import { errorMessage } from '../api.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { announce } from '../components/toast.tsx';
 import { formatDateTime } from '../format.ts';
-import { DashboardInviteMemberDocument, DashboardMembersDocument, DashboardRemoveMemberDocument, DashboardUpdateMemberDocument, TeamRole } from '../generated/graphql.ts';
+import { DashboardInviteMemberDocument, DashboardMembersDocument, DashboardRemoveMemberDocument, DashboardUpdateMemberDocument, type TeamRole } from '../generated/graphql.ts';
 import { useSession } from '../session.ts';
 
-const ROLES = [TeamRole.Viewer, TeamRole.Editor, TeamRole.Admin, TeamRole.Owner];
+const ROLES: TeamRole[] = ['VIEWER', 'EDITOR', 'ADMIN', 'OWNER'];
 const label = (r: string) => r.charAt(0) + r.slice(1).toLowerCase();
 
 export function MembersPage() {
@@ -63,8 +63,8 @@ export function MembersPage() {
           <h2 id="invite-title">Invite</h2>
           <form onSubmit={submit} class="inline-form">
             <input name="email" type="email" required placeholder="colleague@example.com" aria-label="Email" autocomplete="off" />
-            <select name="role" aria-label="Role" defaultValue={TeamRole.Editor}>
-              {ROLES.filter((r) => r !== TeamRole.Owner || team.role === 'OWNER').map((r) => (
+            <select name="role" aria-label="Role" defaultValue="EDITOR">
+              {ROLES.filter((r) => r !== 'OWNER' || team.role === 'OWNER').map((r) => (
                 <option key={r} value={r}>
                   {label(r)}
                 </option>
