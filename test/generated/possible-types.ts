@@ -16,6 +16,14 @@
       "Team",
       "ValidationError"
     ],
+    "MutationCompleteDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationCreateApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -28,6 +36,14 @@
       "AppError",
       "Collection",
       "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "DirectUpload",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"
@@ -201,6 +217,14 @@
       "Team",
       "ValidationError"
     ],
+    "MutationCompleteDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationCreateApiKeyResult": [
       "AppError",
       "ConflictError",
@@ -213,6 +237,14 @@
       "AppError",
       "Collection",
       "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationCreateDirectUploadResult": [
+      "AppError",
+      "ConflictError",
+      "DirectUpload",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"

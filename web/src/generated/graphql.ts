@@ -24,6 +24,10 @@ export type ErrorCode =
   | 'CSRF_HEADER_REQUIRED'
   /** No such webhook delivery. */
   | 'DELIVERY_NOT_FOUND'
+  /** The direct upload expired before it was completed; start a new one. */
+  | 'DIRECT_UPLOAD_EXPIRED'
+  /** No such direct upload (or it is not yours). */
+  | 'DIRECT_UPLOAD_NOT_FOUND'
   /** An account with this email already exists. */
   | 'EMAIL_TAKEN'
   /** The file is empty. */
@@ -38,6 +42,10 @@ export type ErrorCode =
   | 'FORBIDDEN'
   /** No such image. */
   | 'IMAGE_NOT_FOUND'
+  /** Signed URLs are for images of private collections; this image is public. */
+  | 'IMAGE_NOT_PRIVATE'
+  /** The image is not ready: it has no files to link yet. */
+  | 'IMAGE_NOT_READY'
   /** The image has more pixels than the limit. */
   | 'IMAGE_TOO_LARGE'
   /** The checksum is not 64 hex characters. */
@@ -46,6 +54,8 @@ export type ErrorCode =
   | 'INVALID_CREDENTIALS'
   /** The email address is not valid. */
   | 'INVALID_EMAIL'
+  /** expiresIn must be a whole number of seconds from 60 to 604800. */
+  | 'INVALID_EXPIRES_IN'
   /** formats must be a list of "webp" and "avif" that includes "webp". */
   | 'INVALID_FORMATS'
   /** The file is damaged or not the image it claims to be. */
@@ -58,14 +68,22 @@ export type ErrorCode =
   | 'INVALID_MULTIPART'
   /** The name is empty or longer than 100 characters. */
   | 'INVALID_NAME'
+  /** quality must be an integer from 1 to 100 or "auto". */
+  | 'INVALID_QUALITY'
   /** role must be one of viewer, editor, admin, owner. */
   | 'INVALID_ROLE'
   /** scopes must be a list of images:read, images:write, collections:write, webhooks:write, keys:write. */
   | 'INVALID_SCOPES'
+  /** The URL is not signed, or its path, size, expiry or signature was changed. */
+  | 'INVALID_SIGNATURE'
   /** The slug is not lowercase words joined by hyphens (at most 100 characters). */
   | 'INVALID_SLUG'
   /** Upload-Metadata is missing a required key (filename, collection, checksum) or has a bad value. */
   | 'INVALID_UPLOAD_METADATA'
+  /** size must be a whole number of bytes from 1 to the upload limit. */
+  | 'INVALID_UPLOAD_SIZE'
+  /** visibility must be "public" or "private". */
+  | 'INVALID_VISIBILITY'
   /** The webhook events are not a non-empty list of known events. */
   | 'INVALID_WEBHOOK_EVENTS'
   /** The webhook URL is not an http(s) URL (without credentials) whose host resolves. */
@@ -88,12 +106,16 @@ export type ErrorCode =
   | 'OBJECT_NOT_FOUND'
   /** The request body is too large. */
   | 'PAYLOAD_TOO_LARGE'
+  /** Private collections on S3 need a private bucket (S3_PRIVATE_BUCKET or S3_ORIGINALS_BUCKET). */
+  | 'PRIVATE_BUCKET_REQUIRED'
   /** Processing took too long and was stopped. */
   | 'PROCESSING_TIMEOUT'
   /** This month's upload quota is used up. */
   | 'QUOTA_EXCEEDED'
   /** A reprocessing of this collection is already running. */
   | 'REPROCESS_RUNNING'
+  /** The signed URL has expired. */
+  | 'SIGNED_URL_EXPIRED'
   /** The slug is already used in this collection. */
   | 'SLUG_TAKEN'
   /** No such team (or you are not a member). */
@@ -126,12 +148,20 @@ export type ErrorCode =
   | 'UPLOAD_EXPIRED'
   /** Another request is writing to this upload. */
   | 'UPLOAD_LOCKED'
+  /** Nothing was uploaded to the direct upload URL. */
+  | 'UPLOAD_MISSING'
   /** No such resumable upload (or it is not yours). */
   | 'UPLOAD_NOT_FOUND'
   /** Upload-Offset is not where the upload stands: ask with HEAD and continue from there. */
   | 'UPLOAD_OFFSET_MISMATCH'
+  /** This direct upload was already refused (its bytes failed the checks); start a new one. */
+  | 'UPLOAD_REJECTED'
+  /** The uploaded bytes are not the size announced when the direct upload was created. */
+  | 'UPLOAD_SIZE_MISMATCH'
   /** No such user. */
   | 'USER_NOT_FOUND'
+  /** The collection's visibility is being changed by another request. */
+  | 'VISIBILITY_CHANGING'
   /** The password is too short. */
   | 'WEAK_PASSWORD'
   /** The account has as many webhooks as allowed. */
