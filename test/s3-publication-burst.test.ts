@@ -105,7 +105,7 @@ describe('publication bursts on S3', () => {
     }
     const partial = polls.filter((p) => p.visible > 0 && p.visible < urls.length).length;
     console.log(`publication bursts: ${polls.length} polls, ${checked} between bursts (${seenBetween} saw a URL), ${partial} saw a partial set during a burst`);
-    expect(checked).toBeGreaterThan(5);
+    expect(checked).toBeGreaterThanOrEqual(3);
     expect(seenBetween).toBe(0);
   });
 });
