@@ -9,6 +9,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,10 +34,26 @@ const database = await openBenchDatabase(dir, 'bench_delivery');
 const running: RunningProcess[] = [];
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+/** A free loopback port (request logs stay off, so the node is found by polling, not by its log line). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
 async function serve(name: string, env: Record<string, string>): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const node = runMain(['serve'], { PORT: '0', DATA_DIR: join(dir, name), DATABASE_URL: database.url, PLAN_LIMITS: 'free=100000', LOG_LEVEL: 'warn', ...RUNTIME_ENV, ...env });
+  const port = await freePort();
+  const node = runMain(['serve'], { PORT: String(port), DATA_DIR: join(dir, name), DATABASE_URL: database.url, PLAN_LIMITS: 'free=100000', LOG_LEVEL: 'warn', ...RUNTIME_ENV, ...env });
   running.push(node);
-  const url = /listening on (http:\/\/\S+)/.exec(await node.waitFor(/optimage listening on/))![1]!;
+  const url = `http://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries++) {
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (tries > 600) throw new Error(`${name} did not start:\n${node.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return { url, pid: node.child.pid!, stop: async () => void (node.child.kill('SIGTERM'), await node.exited) };
 }
 
@@ -149,6 +167,7 @@ async function uploadComparison(): Promise<string> {
     const bytes = Buffer.concat([photo, Buffer.alloc(UPLOAD_BYTES - photo.length, 0x20)]);
     const checksum = sha256(bytes);
     let n = 0;
+    const failures = { through: [] as string[], direct: [] as string[] };
     const through = await observed(node.pid, async () => {
       await Promise.all(
         Array.from({ length: UPLOADS }, async () => {
@@ -157,8 +176,8 @@ async function uploadComparison(): Promise<string> {
           form.append('checksum', checksum);
           form.append('collection', collection);
           form.append('slug', `through-${n++}`);
-          const res = await fetch(`${node.url}/api/v1/images`, { method: 'POST', headers: { cookie }, body: form });
-          if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
+          const res = await fetch(`${node.url}/api/v1/images`, { method: 'POST', headers: { cookie }, body: form }).catch((err: unknown) => err as Error);
+          if (res instanceof Error || res.status !== 201) failures.through.push(res instanceof Error ? String(res.cause ?? res) : `${res.status} ${await res.text()}`);
         }),
       );
     });
@@ -167,15 +186,16 @@ async function uploadComparison(): Promise<string> {
         Array.from({ length: UPLOADS }, async () => {
           const ticket = await api<{ id: string; method: string; url: string; headers: Record<string, string> }>(node.url, cookie, 'POST', '/api/v1/direct-uploads', { collection, filename: 'big.jpg', size: bytes.length, checksum, slug: `direct-${n++}` });
           const headers = Object.fromEntries(Object.entries(ticket.headers).filter(([k]) => k.toLowerCase() !== 'content-length'));
-          const put = await fetch(ticket.url, { method: ticket.method, headers, body: new Uint8Array(bytes) });
-          if (put.status !== 200) throw new Error(`PUT: ${put.status} ${await put.text()}`);
-          await api(node.url, cookie, 'POST', `/api/v1/direct-uploads/${ticket.id}/complete`);
+          const put = await fetch(ticket.url, { method: ticket.method, headers, body: new Uint8Array(bytes) }).catch((err: unknown) => err as Error);
+          if (put instanceof Error || put.status !== 200) return void failures.direct.push(put instanceof Error ? String(put.cause ?? put) : `PUT ${put.status}`);
+          await api(node.url, cookie, 'POST', `/api/v1/direct-uploads/${ticket.id}/complete`).catch((err: unknown) => failures.direct.push(String(err)));
         }),
       );
     });
     await node.stop();
     const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-    return formatTable([
+    const failed = Object.entries(failures).flatMap(([mode, list]) => (list.length ? [`${mode}: ${list.length} of ${UPLOADS} failed (${[...new Set(list)].join('; ')})`] : []));
+    return (failed.length ? `${failed.join('\n')}\n` : '') + formatTable([
       [`${UPLOADS} concurrent ${UPLOAD_BYTES / 2 ** 20} MiB uploads, API node (STORAGE=s3, processing off)`, 'API CPU', 'peak RSS', 'wall', 'CPU vs through', 'RSS vs through'],
       ['through the node (POST /images)', `${through.cpu.toFixed(2)} s`, mb(through.peakRss), `${through.wall.toFixed(1)} s`, '1.00×', '1.00×'],
       ['direct (create → PUT to bucket → complete)', `${direct.cpu.toFixed(2)} s`, mb(direct.peakRss), `${direct.wall.toFixed(1)} s`, `${(direct.cpu / through.cpu).toFixed(2)}×`, `${(direct.peakRss / through.peakRss).toFixed(2)}×`],
@@ -186,9 +206,10 @@ async function uploadComparison(): Promise<string> {
 }
 
 try {
-  console.log(await deliveryComparison());
-  console.log();
-  console.log(await uploadComparison());
+  const only = process.env.BENCH_ONLY; // delivery | uploads
+  if (only !== 'uploads') console.log(await deliveryComparison());
+  if (!only) console.log();
+  if (only !== 'delivery') console.log(await uploadComparison());
 } finally {
   for (const node of running) node.child.kill('SIGTERM');
   await Promise.all(running.map((n) => n.exited));

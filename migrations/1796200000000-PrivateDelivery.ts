@@ -19,7 +19,7 @@ export class PrivateDelivery1796200000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TRIGGER "images_inherit_visibility" BEFORE INSERT ON "images" FOR EACH ROW EXECUTE FUNCTION "images_inherit_visibility"()`);
     await queryRunner.query(`CREATE TABLE "signing_keys" ("id" text NOT NULL, "secret" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_signing_keys" PRIMARY KEY ("id"))`);
     await queryRunner.query(
-      `CREATE TABLE "direct_uploads" ("id" text NOT NULL, "user_id" text NOT NULL, "collection_id" text NOT NULL, "filename" text NOT NULL, "size" bigint NOT NULL, "checksum" text NOT NULL, "slug" text, "status" text NOT NULL DEFAULT 'pending', "image_id" text, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_direct_uploads" PRIMARY KEY ("id"))`,
+      `CREATE TABLE "direct_uploads" ("id" text NOT NULL, "user_id" text NOT NULL, "collection_id" text NOT NULL, "filename" text NOT NULL, "size" bigint NOT NULL, "checksum" text NOT NULL, "slug" text, "status" text NOT NULL DEFAULT 'pending', "image_id" text, "claimed_at" TIMESTAMP WITH TIME ZONE, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_direct_uploads" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(`CREATE INDEX "direct_uploads_expires_at_idx" ON "direct_uploads" ("expires_at")`);
     await queryRunner.query(`ALTER TABLE "direct_uploads" ADD CONSTRAINT "direct_uploads_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);

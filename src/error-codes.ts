@@ -91,6 +91,7 @@ export const ERROR_CODES = {
   DIRECT_UPLOAD_EXPIRED: 'The direct upload expired before it was completed; start a new one.',
   UPLOAD_MISSING: 'Nothing was uploaded to the direct upload URL.',
   UPLOAD_SIZE_MISMATCH: 'The uploaded bytes are not the size announced when the direct upload was created.',
+  DIRECT_UPLOAD_BUSY: 'Another request is completing this direct upload right now; ask again in a moment.',
   UPLOAD_REJECTED: 'This direct upload was already refused (its bytes failed the checks); start a new one.',
   // quota, processing, storage
   QUOTA_EXCEEDED: "This month's upload quota is used up.",

@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'CSRF_HEADER_REQUIRED'
   /** No such webhook delivery. */
   | 'DELIVERY_NOT_FOUND'
+  /** Another request is completing this direct upload right now; ask again in a moment. */
+  | 'DIRECT_UPLOAD_BUSY'
   /** The direct upload expired before it was completed; start a new one. */
   | 'DIRECT_UPLOAD_EXPIRED'
   /** No such direct upload (or it is not yours). */

@@ -2,8 +2,8 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { User } from '../accounts/user.entity.ts';
 import { Collection } from '../collections/collection.entity.ts';
 
-/** pending: waiting for the bytes; completed: became `imageId`; rejected: its bytes failed the checks (and were removed). */
-export type DirectUploadStatus = 'pending' | 'completed' | 'rejected';
+/** pending: waiting for the bytes; completing: a `complete` is checking them; completed: became `imageId`; rejected: its bytes failed the checks (and were removed). */
+export type DirectUploadStatus = 'pending' | 'completing' | 'completed' | 'rejected';
 
 /** A file the client puts straight into storage (contract §12), checked and made an image on `complete`. */
 @Entity('direct_uploads')
@@ -44,6 +44,10 @@ export class DirectUpload {
 
   @Column({ name: 'image_id', type: 'text', nullable: true })
   imageId: string | null;
+
+  /** When a `complete` claimed it (a claim older than 10 minutes is taken over: its process died). */
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt: Date | null;
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;

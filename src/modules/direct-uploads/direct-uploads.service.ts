@@ -8,7 +8,7 @@
 import type { DataSource, Repository } from 'typeorm';
 import type { Clock } from '../../clock.ts';
 import { newId } from '../../db/ids.ts';
-import { AppError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../errors.ts';
+import { AppError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { ObjectStore, PresignedRequest } from '../../storage/object-store.ts';
 import { spoolUpload } from '../../storage/spool.ts';
@@ -116,40 +116,53 @@ export class DirectUploadsService {
     }
   }
 
-  /** Reads the object back, checks it and makes the image; a repeated call answers the same image. */
+  /**
+   * Reads the object back, checks it and makes the image; a repeated call answers the same image.
+   * The upload is claimed by its row (status `completing`), not by a lock held on a connection: a
+   * download of 20 MB must not keep a pool connection while other requests wait for one.
+   */
   async complete(user: Actor, id: string): Promise<UploadResult> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    const lock = `direct-upload:${id}`;
+    const upload = await this.uploads.findOneBy({ id, userId: user.userId });
+    if (!upload) throw new NotFoundError('No such direct upload', 'DIRECT_UPLOAD_NOT_FOUND');
+    if (upload.status === 'completed') return this.completed(user, upload.imageId!);
+    if (upload.status === 'rejected') throw new ValidationError('This upload was refused already; start a new one', 'UPLOAD_REJECTED');
+    const [claimed] = (await this.db.query(
+      `UPDATE direct_uploads SET status = 'completing', claimed_at = now()
+        WHERE id = $1 AND (status = 'pending' OR (status = 'completing' AND claimed_at < now() - interval '10 minutes')) RETURNING id`,
+      [id],
+    )) as [{ id: string }[], number];
+    if (!claimed.length) {
+      const now = await this.uploads.findOneByOrFail({ id });
+      if (now.status === 'completed') return this.completed(user, now.imageId!);
+      throw new ConflictError('Another request is completing this upload; ask again in a moment', 'DIRECT_UPLOAD_BUSY');
+    }
+    let settled = false;
     try {
-      // one complete at a time per upload: a repeat waits and then finds the image
-      await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [lock]);
-      try {
-        return await this.completeLocked(user, id);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [lock]);
-      }
+      const result = await this.completeClaimed(user, upload);
+      settled = true;
+      return result;
+    } catch (err) {
+      settled = err instanceof AppError && err.code !== 'UPLOAD_MISSING' && err.status < 500;
+      throw err;
     } finally {
-      await runner.release();
+      // nothing decided (no bytes yet, or an outage): the upload can be completed again
+      if (!settled) await this.uploads.update({ id, status: 'completing' }, { status: 'pending' });
     }
   }
 
-  private async completeLocked(user: Actor, id: string): Promise<UploadResult> {
-    const upload = await this.uploads.findOneBy({ id, userId: user.userId });
-    if (!upload) throw new NotFoundError('No such direct upload', 'DIRECT_UPLOAD_NOT_FOUND');
-    if (upload.status === 'completed') return { image: await this.images.get(user, upload.imageId!), quota: await this.quota.status(user), created: false };
-    if (upload.status === 'rejected') throw new ValidationError('This upload was refused already; start a new one', 'UPLOAD_REJECTED');
+  private async completed(user: Actor, imageId: string): Promise<UploadResult> {
+    return { image: await this.images.get(user, imageId), quota: await this.quota.status(user), created: false };
+  }
+
+  private async completeClaimed(user: Actor, upload: DirectUpload): Promise<UploadResult> {
+    const { id } = upload;
     const key = directUploadKey(id);
-    if (upload.expiresAt <= this.clock.now()) {
-      await this.store.delete([key]);
-      await this.uploads.update({ id }, { status: 'rejected' });
-      throw new ValidationError('This direct upload expired before it was completed; start a new one', 'DIRECT_UPLOAD_EXPIRED');
-    }
     const refuse = async (err: AppError) => {
       await this.store.delete([key]);
       await this.uploads.update({ id }, { status: 'rejected' });
       return err;
     };
+    if (upload.expiresAt <= this.clock.now()) throw await refuse(new ValidationError('This direct upload expired before it was completed; start a new one', 'DIRECT_UPLOAD_EXPIRED'));
     const object = await this.store.get(key);
     if (!object) throw new ValidationError('Nothing was uploaded yet: PUT the file to the URL first', 'UPLOAD_MISSING');
     if (object.size !== upload.size) {
