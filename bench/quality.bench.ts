@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { searchWebpQuality } from '../src/modules/quality/auto-quality.ts';
+import { AUTO_TARGET, searchWebpQuality } from '../src/modules/quality/auto-quality.ts';
 import { ssimulacra2, type RgbImage } from '../src/modules/quality/ssimulacra2.ts';
 import { realPhotos, type RealPhoto } from '../test/support/real-photos.ts';
 
@@ -27,9 +27,14 @@ const option = (name: string) => {
 };
 const limit = Number(option('limit') ?? Infinity);
 const SIZES = (option('sizes') ?? '320,1024').split(',').map(Number);
+/** Extra targets for auto besides AUTO_TARGET (`-- --targets 70,66`), and `--auto-only` to skip the encoder settings. */
+const EXTRA_TARGETS = (option('targets') ?? '').split(',').filter(Boolean).map(Number);
+const AUTO_ONLY = args.includes('--auto-only');
 
 interface Config {
   label: string;
+  /** auto only: the score the search aims at. */
+  target?: number;
   /** Encodes `input` (the picture at one size); for auto, `quality` is what the search chose. */
   encode: (input: Sharp, quality: number) => Sharp;
   kind: 'sharp' | 'cwebp' | 'auto';
@@ -42,18 +47,20 @@ const avif = (label: string, quality: number, tune: 'ssim' | 'iq', effort = 2): 
   encode: (i) => i.avif({ quality, effort, chromaSubsampling: '4:2:0', tune }),
 });
 
-const CONFIGS: Config[] = [
+const ALL_CONFIGS: Config[] = [
   webp('webp q80 effort 4 (default)', {}),
   webp('webp q80 effort 2', { effort: 2 }),
   webp('webp q80 effort 6', { effort: 6 }),
   webp('webp q80 smartSubsample', { smartSubsample: true }),
   webp('webp q80 preset photo', { preset: 'photo' }),
   { label: 'cwebp -q 80 -m 4 (external)', kind: 'cwebp', encode: (i) => i },
-  { label: 'webp auto (search at 512 px)', kind: 'auto', encode: (i, q) => i.webp({ quality: q }) },
+  { label: 'webp auto (search at 512 px)', kind: 'auto', target: AUTO_TARGET, encode: (i, q) => i.webp({ quality: q }) },
+  ...EXTRA_TARGETS.map((target): Config => ({ label: `webp auto, target ${target}`, kind: 'auto', target, encode: (i, q) => i.webp({ quality: q }) })),
   ...[45, 55, 60, 65, 75].map((q) => avif(`avif q${q} effort 2 tune ssim`, q, 'ssim')),
   ...[50, 60].map((q) => avif(`avif q${q} effort 2 tune iq`, q, 'iq')),
   avif('avif q60 effort 4 tune ssim', 60, 'ssim', 4),
 ];
+const CONFIGS = ALL_CONFIGS.filter((c) => !AUTO_ONLY || c.kind === 'auto' || c.label.startsWith('webp q80 effort 4') || /avif q\d+ effort 2 tune ssim/.test(c.label));
 
 interface Row {
   bytes: number;
@@ -88,16 +95,22 @@ async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'optimage-quality-bench-'));
   const results = new Map<string, Row>(); // `${size}|${label}`
   const autoQualities: number[] = [];
+  const chosen = new Map<number, number>(); // target → quality, per picture
   let searchCpu = 0;
   try {
     for (const [n, photo] of corpus.entries()) {
       process.stderr.write(`\r${n + 1}/${corpus.length} ${photo.name.padEnd(45)}`);
       // the search, as the pipeline runs it: from decoded pixels (here 1024 wide), scoring at 512
       const { data, info } = await sharp(photo.path).autoOrient().toColourspace('srgb').resize(1024).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-      const searchStart = cpuNow();
-      const choice = await searchWebpQuality({ data, raw: { width: info.width, height: info.height, channels: 3 } });
-      searchCpu += cpuNow() - searchStart;
-      autoQualities.push(choice.quality);
+      for (const target of [AUTO_TARGET, ...EXTRA_TARGETS]) {
+        const searchStart = cpuNow();
+        const choice = await searchWebpQuality({ data, raw: { width: info.width, height: info.height, channels: 3 } }, target);
+        if (target === AUTO_TARGET) {
+          searchCpu += cpuNow() - searchStart;
+          autoQualities.push(choice.quality);
+        }
+        chosen.set(target, choice.quality);
+      }
       for (const size of SIZES) {
         const original: RgbImage = await sharp(photo.path).autoOrient().toColourspace('srgb').resize(size).removeAlpha().raw().toBuffer({ resolveWithObject: true })
           .then(({ data: d, info: i }) => ({ data: d, width: i.width, height: i.height, channels: 3 }));
@@ -114,7 +127,7 @@ async function main() {
             bytes = readFileSync(join(tmp, 'out.webp'));
           } else {
             const start = cpuNow();
-            bytes = await config.encode(input(), choice.quality).toBuffer();
+            bytes = await config.encode(input(), chosen.get(config.target ?? AUTO_TARGET)!).toBuffer();
             cpu = cpuNow() - start;
           }
           const score = ssimulacra2(original, await decode(bytes));
@@ -157,6 +170,11 @@ function report(pictures: number, results: Map<string, Row>, autoQualities: numb
     const auto = results.get(`${size}|webp auto (search at 512 px)`)!;
     const p10 = quantile(auto.scores, 0.1) - quantile(q80.scores, 0.1);
     console.log(`- size ${size}: auto bytes ${(auto.bytes / q80.bytes).toFixed(3)}× q80 (goal ≤ 0.85), p10 ${p10 >= 0 ? '+' : ''}${p10.toFixed(2)} (goal ≥ −0.5)`);
+    for (const target of EXTRA_TARGETS) {
+      const r = results.get(`${size}|webp auto, target ${target}`)!;
+      const d = quantile(r.scores, 0.1) - quantile(q80.scores, 0.1);
+      console.log(`  auto at target ${target}: bytes ${(r.bytes / q80.bytes).toFixed(3)}× q80, p10 ${d >= 0 ? '+' : ''}${d.toFixed(2)}, median ${quantile(r.scores, 0.5).toFixed(2)}`);
+    }
     // AVIF (tune ssim, effort 2) at the median score of WebP q80: bytes interpolated between its qualities
     const target = quantile(q80.scores, 0.5);
     const points = [45, 55, 60, 65, 75].map((aq) => results.get(`${size}|avif q${aq} effort 2 tune ssim`)!).map((r) => ({ score: quantile(r.scores, 0.5), bytes: r.bytes }));
