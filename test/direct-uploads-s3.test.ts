@@ -1,10 +1,11 @@
 /**
- * Direct uploads to a real S3 endpoint (contract §12), against s3rver and against moto's server
- * (which checks signatures and checksums the way S3 does): the presigned PUT carries the length and
- * `x-amz-checksum-sha256` as signed headers (not hoisted into the query), the bytes never pass
- * through the API node, and `complete` checks them itself — bytes the bucket refused never arrive,
- * and bytes a bucket let through altered, short or foreign (written straight into it here) are
- * refused and removed. Either way: no image, no quota used, no stray object.
+ * Direct uploads to a real S3 endpoint (contract §12), against s3rver and against moto's server:
+ * the presigned PUT carries the length and `x-amz-checksum-sha256` as signed headers (not hoisted
+ * into the query), the client's bytes go to the bucket, and `complete` reads them back and checks
+ * them itself. Neither loopback server refuses a body that differs from the signed length or
+ * checksum (the table shows the PUT status as it ran; real S3 and R2 do refuse), so complete's own
+ * checks are what stop them; bytes written straight into the bucket are refused the same way.
+ * Either way: no image, no quota used, no stray object.
  */
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -101,7 +102,7 @@ describe.each(backends)('%s', (name, startBackend, privateBucket) => {
     expect((await alice.json<unknown[]>('GET', '/api/v1/images')).body.length).toBe(before.images);
   });
 
-  test('the API node never holds the bytes: a second image through the same flow', async () => {
+  test('a second image through the same flow, with a slug of its own', async () => {
     const { image } = await directUpload(alice, collection, await cameraPhoto({ width: 1200, height: 900, seed: 44 }), 'second');
     expect(image).toMatchObject({ status: 'processing', slug: 'second' });
   });
