@@ -1,3 +1,4 @@
+import { ArtDirection1796486472109 } from './1796486472109-ArtDirection.ts';
 import { UploadLocks1796131704938 } from './1796131704938-UploadLocks.ts';
 import { WebhookLogRetention1796130925677 } from './1796130925677-WebhookLogRetention.ts';
 import { AddResumableUploads1796125636776 } from './1796125636776-AddResumableUploads.ts';
@@ -14,5 +15,4 @@ export const MIGRATIONS: (new () => object)[] = [Initial1795922192201,
   DeliveryExtras1796125387764,
   AddResumableUploads1796125636776,
   WebhookLogRetention1796130925677,
-  UploadLocks1796131704938,
-];
+  UploadLocks1796131704938, ArtDirection1796486472109];

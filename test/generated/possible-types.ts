@@ -104,6 +104,14 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationSetFocalPointResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationSignUpResult": [
       "AppError",
       "AuthPayload",
@@ -237,6 +245,14 @@
       "AppError",
       "ConflictError",
       "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationSetFocalPointResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"

@@ -6,6 +6,7 @@ import { builder } from '../../graphql/builder.ts';
 import { UnauthenticatedError } from '../../errors.ts';
 import { OutputFormatEnum } from '../images/output-format.enum.ts';
 import type { ReprocessRun } from '../images/reprocess-run.entity.ts';
+import { ColorProfileEnum, MetadataPolicyEnum, NamedVariantInput } from './art-direction.schema.ts';
 import { CollectionRef } from './collection-ref.ts';
 
 const ReprocessRunRef = builder.objectRef<ReprocessRun>('ReprocessRun').implement({
@@ -37,9 +38,23 @@ builder.mutationFields((t) => ({
     type: CollectionRef,
     errors: {},
     authScopes: { loggedIn: true },
-    description: 'Changes the name and/or the output formats (WEBP always; AVIF optional). New formats apply to new uploads; reprocessCollection applies them to the rest.',
-    args: { id: t.arg.id(), name: t.arg.string({ required: false }), formats: t.arg({ type: [OutputFormatEnum], required: false }) },
-    resolve: (_root, args, ctx) => ctx.services.collections.update(ctx.viewer!.user.id, String(args.id), { name: args.name ?? undefined, formats: args.formats ?? undefined }),
+    description: 'Changes the name, the output formats (WEBP always; AVIF optional), the named variants, the metadata policy and/or the colour profile. Changes apply to new uploads; reprocessCollection applies them to the rest.',
+    args: {
+      id: t.arg.id(),
+      name: t.arg.string({ required: false }),
+      formats: t.arg({ type: [OutputFormatEnum], required: false }),
+      variants: t.arg({ type: [NamedVariantInput], required: false, description: 'Replaces the named variants (at most 20); reprocessCollection makes them for existing images.' }),
+      metadata: t.arg({ type: MetadataPolicyEnum, required: false }),
+      colorProfile: t.arg({ type: ColorProfileEnum, required: false }),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.services.collections.update(ctx.viewer!.user.id, String(args.id), {
+        name: args.name ?? undefined,
+        formats: args.formats ?? undefined,
+        variants: args.variants ?? undefined,
+        metadata: args.metadata ?? undefined,
+        colorProfile: args.colorProfile ?? undefined,
+      }),
   }),
   reprocessCollection: t.field({
     type: ReprocessRunRef,

@@ -6,7 +6,15 @@ import type { CollectionsService } from './collections.service.ts';
 /** Deleting a collection removes its images and their files too (images service). */
 type DeleteCollection = (userId: string, collectionId: string) => Promise<void>;
 
-export const collectionJson = (c: Collection) => ({ id: c.id, name: c.name, formats: c.formats, createdAt: c.createdAt.toISOString() });
+export const collectionJson = (c: Collection) => ({
+  id: c.id,
+  name: c.name,
+  formats: c.formats,
+  variants: c.variants,
+  metadata: c.metadata,
+  colorProfile: c.colorProfile,
+  createdAt: c.createdAt.toISOString(),
+});
 
 export function collectionsRoutes(collections: CollectionsService, deleteCollection: DeleteCollection): Route[] {
   return [

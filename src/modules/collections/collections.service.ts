@@ -2,6 +2,7 @@
 import { In, type DataSource, type Repository } from 'typeorm';
 import { newId } from '../../db/ids.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import { parseColorProfile, parseMetadataPolicy, parseNamedVariants } from '../images/art-direction.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../images/formats.ts';
 import { Collection } from './collection.entity.ts';
 
@@ -9,6 +10,10 @@ import { Collection } from './collection.entity.ts';
 export interface CollectionChanges {
   name?: unknown;
   formats?: unknown;
+  /** Art direction (contract §13): named boxes, the EXIF kept, the colour profile. */
+  variants?: unknown;
+  metadata?: unknown;
+  colorProfile?: unknown;
 }
 
 export class CollectionsService {
@@ -68,10 +73,16 @@ export class CollectionsService {
   /** Changes the name and/or the output formats; new formats apply to new uploads and to a reprocess. */
   async update(userId: string, id: string, changes: CollectionChanges): Promise<Collection> {
     const collection = await this.get(userId, id);
-    if (changes.name === undefined && changes.formats === undefined) throw new ValidationError('Send "name" and/or "formats"', 'INVALID_INPUT');
-    if (changes.name !== undefined) collection.name = CollectionsService.parseName(changes.name);
-    if (changes.formats !== undefined) collection.formats = CollectionsService.parseFormats(changes.formats);
-    await this.repo.update({ id, userId }, { name: collection.name, formats: collection.formats });
+    const { name, formats, variants, metadata, colorProfile } = changes;
+    if ([name, formats, variants, metadata, colorProfile].every((v) => v === undefined)) {
+      throw new ValidationError('Send "name", "formats", "variants", "metadata" and/or "colorProfile"', 'INVALID_INPUT');
+    }
+    if (name !== undefined) collection.name = CollectionsService.parseName(name);
+    if (formats !== undefined) collection.formats = CollectionsService.parseFormats(formats);
+    if (variants !== undefined) collection.variants = parseNamedVariants(variants);
+    if (metadata !== undefined) collection.metadata = parseMetadataPolicy(metadata);
+    if (colorProfile !== undefined) collection.colorProfile = parseColorProfile(colorProfile);
+    await this.repo.update({ id, userId }, { name: collection.name, formats: collection.formats, variants: collection.variants, metadata: collection.metadata, colorProfile: collection.colorProfile });
     return collection;
   }
 

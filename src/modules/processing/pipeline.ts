@@ -11,12 +11,21 @@
  * encode alone would be (bench/pipeline.bench.ts). Under load, when the pool's images already fill the
  * cores, each gets one lane instead (lanesFor): the same throughput (bench:memory), less held at once.
  */
+import { readFile } from 'node:fs/promises';
 import sharp, { type Raw, type Sharp, type SharpOptions } from 'sharp';
 import type { OutputFormat } from '../images/formats.ts';
 import type { Placeholder } from '../images/placeholder.ts';
 import { AVIF_SETTINGS, WEBP_QUALITY } from '../images/sizes.ts';
+import { readCopyright } from './exif-copyright.ts';
+import { decodeHeic } from './heic-decode.ts';
+import { isWideGamut } from './icc-gamut.ts';
 import { makePlaceholder } from './placeholder.ts';
+import { namedJobs, type ArtTask, type NamedOutput } from './named-outputs.ts';
+import { applyPolicy, PLAIN_POLICY, type OutputPolicy } from './output-policy.ts';
+import { salientPoint } from './salient-point.ts';
 import type { PlannedOutput } from './variant-plan.ts';
+
+export type { ArtTask, NamedOutput };
 
 export type ProcessingStep = 'CONVERT' | 'RESIZE' | 'OPTIMIZE';
 /** `progress` is 0–100 within `step`; steps arrive in order CONVERT, RESIZE, OPTIMIZE. */
@@ -35,6 +44,10 @@ export interface PipelineTask {
   placeholder: boolean;
   /** Encodes in flight for this image (default LANES); the pool passes 1 when its images already fill the cores (lanesFor). */
   lanes?: number;
+  /** A HEIC (HEVC) file: decoded by heic-decode.ts first, since libvips cannot. */
+  heic?: boolean;
+  /** Named variants, focal point, metadata and colour policy (contract §13); absent: none, as before. */
+  art?: ArtTask;
 }
 
 export interface VariantOutput extends PlannedOutput {
@@ -45,6 +58,12 @@ export interface VariantOutput extends PlannedOutput {
 export interface PipelineResult {
   outputs: VariantOutput[];
   placeholder: Placeholder | null;
+  /** The named variants' files (none without `art`). */
+  named: NamedOutput[];
+  /** The focal point the crops were made around: the one given, or the salient point found; null without named variants. */
+  focal: { x: number; y: number; source: 'given' | 'auto' } | null;
+  /** Whether the files are Display P3 (a wide-gamut source in a `wide` collection). */
+  wide: boolean;
 }
 
 /**
@@ -86,29 +105,47 @@ export const INVALID_IMAGE = 'INVALID_IMAGE';
  */
 const RELATIVE_COST: Record<OutputFormat, number> = { webp: 1, avif: 1.5 };
 
-/** One encode (or the placeholder, which has no output) for a lane to run. */
-interface Job {
+/** One encode (or the placeholder, which has no output) for a lane to run; `named` for a named variant's file. */
+export interface Job {
   output: PlannedOutput | null;
+  named?: Omit<NamedOutput, 'bytes'>;
   format: OutputFormat;
   cost: number;
   encode: () => Promise<Buffer | Placeholder>;
 }
 
+/** A task as it runs: where the pixels are read from and what every file carries. */
+export interface RunTask extends PipelineTask {
+  /** The source file, or (HEIC) the decoded picture as a PNG in memory. */
+  input: string | Buffer;
+  policy: OutputPolicy;
+}
+
+/** What the still pipeline found and made besides the numbered outputs. */
+interface StillExtras {
+  focal: PipelineResult['focal'];
+}
+
 /** Runs the plan; outputs come back in plan order, each output's formats in `task.formats` order. */
-export async function runPipeline(task: PipelineTask, onStep: StepListener = () => {}): Promise<PipelineResult> {
-  const full = task.plan.find((o) => o.sizes.includes(0));
+export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListener = () => {}): Promise<PipelineResult> {
+  const full = pipelineTask.plan.find((o) => o.sizes.includes(0));
   if (!full) throw new Error('runPipeline: the plan has no full-size output');
-  const formats = task.animated ? task.formats.filter((f) => f === 'webp') : task.formats;
+  const formats = pipelineTask.animated ? pipelineTask.formats.filter((f) => f === 'webp') : pipelineTask.formats;
   onStep('CONVERT', 0);
-  const jobs = task.animated ? animatedJobs(task, formats) : await stillJobs(task, full, formats);
-  const encodes = task.placeholder ? jobs : jobs.filter((j) => j.output);
+  const task = await prepare(pipelineTask);
+  const extras: StillExtras = { focal: null };
+  const jobs = task.animated ? animatedJobs(task, formats) : await stillJobs(task, full, formats, extras);
+  const namedOnly = task.art?.namedOnly === true;
+  // a focal point moved: only the files that depend on it (cover crops) are made again
+  const encodes = namedOnly ? jobs.filter((j) => j.named?.cropped) : task.placeholder ? jobs : jobs.filter((j) => j.output || j.named);
   onStep('CONVERT', 100);
 
-  const isResized = (job: Job) => job.output !== null && job.output !== full;
+  const isResized = (job: Job) => job.output !== full && (job.output !== null || job.named !== undefined);
   const resizedCost = encodes.filter(isResized).reduce((sum, j) => sum + j.cost, 0);
   let resizedDone = 0;
   let fullLeft = encodes.filter((j) => j.output === full).length;
   if (resizedCost === 0) onStep('RESIZE', 100);
+  if (!encodes.some((j) => j.output === full)) fullLeft = 0;
   const results = new Map<Job, Uint8Array>();
   let placeholder: Placeholder | null = null;
   // Largest first onto whichever lane is free: the full-size encode starts at once, and the
@@ -140,10 +177,28 @@ export async function runPipeline(task: PipelineTask, onStep: StepListener = () 
   await Promise.all(Array.from({ length: Math.max(1, task.lanes ?? LANES) }, lane));
   onStep('OPTIMIZE', 100);
   const outputs = encodes.filter((j) => j.output).map((j) => ({ ...j.output!, format: j.format, bytes: results.get(j)! }));
-  return { outputs, placeholder };
+  const named = encodes.filter((j) => j.named).map((j) => ({ ...j.named!, bytes: results.get(j)! }));
+  return { outputs, placeholder, named, focal: extras.focal, wide: task.policy.wide };
 }
 
-function openSource(task: PipelineTask): Sharp {
+/**
+ * Where the pixels come from (a HEIC file decoded first) and what every file carries: the colour
+ * profile and EXIF are decided once from the source's header (no pixels read).
+ */
+async function prepare(task: PipelineTask): Promise<RunTask> {
+  let input: string | Buffer = task.sourcePath;
+  if (task.heic) input = await decodeHeic(await readFile(task.sourcePath)).catch((err: unknown) => Promise.reject(asInvalidImage(err)));
+  const art = task.art;
+  if (!art || (art.colorProfile === 'srgb' && art.metadata === 'none')) return { ...task, input, policy: PLAIN_POLICY };
+  const [pixels, original] = await Promise.all([sharp(input).metadata(), input === task.sourcePath ? null : sharp(task.sourcePath).metadata()]).catch((err: unknown) => Promise.reject(asInvalidImage(err)));
+  const policy: OutputPolicy = {
+    wide: art.colorProfile === 'wide' && !task.animated && isWideGamut(pixels.icc),
+    exif: art.metadata === 'copyright' ? readCopyright((original ?? pixels).exif) : null,
+  };
+  return { ...task, input, policy };
+}
+
+function openSource(task: RunTask): Sharp {
   const options: SharpOptions = {
     autoOrient: true,
     // 'error' refuses truncated and corrupt pixel data, but not the benign warnings many cameras' files raise.
@@ -151,33 +206,47 @@ function openSource(task: PipelineTask): Sharp {
     limitInputPixels: task.maxInputPixels,
     pages: task.animated ? -1 : 1,
   };
+  // Wide: the source's own profile is converted to Display P3 on the way out (applyPolicy).
+  if (task.policy.wide) return sharp(task.input, options);
   // sRGB from any embedded profile (or CMYK, 16-bit, grey), then every output is plain 8-bit sRGB.
-  return sharp(task.sourcePath, options).toColourspace('srgb');
+  return sharp(task.input, options).toColourspace('srgb');
 }
 
-function encode(image: Sharp, format: OutputFormat): Promise<Buffer> {
-  return (format === 'avif' ? image.avif(AVIF_SETTINGS) : image.webp({ quality: WEBP_QUALITY })).toBuffer();
+/** Encodes with the image's output policy (profile, EXIF); `from` says whether the pixels are the pipeline's decode. */
+export function encode(image: Sharp, format: OutputFormat, policy: OutputPolicy = PLAIN_POLICY, from: 'file' | 'pixels' = 'pixels'): Promise<Buffer> {
+  const out = applyPolicy(image, policy, from);
+  return (format === 'avif' ? out.avif(AVIF_SETTINGS) : out.webp({ quality: WEBP_QUALITY })).toBuffer();
 }
 
-interface Pixels {
+/**
+ * Decoded pixels: raw 8-bit sRGB, or (wide) an uncompressed TIFF in memory holding Display P3
+ * pixels with their profile, since raw pixels cannot carry a profile.
+ */
+export interface Pixels {
   data: Buffer;
-  raw: Raw;
+  raw: Raw | null;
+  width: number;
+  height: number;
 }
 
-/** A decode: oriented, sRGB, at the given dimensions, as raw 8-bit pixels. */
-async function decode(task: PipelineTask, size: { width: number; height: number }): Promise<Pixels> {
+/** A decode: oriented, sRGB (or P3), at the given dimensions. */
+async function decode(task: RunTask, size: { width: number; height: number }): Promise<Pixels> {
   try {
     // A no-op for the full size unless the image is over the WebP limit and the plan scaled it down.
     const image = openSource(task).resize(size.width, size.height, { fit: 'fill', fastShrinkOnLoad: false });
+    if (task.policy.wide) {
+      const { data, info } = await image.withIccProfile('p3').tiff({ compression: 'none' }).toBuffer({ resolveWithObject: true });
+      return { data, raw: null, width: info.width, height: info.height };
+    }
     const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    return { data, raw: { width: info.width, height: info.height, channels: info.channels } };
+    return { data, raw: { width: info.width, height: info.height, channels: info.channels }, width: info.width, height: info.height };
   } catch (err) {
     throw asInvalidImage(err);
   }
 }
 
-function fromPixels(pixels: Pixels): Sharp {
-  return sharp(pixels.data, { raw: pixels.raw });
+export function fromPixels(pixels: Pixels): Sharp {
+  return pixels.raw ? sharp(pixels.data, { raw: pixels.raw }) : sharp(pixels.data);
 }
 
 function resizeTo(image: Sharp, output: PlannedOutput): Sharp {
@@ -194,7 +263,7 @@ function resizeTo(image: Sharp, output: PlannedOutput): Sharp {
  * (bench:memory's probes). Smaller images are decoded once at full size, and everything comes
  * from those pixels.
  */
-async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: readonly OutputFormat[]): Promise<Job[]> {
+async function stillJobs(task: RunTask, full: PlannedOutput, formats: readonly OutputFormat[], extras: StillExtras): Promise<Job[]> {
   const largest = Math.max(0, ...task.plan.filter((o) => o !== full).map((o) => o.width));
   // (no resized output at all — an image narrower than every size — needs no intermediate either)
   const viaIntermediate = largest > 0 && full.width > INTERMEDIATE_ABOVE * largest;
@@ -209,6 +278,7 @@ async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: reado
     resampleBase = base;
     fullSize = () => fromPixels(base);
   }
+  const { policy } = task;
   const encodes = task.plan.flatMap((output) =>
     formats.map((format) => ({
       output,
@@ -216,13 +286,19 @@ async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: reado
       cost: output.width * output.height * RELATIVE_COST[format],
       encode:
         output === full
-          ? () => encode(fullSize(), format).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
-          : () => encode(resizeTo(fromPixels(resampleBase), output), format),
+          ? () => encode(fullSize(), format, policy, viaIntermediate ? 'file' : 'pixels').catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
+          : () => encode(resizeTo(fromPixels(resampleBase), output), format, policy),
     })),
   );
   // from the same decoded pixels (the smaller intermediate when there is one): no second decode
   const placeholder: Job = { output: null, format: 'webp', cost: 0, encode: () => makePlaceholder(fromPixels(resampleBase)) };
-  return [...encodes, placeholder];
+  const art = task.art;
+  if (!art || art.boxes.length === 0) return [...encodes, placeholder];
+  // the salient point from those same pixels when no focal point was given
+  const focal = art.focal ? { ...art.focal, source: 'given' as const } : { ...(await salientPoint(fromPixels(resampleBase))), source: 'auto' as const };
+  extras.focal = focal;
+  const named = namedJobs(art, focal, formats, { base: resampleBase, fromPixels, fromFile: () => openSource(task), encode: (image, format, from) => encode(image, format, policy, from), relativeCost: RELATIVE_COST, invalid: asInvalidImage });
+  return [...encodes, ...named, placeholder];
 }
 
 /**
@@ -231,7 +307,7 @@ async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: reado
  * resize), and decoding is cheap next to encoding every frame as WebP (20 frames of 640×360:
  * 52 ms against 620 ms). Its placeholder comes from the first frame alone.
  */
-function animatedJobs(task: PipelineTask, formats: readonly OutputFormat[]): Job[] {
+function animatedJobs(task: RunTask, formats: readonly OutputFormat[]): Job[] {
   const encodes = task.plan.flatMap((output) =>
     formats.map((format) => ({
       output,

@@ -42,10 +42,14 @@ export type ErrorCode =
   | 'IMAGE_TOO_LARGE'
   /** The checksum is not 64 hex characters. */
   | 'INVALID_CHECKSUM'
+  /** colorProfile must be "srgb" or "wide". */
+  | 'INVALID_COLOR_PROFILE'
   /** Wrong email or password. */
   | 'INVALID_CREDENTIALS'
   /** The email address is not valid. */
   | 'INVALID_EMAIL'
+  /** focalPoint must be {x, y} with both between 0 and 1. */
+  | 'INVALID_FOCAL_POINT'
   /** formats must be a list of "webp" and "avif" that includes "webp". */
   | 'INVALID_FORMATS'
   /** The file is damaged or not the image it claims to be. */
@@ -54,6 +58,8 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   /** The body is not a JSON object. */
   | 'INVALID_JSON'
+  /** metadata must be "none" or "copyright". */
+  | 'INVALID_METADATA_POLICY'
   /** The multipart body is malformed. */
   | 'INVALID_MULTIPART'
   /** The name is empty or longer than 100 characters. */
@@ -62,6 +68,8 @@ export type ErrorCode =
   | 'INVALID_SLUG'
   /** Upload-Metadata is missing a required key (filename, collection, checksum) or has a bad value. */
   | 'INVALID_UPLOAD_METADATA'
+  /** variants must be at most 20 named boxes {name, width, height, fit: cover|contain|inside} with distinct names. */
+  | 'INVALID_VARIANTS'
   /** The webhook events are not a non-empty list of known events. */
   | 'INVALID_WEBHOOK_EVENTS'
   /** The webhook URL is not an http(s) URL (without credentials) whose host resolves. */
@@ -100,7 +108,7 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   /** No such plan. */
   | 'UNKNOWN_PLAN'
-  /** The file is not a JPEG, PNG, WebP or GIF image. */
+  /** The file is not a JPEG, PNG, WebP, GIF, HEIC/HEIF, AVIF or TIFF image. */
   | 'UNSUPPORTED_FORMAT'
   /** The body has the wrong content type. */
   | 'UNSUPPORTED_MEDIA_TYPE'
