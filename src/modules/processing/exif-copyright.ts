@@ -39,8 +39,17 @@ export function readCopyright(exif: Uint8Array | undefined): CopyrightTags {
     if (count === 0 || offset + count > view.byteLength) continue;
     const bytes = new Uint8Array(view.buffer, view.byteOffset + offset, Math.min(count, MAX_LENGTH));
     // the Copyright tag may hold "photographer\0editor": both parts kept, joined
-    const text = new TextDecoder('latin1').decode(bytes).split('\0').filter(Boolean).join(' / ').trim();
+    const text = decodeText(bytes).split('\0').filter(Boolean).join(' / ').trim();
     if (text) found[name] = text;
   }
   return found;
+}
+
+/** EXIF says ASCII, but phones and tools write UTF-8 ("©"): UTF-8 when it is valid, else Latin-1. */
+function decodeText(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('latin1').decode(bytes);
+  }
 }

@@ -119,6 +119,11 @@ export interface RunTask extends PipelineTask {
   /** The source file, or (HEIC) the decoded picture as a PNG in memory. */
   input: string | Buffer;
   policy: OutputPolicy;
+  /**
+   * A high-bit-depth source with an embedded profile: libvips converts 16-bit RGB to sRGB without
+   * its profile unless an ICC transform is asked for (a 16-bit Display P3 PNG came out ~7 ΔE off).
+   */
+  profileTransform: boolean;
 }
 
 /** What the still pipeline found and made besides the numbered outputs. */
@@ -189,13 +194,16 @@ async function prepare(task: PipelineTask): Promise<RunTask> {
   let input: string | Buffer = task.sourcePath;
   if (task.heic) input = await decodeHeic(await readFile(task.sourcePath)).catch((err: unknown) => Promise.reject(asInvalidImage(err)));
   const art = task.art;
-  if (!art || (art.colorProfile === 'srgb' && art.metadata === 'none')) return { ...task, input, policy: PLAIN_POLICY };
-  const [pixels, original] = await Promise.all([sharp(input).metadata(), input === task.sourcePath ? null : sharp(task.sourcePath).metadata()]).catch((err: unknown) => Promise.reject(asInvalidImage(err)));
+  // a header read (no pixels): the profile and bit depth decide the colour path
+  const pixels = await sharp(input).metadata().catch((err: unknown) => Promise.reject(asInvalidImage(err)));
+  const deep = pixels.depth !== undefined && pixels.depth !== 'uchar' && pixels.depth !== 'char';
+  if (!art || (art.colorProfile === 'srgb' && art.metadata === 'none')) return { ...task, input, policy: PLAIN_POLICY, profileTransform: deep && pixels.icc !== undefined };
+  const original = input === task.sourcePath ? pixels : await sharp(task.sourcePath).metadata().catch((err: unknown) => Promise.reject(asInvalidImage(err)));
   const policy: OutputPolicy = {
     wide: art.colorProfile === 'wide' && !task.animated && isWideGamut(pixels.icc),
-    exif: art.metadata === 'copyright' ? readCopyright((original ?? pixels).exif) : null,
+    exif: art.metadata === 'copyright' ? readCopyright(original.exif) : null,
   };
-  return { ...task, input, policy };
+  return { ...task, input, policy, profileTransform: !policy.wide && deep && pixels.icc !== undefined };
 }
 
 function openSource(task: RunTask): Sharp {
@@ -209,7 +217,8 @@ function openSource(task: RunTask): Sharp {
   // Wide: the source's own profile is converted to Display P3 on the way out (applyPolicy).
   if (task.policy.wide) return sharp(task.input, options);
   // sRGB from any embedded profile (or CMYK, 16-bit, grey), then every output is plain 8-bit sRGB.
-  return sharp(task.input, options).toColourspace('srgb');
+  const image = sharp(task.input, options).toColourspace('srgb');
+  return task.profileTransform ? image.withIccProfile('srgb', { attach: false }) : image;
 }
 
 /** Encodes with the image's output policy (profile, EXIF); `from` says whether the pixels are the pipeline's decode. */
