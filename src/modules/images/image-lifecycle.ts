@@ -272,11 +272,11 @@ export class ImageLifecycle {
   private async writeRendition(tx: EntityManager, imageId: string, rendition: Rendition, fields: Parameters<EntityManager['update']>[2]): Promise<void> {
     await tx.getRepository(ImageVariant).upsert(rendition.variants.map((v) => ({ ...v, imageId })), ['imageId', 'size', 'format']);
     const { width, height, pages: frames, placeholder, named, focal } = rendition;
-    const art = {
-      ...(named ? { namedVariants: named } : {}),
-      ...(focal ? { focalX: focal.x, focalY: focal.y, focalSource: focal.source } : {}),
-    };
-    await tx.update(Image, { id: imageId }, { ...(fields as object), width, height, frames, placeholder, ...art });
+    await tx.update(Image, { id: imageId }, { ...(fields as object), width, height, frames, placeholder, ...(named ? { namedVariants: named } : {}) });
+    // a found (salient) point is recorded, but never over one its owner gave meanwhile
+    if (focal?.source === 'auto') {
+      await tx.createQueryBuilder().update(Image).set({ focalX: focal.x, focalY: focal.y, focalSource: 'auto' }).where("id = :id AND (focal_source IS NULL OR focal_source = 'auto')", { id: imageId }).execute();
+    }
   }
 
   /** After the transaction: publish ready, or settle what the row became instead. */
