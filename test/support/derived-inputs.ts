@@ -36,17 +36,21 @@ async function base(name: string, width: number): Promise<{ png: Buffer; width: 
   return { png: data, width: info.width, height: info.height };
 }
 
-/** Stored pixels that EXIF orientation `n` turns back into the upright picture. */
-function storedFor(n: number, image: Sharp): Sharp {
+/**
+ * Stored pixels that EXIF orientation `n` turns back into the upright picture. Each step is its own
+ * sharp call: within one, sharp applies flip/flop before rotate whatever the call order.
+ */
+async function storedFor(n: number, png: Buffer): Promise<Buffer> {
+  const step = (bytes: Buffer, op: (s: Sharp) => Sharp) => op(sharp(bytes)).png().toBuffer();
   switch (n) {
-    case 2: return image.flop();
-    case 3: return image.rotate(180);
-    case 4: return image.flip();
-    case 5: return image.rotate(90).flop(); // transpose
-    case 6: return image.rotate(270);
-    case 7: return image.rotate(90).flip(); // transverse
-    case 8: return image.rotate(90);
-    default: return image;
+    case 2: return step(png, (s) => s.flop());
+    case 3: return step(png, (s) => s.rotate(180));
+    case 4: return step(png, (s) => s.flip());
+    case 5: return step(await step(png, (s) => s.rotate(90)), (s) => s.flop()); // transpose
+    case 6: return step(png, (s) => s.rotate(270));
+    case 7: return step(await step(png, (s) => s.rotate(90)), (s) => s.flip()); // transverse
+    case 8: return step(png, (s) => s.rotate(90));
+    default: return png;
   }
 }
 
@@ -81,7 +85,7 @@ export async function deriveInputs(): Promise<DerivedInput[]> {
     add('TIFF (LZW)', dogs, await from(dogs).tiff({ compression: 'lzw' }).toBuffer(), 'tif');
     add('AVIF', bowl, await from(bowl).avif({ quality: 80 }).toBuffer(), 'avif');
     for (let n = 2; n <= 8; n++) {
-      const stored = await storedFor(n, from(dogs)).png().toBuffer(); // rotate/flip in a step of their own
+      const stored = await storedFor(n, dogs.png);
       add(`EXIF orientation ${n}`, dogs, await sharp(stored).withMetadata({ orientation: n }).jpeg({ quality: 92 }).toBuffer(), 'jpg');
     }
     const tagged = join(dir, 'gps.jpg');
