@@ -41,15 +41,16 @@ interface Sources {
 
 const TRANSPARENT = { r: 0, g: 0, b: 0, alpha: 0 };
 
-export function namedJobs(art: ArtTask, focal: { x: number; y: number }, formats: readonly OutputFormat[], sources: Sources): Job[] {
-  const crops = planNamed(art.source, art.boxes, focal);
-  return crops.flatMap((crop) =>
+/** A file's dimensions do not depend on the focal point, only where its region sits: planned now, cut once the point is known. */
+export function namedJobs(art: ArtTask, focal: Promise<{ x: number; y: number }>, formats: readonly OutputFormat[], sources: Sources): Job[] {
+  const shapes = planNamed(art.source, art.boxes, { x: 0.5, y: 0.5 });
+  return shapes.flatMap((shape, i) =>
     formats.map((format) => ({
       output: null,
-      named: { name: crop.name, format, width: crop.width, height: crop.height, cropped: crop.cropped },
+      named: { name: shape.name, format, width: shape.width, height: shape.height, cropped: shape.cropped },
       format,
-      cost: crop.width * crop.height * sources.relativeCost[format],
-      encode: () => render(crop, format, art.source, sources),
+      cost: shape.width * shape.height * sources.relativeCost[format],
+      encode: async () => render(planNamed(art.source, [art.boxes[i]!], await focal)[0]!, format, art.source, sources),
     })),
   );
 }

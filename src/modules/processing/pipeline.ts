@@ -303,9 +303,10 @@ async function stillJobs(task: RunTask, full: PlannedOutput, formats: readonly O
   const placeholder: Job = { output: null, format: 'webp', cost: 0, encode: () => makePlaceholder(fromPixels(resampleBase)) };
   const art = task.art;
   if (!art || art.boxes.length === 0) return [...encodes, placeholder];
-  // the salient point from those same pixels when no focal point was given
-  const focal = art.focal ? { ...art.focal, source: 'given' as const } : { ...(await salientPoint(fromPixels(resampleBase))), source: 'auto' as const };
-  extras.focal = focal;
+  // the salient point from those same pixels when no focal point was given, found while the
+  // full-size encode already runs (only the named encodes wait for it)
+  const focal = art.focal ? Promise.resolve({ ...art.focal, source: 'given' as const }) : salientPoint(fromPixels(resampleBase)).then((p) => ({ ...p, source: 'auto' as const }));
+  void focal.then((f) => (extras.focal = f), () => {}); // a failure reaches the named encodes
   const named = namedJobs(art, focal, formats, { base: resampleBase, fromPixels, fromFile: () => openSource(task), encode: (image, format, from) => encode(image, format, policy, from), relativeCost: RELATIVE_COST, invalid: asInvalidImage });
   return [...encodes, ...named, placeholder];
 }
