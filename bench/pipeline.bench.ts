@@ -9,6 +9,7 @@
  * - ImageMagick: the same 12 outputs from one decode, when a real ImageMagick is installed.
  *
  * Baselines run in this process with the same libvips settings as the pool (they are process-wide).
+ * Then the art-direction pairs (bench/art-direction.ts); BENCH_ONLY_ART=1 runs those alone.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { inspectSource } from '../src/modules/images/sniff.ts';
 import { ProcessingPool } from '../src/modules/processing/pool.ts';
 import { VARIANT_SIZES, WEBP_QUALITY } from '../src/modules/images/sizes.ts';
 import * as images from '../test/support/images.ts';
+import { artDirectionRows } from './art-direction.ts';
 import { deliveryRows } from './delivery.ts';
 import { findImageMagick, imageMagickVariants } from './imagemagick.ts';
 import { formatTable, measure, ms, ratio, type Measurement } from './measure.ts';
@@ -80,6 +82,11 @@ async function main(): Promise<void> {
     );
     console.log('wall time: median of N runs after one warm-up; CPU: process CPU time (all threads) per image');
     console.log(`2-core check before: ${await parallelCheck()}\n`);
+    if (process.env.BENCH_ONLY_ART === '1') {
+      console.log(`${await artDirectionRows(pool, dir, Number(process.env.ART_RUNS ?? 7))}\n`);
+      console.log(`2-core check after: ${await parallelCheck()}`);
+      return;
+    }
 
     const rows = [['input', 'N', 'ours', 'full-size alone', 'naive 12 calls', 'ImageMagick', 'ours ÷ full', 'naive ÷ ours', 'CPU ours', 'CPU naive']];
     const results = new Map<Input, { ours: Measurement; full: Measurement; naive: Measurement }>();
@@ -124,6 +131,7 @@ async function main(): Promise<void> {
     const referencePath = join(dir, reference.file);
     const referenceGeometry = await inspectSource(referencePath, { maxInputPixels: 100_000_000, maxFrames: 10_000 });
     console.log(`\n${await deliveryRows(pool, reference.label, referencePath, referenceGeometry, Number(process.env.DELIVERY_RUNS ?? 9))}\n`);
+    console.log(`${await artDirectionRows(pool, dir, Number(process.env.ART_RUNS ?? 7))}\n`);
     console.log(`2-core check after: ${await parallelCheck()}`);
 
     const { ours, full, naive: slow } = results.get(reference)!;

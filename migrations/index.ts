@@ -1,6 +1,7 @@
 import { QualitySetting1796140000000 } from './1796140000000-QualitySetting.ts';
 import { AddTeams1796486775166 } from './1796486775166-AddTeams.ts';
 import { PrivateDelivery1796200000000 } from './1796200000000-PrivateDelivery.ts';
+import { ArtDirection1796486472109 } from './1796486472109-ArtDirection.ts';
 import { UploadLocks1796131704938 } from './1796131704938-UploadLocks.ts';
 import { WebhookLogRetention1796130925677 } from './1796130925677-WebhookLogRetention.ts';
 import { AddResumableUploads1796125636776 } from './1796125636776-AddResumableUploads.ts';
@@ -21,4 +22,5 @@ export const MIGRATIONS: (new () => object)[] = [Initial1795922192201,
   QualitySetting1796140000000,
   AddTeams1796486775166,
   PrivateDelivery1796200000000,
+  ArtDirection1796486472109,
 ];

@@ -9,7 +9,7 @@ describe('collections over REST', () => {
   test('creates, lists newest first, fetches, renames and deletes', async ({ alice }) => {
     const a = await alice.json<{ id: string; name: string; createdAt: string }>('POST', '/api/v1/collections', { name: ' Holidays ' });
     expect(a.status).toBe(201);
-    expect(a.body).toEqual({ id: expect.stringMatching(/^col_[a-z0-9]{20}$/), name: 'Holidays', formats: ['webp'], quality: 80, visibility: 'public', createdAt: expect.stringMatching(/Z$/), teamId: expect.stringMatching(/^team_/) });
+    expect(a.body).toEqual({ id: expect.stringMatching(/^col_[a-z0-9]{20}$/), name: 'Holidays', formats: ['webp'], quality: 80, visibility: 'public', variants: [], metadata: 'none', colorProfile: 'srgb', createdAt: expect.stringMatching(/Z$/), teamId: expect.stringMatching(/^team_/) });
     const b = await alice.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Products' });
     const list = await alice.json<{ id: string }[]>('GET', '/api/v1/collections');
     expect(list.body.map((c) => c.id)).toEqual([b.body.id, a.body.id]);

@@ -285,7 +285,7 @@ describe('inspectSource', () => {
   it.each(['text', 'svg', 'html', 'empty'])('refuses %s as an unsupported format', async (name) => {
     await expect(inspectSource(paths[name]!, limits)).rejects.toMatchObject({
       code: 'UNSUPPORTED_FORMAT',
-      message: 'Unsupported file format: send a JPEG, PNG, WebP or GIF image',
+      message: 'Unsupported file format: send a JPEG, PNG, WebP, GIF, HEIC/HEIF, AVIF or TIFF image',
     });
   });
 

@@ -109,7 +109,7 @@ describe('GET /api/v1/config and GraphQL config', () => {
       sizes: [...VARIANT_SIZES],
       baseUrl: `${app.url}/cdn`,
       maxUploadBytes: 52428800,
-      formats: ['jpeg', 'png', 'webp', 'gif'],
+      formats: ['jpeg', 'png', 'webp', 'gif', 'heic', 'avif', 'tiff'],
     });
     const gql = await c.gql(ConfigDocument);
     expect(gql.data?.config).toEqual(rest.body);

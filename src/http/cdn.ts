@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { DeliveryService } from '../modules/delivery/delivery.service.ts';
 import { OUTPUT_CONTENT_TYPES } from '../modules/images/formats.ts';
-import { parseCdnPath, variantKey } from '../modules/images/variant-urls.ts';
+import { namedKey, parseCdnPath, parseNamedCdnPath, variantKey } from '../modules/images/variant-urls.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 
 export function createCdnHandler(delivery: DeliveryService, store: ObjectStore) {
@@ -24,9 +24,12 @@ export function createCdnHandler(delivery: DeliveryService, store: ObjectStore) 
     }
     // Match the raw path: `%2F`, `..` and friends never reach the store.
     const rawPath = (req.url ?? '').split('?')[0]!;
-    const target = parseCdnPath(rawPath);
+    // a numbered size, or a named variant's file (contract §13, served with its own max-age and ETag)
+    const named = parseNamedCdnPath(rawPath);
+    const target = parseCdnPath(rawPath) ?? named;
     if (!target || !(await delivery.servable(target.collectionId, target.slug, 'public'))) return notFound();
-    const object = await store.get(variantKey(target.collectionId, target.size, target.slug, target.format));
+    const key = named ? namedKey(named.collectionId, named.name, named.slug, named.format) : variantKey(target.collectionId, (target as { size: number }).size, target.slug, target.format);
+    const object = await store.get(key);
     if (!object) return notFound();
     const headers = {
       'Content-Type': OUTPUT_CONTENT_TYPES[target.format],

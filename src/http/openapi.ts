@@ -2,7 +2,8 @@
  * The OpenAPI 3.1 description of the REST API, served at /api/v1/openapi.json. Written once here;
  * test/openapi.test.ts validates real responses of every route against it, so it cannot drift.
  */
-import { OUTPUT_FORMATS } from '../modules/images/formats.ts';
+import { ACCEPTED_FORMATS, OUTPUT_FORMATS } from '../modules/images/formats.ts';
+import { artSchemas } from './openapi-art.ts';
 import { MAX_DATA_URL_BYTES } from '../modules/images/placeholder.ts';
 import { VARIANT_SIZES } from '../modules/images/sizes.ts';
 import { error, idParam, json, ref, unauthorized } from './openapi-parts.ts';
@@ -88,7 +89,24 @@ export function openApiDocument(serverUrl: string) {
           parameters: [idParam('id', 'col_abc123')],
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: { type: 'object', minProperties: 1, properties: { name: { type: 'string' }, formats: { type: 'array', items: { enum: [...OUTPUT_FORMATS] }, contains: { const: 'webp' } }, quality: { oneOf: [{ type: 'integer', minimum: 1, maximum: 100 }, { const: 'auto' }], description: 'Encoder quality, or "auto": chosen per image with SSIMULACRA 2 (docs/quality.md)' } } }, example: { formats: ['webp', 'avif'], quality: 'auto' } } },
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  minProperties: 1,
+                  properties: {
+                    name: { type: 'string' },
+                    formats: { type: 'array', items: { enum: [...OUTPUT_FORMATS] }, contains: { const: 'webp' } },
+                    variants: { type: 'array', maxItems: 20, items: ref('NamedVariant') },
+                    metadata: { enum: ['none', 'copyright'] },
+                    colorProfile: { enum: ['srgb', 'wide'] },
+                    quality: { oneOf: [{ type: 'integer', minimum: 1, maximum: 100 }, { const: 'auto' }] },
+                    visibility: { enum: ['public', 'private'] },
+                  },
+                },
+                example: { formats: ['webp', 'avif'], variants: [{ name: 'avatar', width: 256, height: 256, fit: 'cover' }] },
+              },
+            },
           },
           responses: { 200: json(ref('Collection'), 'Updated'), 400: error('Invalid name, formats or quality', 'INVALID_FORMATS'), 401: unauthorized, 404: error('Not found', 'COLLECTION_NOT_FOUND') },
         },
@@ -129,10 +147,12 @@ export function openApiDocument(serverUrl: string) {
                   type: 'object',
                   required: ['file', 'checksum', 'collection'],
                   properties: {
-                    file: { type: 'string', format: 'binary', description: 'JPEG, PNG, WebP or GIF (decided from the bytes)' },
+                    file: { type: 'string', format: 'binary', description: 'JPEG, PNG, WebP, GIF, HEIC/HEIF, AVIF or TIFF (decided from the bytes)' },
                     checksum: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: 'SHA-256 of the file, hex' },
                     collection: { type: 'string', description: 'Collection id (col_…)' },
                     slug: { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', maxLength: 100 },
+                    focalX: { type: 'number', minimum: 0, maximum: 1, description: 'Focal point, 0–1 from the left (with focalY); without it the salient point is found' },
+                    focalY: { type: 'number', minimum: 0, maximum: 1 },
                   },
                 },
               },
@@ -152,6 +172,12 @@ export function openApiDocument(serverUrl: string) {
       },
       '/api/v1/images/{id}': {
         get: { summary: 'One image with its current status', parameters: [idParam('id', 'img_abc')], responses: { 200: json(ref('Image'), 'The image'), 401: unauthorized, 404: error('Not found', 'IMAGE_NOT_FOUND') } },
+        patch: {
+          summary: "Set the image's focal point (0–1 from the top left); a ready image's cover crops are made again around it, their URLs answering throughout",
+          parameters: [idParam('id', 'img_abc')],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['focalPoint'], properties: { focalPoint: { type: 'object', required: ['x', 'y'], properties: { x: { type: 'number' }, y: { type: 'number' } } } } }, example: { focalPoint: { x: 0.3, y: 0.4 } } } } },
+          responses: { 200: json(ref('Image'), 'The image'), 400: error('Invalid focal point', 'INVALID_FOCAL_POINT'), 401: unauthorized, 404: error('Not found', 'IMAGE_NOT_FOUND') },
+        },
         delete: { summary: 'Delete an image and its stored files', parameters: [idParam('id', 'img_abc')], responses: { 204: { description: 'Deleted' }, 401: unauthorized, 404: error('Not found', 'IMAGE_NOT_FOUND') } },
       },
       '/api/v1/images/{id}/retry': {
@@ -200,7 +226,7 @@ export function openApiDocument(serverUrl: string) {
         NewApiKey: { allOf: [ref('ApiKey'), { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^opt_live_' } } }] },
         Collection: {
           type: 'object',
-          required: ['id', 'teamId', 'name', 'formats', 'quality', 'visibility', 'createdAt'],
+          required: ['id', 'teamId', 'name', 'formats', 'quality', 'visibility', 'variants', 'metadata', 'colorProfile', 'createdAt'],
           properties: {
             id: { type: 'string', pattern: '^col_' },
             teamId: { type: 'string', pattern: '^team_' },
@@ -208,6 +234,9 @@ export function openApiDocument(serverUrl: string) {
             formats: { type: 'array', items: { enum: [...OUTPUT_FORMATS] } },
             quality: { oneOf: [{ type: 'integer', minimum: 1, maximum: 100 }, { const: 'auto' }], description: 'Encoder quality, or "auto": chosen per image with SSIMULACRA 2 (docs/quality.md)' },
             visibility: { enum: ['public', 'private'], description: 'private: files only through signed URLs (docs/private-delivery.md)' },
+            variants: { type: 'array', maxItems: 20, items: ref('NamedVariant') },
+            metadata: { enum: ['none', 'copyright'] },
+            colorProfile: { enum: ['srgb', 'wide'] },
             createdAt: { type: 'string', format: 'date-time' },
           },
         },
@@ -216,6 +245,7 @@ export function openApiDocument(serverUrl: string) {
           required: ['size', 'format', 'width', 'height', 'bytes', 'url'],
           properties: { size: { enum: [...VARIANT_SIZES] }, format: { enum: [...OUTPUT_FORMATS] }, width: { type: 'integer' }, height: { type: 'integer' }, bytes: { type: 'integer' }, url: { type: 'string', format: 'uri' } },
         },
+        ...artSchemas(),
         Placeholder: {
           type: 'object',
           description: 'Present once the image is ready: paint it before the image loads.',
@@ -253,12 +283,13 @@ export function openApiDocument(serverUrl: string) {
             baseUrl: { type: 'string' },
             width: { type: 'integer' },
             height: { type: 'integer' },
-            format: { enum: ['jpeg', 'png', 'webp', 'gif'] },
+            format: { enum: [...ACCEPTED_FORMATS] },
             bytes: { type: 'integer' },
             step: { enum: ['VALIDATE', 'CONVERT', 'RESIZE', 'OPTIMIZE', 'UPLOAD', 'ACTIVATE'] },
             progress: { type: 'integer', minimum: 0, maximum: 100 },
             error: { type: ['string', 'null'] },
-            variants: { type: 'array', items: ref('Variant') },
+            variants: { type: 'array', items: { anyOf: [ref('Variant'), ref('NamedFile')] }, description: 'The numbered sizes, then the named variants (contract §13).' },
+            focalPoint: { type: ['object', 'null'], required: ['x', 'y'], properties: { x: { type: 'number', minimum: 0, maximum: 1 }, y: { type: 'number', minimum: 0, maximum: 1 }, source: { enum: ['given', 'auto'] } } },
             placeholder: ref('Placeholder'),
             quality: { type: 'integer', minimum: 1, maximum: 100, description: 'Once ready: the WebP quality of its files (the collection\'s number, or what "auto" chose)' },
             url: { type: 'string', format: 'uri', description: 'The full-size file (size 0): where it will be once ready (what Uppy\'s XHRUpload shows as the upload URL).' },

@@ -15,6 +15,8 @@ export interface ProcessImageJob {
   imageId: string;
   /** Set for a rerun of a ready image within a reprocess run. */
   runId?: string;
+  /** Set when a ready image's focal point moved: only its cover crops are made again. */
+  recrop?: boolean;
 }
 
 /** Reruns yield to new uploads: a collection's reprocessing never delays a fresh image. */

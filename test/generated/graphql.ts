@@ -52,12 +52,16 @@ export type ErrorCode =
   | 'IMAGE_TOO_LARGE'
   /** The checksum is not 64 hex characters. */
   | 'INVALID_CHECKSUM'
+  /** colorProfile must be "srgb" or "wide". */
+  | 'INVALID_COLOR_PROFILE'
   /** Wrong email or password. */
   | 'INVALID_CREDENTIALS'
   /** The email address is not valid. */
   | 'INVALID_EMAIL'
   /** expiresIn must be a whole number of seconds from 60 to 604800. */
   | 'INVALID_EXPIRES_IN'
+  /** focalPoint must be {x, y} with both between 0 and 1. */
+  | 'INVALID_FOCAL_POINT'
   /** formats must be a list of "webp" and "avif" that includes "webp". */
   | 'INVALID_FORMATS'
   /** The file is damaged or not the image it claims to be. */
@@ -66,6 +70,8 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   /** The body is not a JSON object. */
   | 'INVALID_JSON'
+  /** metadata must be "none" or "copyright". */
+  | 'INVALID_METADATA_POLICY'
   /** The multipart body is malformed. */
   | 'INVALID_MULTIPART'
   /** The name is empty or longer than 100 characters. */
@@ -84,6 +90,8 @@ export type ErrorCode =
   | 'INVALID_UPLOAD_METADATA'
   /** size must be a whole number of bytes from 1 to the upload limit. */
   | 'INVALID_UPLOAD_SIZE'
+  /** variants must be at most 20 named boxes {name, width, height, fit: cover|contain|inside} with distinct names. */
+  | 'INVALID_VARIANTS'
   /** visibility must be "public" or "private". */
   | 'INVALID_VISIBILITY'
   /** The webhook events are not a non-empty list of known events. */
@@ -140,7 +148,7 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   /** No such plan. */
   | 'UNKNOWN_PLAN'
-  /** The file is not a JPEG, PNG, WebP or GIF image. */
+  /** The file is not a JPEG, PNG, WebP, GIF, HEIC/HEIF, AVIF or TIFF image. */
   | 'UNSUPPORTED_FORMAT'
   /** The body has the wrong content type. */
   | 'UNSUPPORTED_MEDIA_TYPE'

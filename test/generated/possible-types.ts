@@ -160,6 +160,14 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationSetFocalPointResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
     "MutationSignUpResult": [
       "AppError",
       "AuthPayload",
@@ -357,6 +365,14 @@
       "AppError",
       "ConflictError",
       "Deleted",
+      "NotFoundError",
+      "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationSetFocalPointResult": [
+      "AppError",
+      "ConflictError",
+      "Image",
       "NotFoundError",
       "QuotaExceededError",
       "ValidationError"

@@ -7,6 +7,7 @@ import { builder } from '../../graphql/builder.ts';
 import { UnauthenticatedError } from '../../errors.ts';
 import { OutputFormatEnum } from '../images/output-format.enum.ts';
 import type { ReprocessRun } from '../images/reprocess-run.entity.ts';
+import { ColorProfileEnum, MetadataPolicyEnum, NamedVariantInput } from './art-direction.schema.ts';
 import { CollectionRef } from './collection-ref.ts';
 import type { QualitySetting } from '../quality/quality-setting.ts';
 
@@ -65,18 +66,28 @@ builder.mutationFields((t) => ({
     type: CollectionRef,
     errors: {},
     authScopes: { loggedIn: true },
-    description: 'Changes the name, the output formats (WEBP always; AVIF optional), the quality (1–100 or "auto"; INVALID_QUALITY otherwise) and/or the visibility. New settings apply to new uploads; reprocessCollection applies them to the rest. A new visibility moves the files before this returns.',
+    description: 'Changes the name, the output formats (WEBP always; AVIF optional), the quality (1–100 or "auto"; INVALID_QUALITY otherwise), the named variants, the metadata policy, the colour profile and/or the visibility. New settings apply to new uploads; reprocessCollection applies them to the rest. A new visibility moves the files before this returns.',
     args: {
       id: t.arg.id(),
       name: t.arg.string({ required: false }),
       formats: t.arg({ type: [OutputFormatEnum], required: false }),
       quality: t.arg({ type: QualityScalar, required: false }),
       visibility: t.arg({ type: VisibilityEnum, required: false }),
+      variants: t.arg({ type: [NamedVariantInput], required: false, description: 'Replaces the named variants (at most 20); reprocessCollection makes them for existing images.' }),
+      metadata: t.arg({ type: MetadataPolicyEnum, required: false }),
+      colorProfile: t.arg({ type: ColorProfileEnum, required: false }),
     },
     resolve: async (_root, args, ctx) => {
       const actor = ctx.actor!;
       const id = String(args.id);
-      const changes = { name: args.name ?? undefined, formats: args.formats ?? undefined, quality: args.quality ?? undefined };
+      const changes = {
+        name: args.name ?? undefined,
+        formats: args.formats ?? undefined,
+        quality: args.quality ?? undefined,
+        variants: args.variants ?? undefined,
+        metadata: args.metadata ?? undefined,
+        colorProfile: args.colorProfile ?? undefined,
+      };
       const hasChanges = Object.values(changes).some((v) => v !== undefined);
       let collection = hasChanges || !args.visibility ? await ctx.services.collections.update(actor, id, changes) : null;
       if (args.visibility) collection = await ctx.services.visibility.set(actor, id, args.visibility);

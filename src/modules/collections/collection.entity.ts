@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { Team } from '../accounts/team.entity.ts';
 import { User } from '../accounts/user.entity.ts';
+import type { ColorProfile, MetadataPolicy, NamedVariant } from '../images/art-direction.ts';
 import type { OutputFormat } from '../images/formats.ts';
 import { qualityColumn, type QualitySetting } from '../quality/quality-setting.ts';
 
@@ -43,6 +44,18 @@ export class Collection {
 
   @Column({ type: 'text', default: 'public' })
   visibility: Visibility;
+
+  /** Named boxes every image is also published in (contract §13), at most 20. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  variants: NamedVariant[];
+
+  /** What EXIF the published files keep: nothing, or only Copyright and Artist. */
+  @Column({ type: 'text', default: 'none' })
+  metadata: MetadataPolicy;
+
+  /** sRGB for every file, or Display P3 kept for wide-gamut sources. */
+  @Column({ name: 'color_profile', type: 'text', default: 'srgb' })
+  colorProfile: ColorProfile;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -9,7 +9,18 @@ type DeleteCollection = (actor: Actor, collectionId: string) => Promise<void>;
 /** Changing visibility moves the collection's files (delivery module). */
 type SetVisibility = (actor: Actor, collectionId: string, visibility: unknown) => Promise<Collection>;
 
-export const collectionJson = (c: Collection) => ({ id: c.id, teamId: c.teamId, name: c.name, formats: c.formats, quality: c.quality, visibility: c.visibility, createdAt: c.createdAt.toISOString() });
+export const collectionJson = (c: Collection) => ({
+  id: c.id,
+  teamId: c.teamId,
+  name: c.name,
+  formats: c.formats,
+  quality: c.quality,
+  visibility: c.visibility,
+  variants: c.variants,
+  metadata: c.metadata,
+  colorProfile: c.colorProfile,
+  createdAt: c.createdAt.toISOString(),
+});
 
 export function collectionsRoutes(collections: CollectionsService, deleteCollection: DeleteCollection, setVisibility: SetVisibility): Route[] {
   return [

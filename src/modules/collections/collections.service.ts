@@ -3,6 +3,7 @@ import { In, type DataSource, type Repository } from 'typeorm';
 import type { Actor } from '../../auth/actor.ts';
 import { newId } from '../../db/ids.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import { parseColorProfile, parseMetadataPolicy, parseNamedVariants } from '../images/art-direction.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../images/formats.ts';
 import { assertCan, inTeam, readableScope } from '../teams/policy.ts';
 import { parseQualitySetting } from '../quality/quality-setting.ts';
@@ -14,6 +15,10 @@ export interface CollectionChanges {
   formats?: unknown;
   /** 1–100 or "auto" (contract §15). */
   quality?: unknown;
+  /** Art direction (contract §13): named boxes, the EXIF kept, the colour profile. */
+  variants?: unknown;
+  metadata?: unknown;
+  colorProfile?: unknown;
 }
 
 export class CollectionsService {
@@ -78,15 +83,24 @@ export class CollectionsService {
     return this.update(actor, id, { name });
   }
 
-  /** Changes the name, the output formats and/or the quality; new settings apply to new uploads and to a reprocess. */
+  /** Changes the settings sent; new settings apply to new uploads and to a reprocess. */
   async update(actor: Actor, id: string, changes: CollectionChanges): Promise<Collection> {
     const collection = await this.get(actor, id);
     assertCan(actor, 'collections:write', { collectionId: id });
-    if (changes.name === undefined && changes.formats === undefined && changes.quality === undefined) throw new ValidationError('Send "name", "formats", "quality" and/or "visibility"', 'INVALID_INPUT');
-    if (changes.name !== undefined) collection.name = CollectionsService.parseName(changes.name);
-    if (changes.formats !== undefined) collection.formats = CollectionsService.parseFormats(changes.formats);
-    if (changes.quality !== undefined) collection.quality = parseQualitySetting(changes.quality);
-    await this.repo.update({ id, teamId: actor.teamId }, { name: collection.name, formats: collection.formats, quality: collection.quality });
+    const { name, formats, quality, variants, metadata, colorProfile } = changes;
+    if ([name, formats, quality, variants, metadata, colorProfile].every((v) => v === undefined)) {
+      throw new ValidationError('Send "name", "formats", "quality", "variants", "metadata", "colorProfile" and/or "visibility"', 'INVALID_INPUT');
+    }
+    if (name !== undefined) collection.name = CollectionsService.parseName(name);
+    if (formats !== undefined) collection.formats = CollectionsService.parseFormats(formats);
+    if (quality !== undefined) collection.quality = parseQualitySetting(quality);
+    if (variants !== undefined) collection.variants = parseNamedVariants(variants);
+    if (metadata !== undefined) collection.metadata = parseMetadataPolicy(metadata);
+    if (colorProfile !== undefined) collection.colorProfile = parseColorProfile(colorProfile);
+    await this.repo.update(
+      { id, teamId: actor.teamId },
+      { name: collection.name, formats: collection.formats, quality: collection.quality, variants: collection.variants, metadata: collection.metadata, colorProfile: collection.colorProfile },
+    );
     return collection;
   }
 

@@ -14,7 +14,7 @@ import type { Logger } from '../../logger.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { VISIBILITIES, type Collection, type Visibility } from '../collections/collection.entity.ts';
 import { OUTPUT_CONTENT_TYPES, type OutputFormat } from '../images/formats.ts';
-import { storedVariantKey } from '../images/variant-urls.ts';
+import { namedKey, storedVariantKey } from '../images/variant-urls.ts';
 import { VARIANT_CACHE_CONTROL } from '../processing/image-processor.ts';
 import type { DeliveryAccess } from './access.ts';
 
@@ -55,11 +55,20 @@ export class VisibilitySwitch {
       if (!got) throw new ConflictError("Another request is changing this collection's visibility", 'VISIBILITY_CHANGING');
       try {
         await this.copyFiles(await this.readyFiles(collectionId), from, to);
-        await this.db.transaction(async (tx) => {
+        const withdrawn = await this.db.transaction(async (tx) => {
           await tx.query(`SELECT 1 FROM collections WHERE id = $1 FOR UPDATE`, [collectionId]);
           await tx.query(`UPDATE collections SET visibility = $2 WHERE id = $1`, [collectionId, to]);
           await tx.query(`UPDATE images SET visibility = $2 WHERE collection_id = $1`, [collectionId, to]);
+          // named variants (contract §13) live at public keys only: a private collection keeps none
+          if (to !== 'private') return [];
+          const [rows] = (await tx.query(
+            `UPDATE images i SET named_variants = '[]'::jsonb FROM images o
+              WHERE i.id = o.id AND i.collection_id = $1 AND jsonb_array_length(o.named_variants) > 0 RETURNING i.slug, o.named_variants AS named`,
+            [collectionId],
+          )) as [{ slug: string; named: { name: string; format: OutputFormat }[] }[], number];
+          return rows.flatMap((r) => r.named.map((f) => namedKey(collectionId, f.name, r.slug, f.format)));
         });
+        for (let i = 0; i < withdrawn.length; i += 1000) await this.store.delete(withdrawn.slice(i, i + 1000));
         const files = await this.readyFiles(collectionId);
         await this.copyFiles(files, from, to);
         await this.deleteFiles(files, from);

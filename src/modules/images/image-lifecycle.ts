@@ -24,7 +24,9 @@ import type { Placeholder } from './placeholder.ts';
 import type { QualitySetting } from '../quality/quality-setting.ts';
 import { ReprocessRuns } from './reprocess-runs.ts';
 import { STEP_PROGRESS, type PipelineStep } from './steps.ts';
-import { allObjectKeys, allStagingKeys, allVariantKeys } from './variant-urls.ts';
+import type { FocalSource, NamedFile } from './art-direction.ts';
+import { ImageCrops } from './image-crops.ts';
+import { allObjectKeys, allStagingKeys, allVariantKeys, namedKey } from './variant-urls.ts';
 
 export type NewImage = Pick<Image, 'id' | 'userId' | 'teamId' | 'collectionId' | 'slug' | 'checksum' | 'sourceFormat' | 'sourceBytes' | 'originalFilename' | 'width' | 'height' | 'frames'>;
 
@@ -37,6 +39,9 @@ export interface Rendition {
   variants: Pick<ImageVariant, 'size' | 'format' | 'width' | 'height' | 'bytes'>[];
   /** The WebP quality the files were encoded with (contract §15). */
   quality?: number;
+  /** The named variants' files (contract §13) and the focal point they were cut around; absent: left as they are. */
+  named?: NamedFile[];
+  focal?: { x: number; y: number; source: FocalSource } | null;
 }
 
 /** What a job is to do: a first processing, or a rerun of a ready image within a reprocess run. */
@@ -47,6 +52,8 @@ export interface Claim {
   /** The collection's quality now: 1–100 or "auto". */
   quality: QualitySetting;
   runId: string | null;
+  /** The collection's art direction now (contract §13): named boxes, EXIF policy, colour profile. */
+  art: Pick<Collection, 'variants' | 'metadata' | 'colorProfile'>;
 }
 
 /** How an activation ended: this run made it ready, or the row had moved on without it. */
@@ -63,13 +70,17 @@ const ERROR_CHARS = 1000;
 export class ImageLifecycle {
   private readonly runs = new ReprocessRuns();
   private readonly settledListeners: SettledListener[] = [];
+  /** The focal point and the cover crops made around it (contract §13). */
+  readonly crops: ImageCrops;
 
   constructor(
     private readonly db: DataSource,
     private readonly store: ObjectStore,
     private readonly bus: ImageEventBus,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.crops = new ImageCrops(db);
+  }
 
   /** Registers a listener run inside every activate/fail transaction (webhooks, wired in app.ts). */
   onSettled(listener: SettledListener): void {
@@ -84,7 +95,7 @@ export class ImageLifecycle {
   }
 
   /** created: inside the caller's transaction (with the quota and the job); announce() after commit. */
-  async create(tx: EntityManager, fields: NewImage): Promise<Image> {
+  async create(tx: EntityManager, fields: NewImage & Partial<Pick<Image, 'focalX' | 'focalY' | 'focalSource'>>): Promise<Image> {
     await tx.insert(Image, { ...fields, status: 'processing', step: 'VALIDATE', progress: 0, error: null, readyAt: null });
     return tx.findOneByOrFail(Image, { id: fields.id });
   }
@@ -104,7 +115,7 @@ export class ImageLifecycle {
     const wanted = runId ? image?.status === 'ready' && image.reprocessRunId === runId : image?.status === 'processing';
     if (!image || !wanted) return null;
     const collection = await this.db.getRepository(Collection).findOneBy({ id: image.collectionId });
-    return collection && { image, formats: collection.formats, quality: collection.quality, runId };
+    return collection && { image, formats: collection.formats, quality: collection.quality, runId, art: collection };
   }
 
   /** step recorded: on the row (for late subscribers) and published. Progress never goes back. */
@@ -165,6 +176,10 @@ export class ImageLifecycle {
     if (outcome === 'activated') {
       const kept = new Set(rendition.variants.map((v) => v.format));
       await this.tidy(allVariantKeys(image.collectionId, image.slug, OUTPUT_FORMATS.filter((f) => !kept.has(f))));
+      // named files of boxes (or formats) the collection no longer has
+      const made = new Set((rendition.named ?? []).map((f) => `${f.name}.${f.format}`));
+      const gone = (image.namedVariants ?? []).filter((f) => rendition.named && !made.has(`${f.name}.${f.format}`));
+      await this.tidy(gone.map((f) => namedKey(image.collectionId, f.name, image.slug, f.format)));
     }
     return this.settled(image, outcome);
   }
@@ -261,8 +276,12 @@ export class ImageLifecycle {
 
   private async writeRendition(tx: EntityManager, imageId: string, rendition: Rendition, fields: Parameters<EntityManager['update']>[2]): Promise<void> {
     await tx.getRepository(ImageVariant).upsert(rendition.variants.map((v) => ({ ...v, imageId })), ['imageId', 'size', 'format']);
-    const { width, height, pages: frames, placeholder, quality = null } = rendition;
-    await tx.update(Image, { id: imageId }, { ...(fields as object), width, height, frames, placeholder, quality });
+    const { width, height, pages: frames, placeholder, named, focal, quality = null } = rendition;
+    await tx.update(Image, { id: imageId }, { ...(fields as object), width, height, frames, placeholder, quality, ...(named ? { namedVariants: named } : {}) });
+    // a found (salient) point is recorded, but never over one its owner gave meanwhile
+    if (focal?.source === 'auto') {
+      await tx.createQueryBuilder().update(Image).set({ focalX: focal.x, focalY: focal.y, focalSource: 'auto' }).where("id = :id AND (focal_source IS NULL OR focal_source = 'auto')", { id: imageId }).execute();
+    }
   }
 
   /** After the transaction: publish ready, or settle what the row became instead. */

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, UpdateDateColumn, type Relation } from 'typeorm';
 import { User } from '../accounts/user.entity.ts';
 import { Collection, type Visibility } from '../collections/collection.entity.ts';
+import type { FocalSource, NamedFile } from './art-direction.ts';
 import type { SourceFormat } from './formats.ts';
 import type { FailureKind } from './failure.ts';
 import type { Placeholder } from './placeholder.ts';
@@ -76,7 +77,7 @@ export class Image {
   @Column({ name: 'reprocess_run_id', type: 'text', nullable: true })
   reprocessRunId: string | null;
 
-  /** Detected from the bytes: jpeg, png, webp or gif. */
+  /** Detected from the bytes: jpeg, png, webp, gif, heic, avif or tiff. */
   @Column({ name: 'source_format', type: 'text' })
   sourceFormat: SourceFormat;
 
@@ -112,6 +113,20 @@ export class Image {
   /** The WebP encoder quality its files were made with (chosen per image when the collection says "auto"); null before. */
   @Column({ type: 'smallint', nullable: true })
   quality: number | null;
+
+  /** The focal point, 0–1 from the top left of the upright picture: given by its owner, or found at processing. */
+  @Column({ name: 'focal_x', type: 'real', nullable: true })
+  focalX: number | null;
+
+  @Column({ name: 'focal_y', type: 'real', nullable: true })
+  focalY: number | null;
+
+  @Column({ name: 'focal_source', type: 'text', nullable: true })
+  focalSource: FocalSource | null;
+
+  /** The files of the collection's named variants, as last published (contract §13). */
+  @Column({ name: 'named_variants', type: 'jsonb', default: () => "'[]'" })
+  namedVariants: NamedFile[];
 
   @OneToMany(() => ImageVariant, (v) => v.image)
   variants?: Relation<ImageVariant>[];

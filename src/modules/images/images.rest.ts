@@ -10,7 +10,7 @@ import { RefusedUpload } from '../../storage/spool.ts';
 import type { ImageLibrary } from './image-library.ts';
 import { listImages } from './image-list.rest.ts';
 import type { ImagesService, UploadCommand } from './images.service.ts';
-import { deliveryOf, fileLinker, type DeliveryLinks } from './variant-urls.ts';
+import { deliveryOf, fileLinker, namedUrl, type DeliveryLinks } from './variant-urls.ts';
 
 /** An image as REST returns it: public URLs under the CDN base, or (private collection) signed ones. */
 export function imageJson(image: Image, links: DeliveryLinks) {
@@ -32,16 +32,28 @@ export function imageJson(image: Image, links: DeliveryLinks) {
     step: image.step,
     progress: progressOf(image),
     error: image.error,
-    variants: (image.variants ?? []).map((v: ImageVariant) => ({
-      size: v.size,
-      format: v.format,
-      width: v.width,
-      height: v.height,
-      bytes: v.bytes,
-      url: delivery.fileUrl(v),
-    })),
+    variants: [
+      ...(image.variants ?? []).map((v: ImageVariant) => ({
+        size: v.size,
+        format: v.format,
+        width: v.width,
+        height: v.height,
+        bytes: v.bytes,
+        url: delivery.fileUrl(v),
+      })),
+      // the collection's named variants (contract §13), once ready; not (yet) made for private collections
+      ...(image.status === 'ready' && image.visibility === 'public' ? (image.namedVariants ?? []) : []).map((f) => ({
+        name: f.name,
+        format: f.format,
+        width: f.width,
+        height: f.height,
+        bytes: f.bytes,
+        url: namedUrl(links.cdnBaseUrl, image.collectionId, f.name, image.slug, f.format),
+      })),
+    ],
     // the full-size file, named from the start (it answers once ready): Uppy's XHRUpload reads `url`
     url: delivery.url(0) ?? fileLinker(links, image)(0, 'webp'),
+    focalPoint: image.focalX !== null && image.focalY !== null ? { x: image.focalX, y: image.focalY, source: image.focalSource } : null,
     src: delivery.src,
     srcset: delivery.srcset,
     // shown once ready: a failed or processing image has nothing to paint
@@ -54,7 +66,7 @@ export function imageJson(image: Image, links: DeliveryLinks) {
 const missing = (name: string) => `Missing required field "${name}"`;
 const required = (name: string) => z.string({ error: missing(name) }).trim().min(1, missing(name));
 /** The documented form: file, checksum, collection, optional slug (an empty slug means none). */
-const UploadForm = z.object({ checksum: required('checksum'), collection: required('collection'), slug: z.string().optional() });
+const UploadForm = z.object({ checksum: required('checksum'), collection: required('collection'), slug: z.string().optional(), focalX: z.string().optional(), focalY: z.string().optional() });
 
 /** Types at the edge: the form's fields checked and typed, the file handed on (or dropped on a 400). */
 async function uploadCommand({ fields, file }: MultipartBody): Promise<UploadCommand> {
@@ -65,7 +77,9 @@ async function uploadCommand({ fields, file }: MultipartBody): Promise<UploadCom
     if (!(upload instanceof RefusedUpload)) await upload.discard();
     throw new ValidationError(form.error.issues[0]!.message, 'MISSING_FIELD');
   }
-  return { file: upload, checksum: form.data.checksum, collectionId: form.data.collection, slug: form.data.slug || null };
+  const { focalX, focalY } = form.data;
+  const focalPoint = focalX === undefined && focalY === undefined ? null : { x: focalX ?? '', y: focalY ?? '' };
+  return { file: upload, checksum: form.data.checksum, collectionId: form.data.collection, slug: form.data.slug || null, focalPoint };
 }
 
 export function imagesRoutes(images: ImagesService, library: ImageLibrary, quota: QuotaService, settings: PublicSettings & { publicBaseUrl: string }, links: DeliveryLinks): Route[] {
@@ -89,6 +103,17 @@ export function imagesRoutes(images: ImagesService, library: ImageLibrary, quota
       method: 'GET',
       path: '/api/v1/images/:id',
       handler: async (req) => ({ status: 200, body: imageJson(await images.get(req.actor!, req.params.id!), links) }),
+    },
+    {
+      // contract §13: the focal point; a ready image's cover crops are made again around it
+      method: 'PATCH',
+      path: '/api/v1/images/:id',
+      handler: async (req) => {
+        const body = (await req.json()) as { focalPoint?: unknown };
+        if (body.focalPoint === undefined) throw new ValidationError('Send "focalPoint": {"x", "y"}', 'INVALID_INPUT');
+        await images.setFocalPoint(req.actor!, req.params.id!, body.focalPoint);
+        return { status: 200, body: imageJson(await images.get(req.actor!, req.params.id!), links) };
+      },
     },
     {
       method: 'DELETE',

@@ -112,10 +112,13 @@ builder.mutationFields((t) => ({
       checksum: t.arg.string(),
       collectionId: t.arg.id(),
       slug: t.arg.string({ required: false }),
+      focalX: t.arg.float({ required: false, description: 'Focal point, 0–1 from the left (with focalY); without it the salient point is found.' }),
+      focalY: t.arg.float({ required: false }),
     },
     resolve: async (_root, args, ctx) => {
       // the HTTP edge spooled the file (or refused it on arrival, e.g. too large) before this ran
-      const { image } = await ctx.services.images.upload(ctx.actor!, { file: args.file, checksum: args.checksum, collectionId: String(args.collectionId), slug: args.slug || null });
+      const focal = args.focalX == null && args.focalY == null ? {} : { focalPoint: { x: args.focalX, y: args.focalY } };
+      const { image } = await ctx.services.images.upload(ctx.actor!, { file: args.file, checksum: args.checksum, collectionId: String(args.collectionId), slug: args.slug || null, ...focal });
       return image;
     },
   }),

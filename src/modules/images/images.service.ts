@@ -3,6 +3,8 @@
  * one short transaction), listing, and deletion. Rejected uploads leave nothing behind. Row states
  * change only through ImageLifecycle.
  */
+import { parseFocalPoint } from './art-direction.ts';
+import { ACCEPTED_FORMATS_TEXT } from './formats.ts';
 import { Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { newId } from '../../db/ids.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
@@ -29,6 +31,8 @@ export interface UploadCommand {
   collectionId: string;
   /** null: made from the file name. */
   slug: string | null;
+  /** The focal point given with the upload as sent ({x, y}, 0–1; contract §13); absent: the salient point is found. */
+  focalPoint?: unknown;
 }
 
 /** The outcome of an upload: `created` false when the same bytes were already an image here (contract §7). */
@@ -84,7 +88,8 @@ export class ImagesService {
     }
   }
 
-  private async accept(user: Actor, { file, checksum, collectionId, slug }: UploadCommand & { file: SpooledFile }): Promise<UploadResult> {
+  private async accept(user: Actor, { file, checksum, collectionId, slug, focalPoint: focalSent }: UploadCommand & { file: SpooledFile }): Promise<UploadResult> {
+    const focalPoint = focalSent == null ? null : parseFocalPoint(focalSent);
     if (!/^[0-9a-f]{64}$/i.test(checksum.trim())) {
       throw new ValidationError('checksum must be the SHA-256 of the file as 64 hex characters', 'INVALID_CHECKSUM');
     }
@@ -102,7 +107,7 @@ export class ImagesService {
     const twin = await this.findTwin(this.db.manager, collection.id, file.sha256, slug);
     if (twin) return this.existing(user, twin);
     const format = sniffFormat(file.head);
-    if (!format) throw new ValidationError('Unsupported file format: send a JPEG, PNG, WebP or GIF image', 'UNSUPPORTED_FORMAT');
+    if (!format) throw new ValidationError(`Unsupported file format: send a ${ACCEPTED_FORMATS_TEXT} image`, 'UNSUPPORTED_FORMAT');
     // The one read of the header: its geometry goes on the row, and processing plans from it.
     const info = await inspectSource(file.path, this.limits, format);
     await this.quota.assertAvailable(user);
@@ -134,6 +139,7 @@ export class ImagesService {
           width: info.width,
           height: info.height,
           frames: info.pages,
+          ...(focalPoint ? { focalX: focalPoint.x, focalY: focalPoint.y, focalSource: 'given' as const } : {}),
         });
         await this.queue.enqueue(tx, { imageId: id });
         return { image, quota };
@@ -186,6 +192,20 @@ export class ImagesService {
     return image;
   }
 
+  /**
+   * Sets the image's focal point (contract §13). A ready image with cover crops gets a job that makes
+   * them again around it (their URLs keep answering meanwhile); others use it when they are processed.
+   */
+  async setFocalPoint(actor: Actor, id: string, value: unknown): Promise<Image> {
+    const focal = parseFocalPoint(value);
+    const image = await this.get(actor, id);
+    assertCan(actor, 'images:write', { collectionId: image.collectionId, imageId: id });
+    await this.db.transaction(async (tx) => {
+      if (await this.lifecycle.crops.setFocal(tx, image, focal)) await this.queue.enqueue(tx, { imageId: id, recrop: true });
+    });
+    return image;
+  }
+
   /** Whether a variant may be served: the CDN route answers only for ready images. */
   async isServable(collectionId: string, slug: string): Promise<boolean> {
     return this.images.exists({ where: { collectionId, slug, status: 'ready' } });
@@ -202,7 +222,7 @@ export class ImagesService {
   async deleteCollection(actor: Actor, collectionId: string): Promise<void> {
     await this.collections.get(actor, collectionId);
     assertCan(actor, 'collections:write', { collectionId });
-    const images = await this.images.find({ where: { teamId: actor.teamId, collectionId }, select: { id: true, slug: true, collectionId: true } });
+    const images = await this.images.find({ where: { teamId: actor.teamId, collectionId }, select: { id: true, slug: true, collectionId: true, namedVariants: true } });
     const keys = images.flatMap((i) => allObjectKeys(i));
     for (let i = 0; i < keys.length; i += 1000) await this.store.delete(keys.slice(i, i + 1000));
     await this.collections.delete(actor, collectionId);

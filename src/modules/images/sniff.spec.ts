@@ -19,7 +19,8 @@ describe('sniffFormat', () => {
       expect(sniffFormat(bytes(text)), JSON.stringify(text)).toBeNull();
     }
     expect(sniffFormat(bytes('RIFF', [0x24, 0, 0, 0], 'WAVEfmt '))).toBeNull(); // RIFF, but audio
-    expect(sniffFormat(bytes([0, 0, 0, 0x20], 'ftypavif'))).toBeNull(); // AVIF is not accepted
+    expect(sniffFormat(bytes([0, 0, 0, 0x18], 'ftypmp42', [0, 0, 0, 0], 'isommp42'))).toBeNull(); // ISO-BMFF, but a video
+    expect(sniffFormat(bytes([0, 0, 0, 0x18], 'ftypmif1', [0, 0, 0, 0], 'mif1miaf'))).toBeNull(); // HEIF of neither codec
     expect(sniffFormat(bytes('BM', [0, 0, 0, 0]))).toBeNull(); // BMP
   });
 
@@ -30,8 +31,18 @@ describe('sniffFormat', () => {
     expect(sniffFormat(bytes('RIFF', [0, 0, 0, 0]))).toBeNull();
   });
 
+  it('recognises HEIC, AVIF and TIFF: HEIF by its brands (the generic mif1 by its compatible brands), TIFF by either byte order', () => {
+    expect(sniffFormat(bytes([0, 0, 0, 0x18], 'ftypheic', [0, 0, 0, 0], 'mif1heic'))).toBe('heic');
+    expect(sniffFormat(bytes([0, 0, 0, 0x1c], 'ftypmif1', [0, 0, 0, 0], 'mif1heicmiaf'))).toBe('heic');
+    expect(sniffFormat(bytes([0, 0, 0, 0x20], 'ftypavif', [0, 0, 0, 0], 'avifmif1miaf'))).toBe('avif');
+    expect(sniffFormat(bytes([0, 0, 0, 0x1c], 'ftypmif1', [0, 0, 0, 0], 'mif1avifmiaf'))).toBe('avif');
+    expect(sniffFormat(bytes('II', [0x2a, 0, 8, 0, 0, 0]))).toBe('tiff');
+    expect(sniffFormat(bytes('MM', [0, 0x2a, 0, 0, 0, 8]))).toBe('tiff');
+    expect(sniffFormat(bytes('II', [0x2b, 0]))).toBeNull(); // BigTIFF is not accepted
+  });
+
   it('needs no more than SNIFF_BYTES bytes', () => {
-    expect(SNIFF_BYTES).toBe(12);
+    expect(SNIFF_BYTES).toBe(32);
     expect(sniffFormat(bytes('RIFF', [0x24, 0, 0, 0], 'WEBP').subarray(0, SNIFF_BYTES))).toBe('webp');
   });
 });

@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { ValidationError } from '../../errors.ts';
-import type { SourceFormat } from './formats.ts';
+import { ACCEPTED_FORMATS_TEXT, type SourceFormat } from './formats.ts';
 
 export type { SourceFormat };
 
@@ -26,8 +26,8 @@ export interface SourceInfo {
   orientation: number;
 }
 
-/** Bytes needed to recognise every accepted format (WebP: "RIFF" size "WEBP"). */
-export const SNIFF_BYTES = 12;
+/** Bytes needed to recognise every accepted format (HEIF: its ftyp box, major brand and the first compatible brands). */
+export const SNIFF_BYTES = 32;
 
 const startsWith = (bytes: Uint8Array, magic: readonly number[], at = 0) => magic.every((b, i) => bytes[at + i] === b);
 const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
@@ -38,8 +38,35 @@ export function sniffFormat(firstBytes: Uint8Array): SourceFormat | null {
   if (startsWith(firstBytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
   if (startsWith(firstBytes, ascii('GIF87a')) || startsWith(firstBytes, ascii('GIF89a'))) return 'gif';
   if (startsWith(firstBytes, ascii('RIFF')) && startsWith(firstBytes, ascii('WEBP'), 8)) return 'webp';
+  if (startsWith(firstBytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(firstBytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
+  return heifFormat(firstBytes);
+}
+
+const AVIF_BRANDS = new Set(['avif', 'avis']);
+const HEVC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
+
+/**
+ * An ISO-BMFF `ftyp` box first: its major brand says AV1 (AVIF) or HEVC (HEIC); the generic `mif1` /
+ * `msf1` brands are decided by the compatible brands that follow (AVIF when one of them says so).
+ */
+function heifFormat(bytes: Uint8Array): 'heic' | 'avif' | null {
+  if (!startsWith(bytes, ascii('ftyp'), 4)) return null;
+  const boxSize = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+  const brand = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
+  if (bytes.length < 12) return null;
+  const major = brand(8);
+  if (AVIF_BRANDS.has(major)) return 'avif';
+  if (HEVC_BRANDS.has(major)) return 'heic';
+  if (major !== 'mif1' && major !== 'msf1') return null;
+  const compatible: string[] = [];
+  for (let at = 16; at + 4 <= Math.min(bytes.length, boxSize); at += 4) compatible.push(brand(at));
+  if (compatible.some((b) => AVIF_BRANDS.has(b))) return 'avif';
+  if (compatible.some((b) => HEVC_BRANDS.has(b))) return 'heic';
   return null;
 }
+
+/** What libvips calls each accepted format in its metadata. */
+const LIBVIPS_FORMAT: Record<SourceFormat, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', heic: 'heif', avif: 'heif', tiff: 'tiff' };
 
 async function readHead(path: string): Promise<Uint8Array> {
   const file = await open(path, 'r');
@@ -62,7 +89,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 export async function inspectSource(path: string, limits: SourceLimits, sniffed?: SourceFormat): Promise<SourceInfo> {
   // intake passes the format it sniffed from the bytes it spooled; read the head only without it
   const format = sniffed ?? sniffFormat(await readHead(path));
-  if (!format) throw new ValidationError('Unsupported file format: send a JPEG, PNG, WebP or GIF image', 'UNSUPPORTED_FORMAT');
+  if (!format) throw new ValidationError(`Unsupported file format: send a ${ACCEPTED_FORMATS_TEXT} image`, 'UNSUPPORTED_FORMAT');
 
   let meta: Metadata;
   try {
@@ -71,9 +98,11 @@ export async function inspectSource(path: string, limits: SourceLimits, sniffed?
   } catch (err) {
     throw new ValidationError(`The ${format.toUpperCase()} file is damaged and cannot be read (${reason(err)})`, 'INVALID_IMAGE');
   }
-  if (meta.format !== format) {
+  if (meta.format !== LIBVIPS_FORMAT[format]) {
     throw new ValidationError(`The file starts like a ${format.toUpperCase()} image but is not one`, 'INVALID_IMAGE');
   }
+  // a HEIF file's brands can be generic: what is inside (HEVC or AV1) decides how it is decoded
+  const decided: SourceFormat = meta.format === 'heif' ? (meta.compression === 'av1' ? 'avif' : 'heic') : format;
   const width = meta.autoOrient.width;
   const height = meta.autoOrient.height;
   const pages = meta.pages ?? 1;
@@ -95,7 +124,7 @@ export async function inspectSource(path: string, limits: SourceLimits, sniffed?
       'IMAGE_TOO_LARGE',
     );
   }
-  return { format, width, height, pages, orientation: meta.orientation ?? 1 };
+  return { format: decided, width, height, pages, orientation: meta.orientation ?? 1 };
 }
 
 /** sharp's own words, minus its loader prefix ("VipsJpeg: "), for the user-facing message. */

@@ -92,9 +92,28 @@ export function allStagingKeys(imageId: string): string[] {
   return OUTPUT_FORMATS.flatMap((format) => VARIANT_SIZES.map((size) => stagingKey(imageId, size, format)));
 }
 
-/** Every object an image can have: its public variants in every format, its staged outputs and its original. */
-export function allObjectKeys(image: { id: string; collectionId: string; slug: string }): string[] {
-  return [...allVariantKeys(image.collectionId, image.slug), ...allStagingKeys(image.id), originalKey(image.id)];
+/** Every object an image can have: its public variants in every format (named ones too), its staged outputs and its original. */
+export function allObjectKeys(image: { id: string; collectionId: string; slug: string; namedVariants?: readonly { name: string; format: OutputFormat }[] }): string[] {
+  const named = (image.namedVariants ?? []).map((f) => namedKey(image.collectionId, f.name, image.slug, f.format));
+  return [...allVariantKeys(image.collectionId, image.slug), ...named, ...allStagingKeys(image.id), originalKey(image.id)];
+}
+
+/** `{collectionId}/{name}/{slug}.{webp|avif}`: a named variant's file (contract §13). Names start with a letter, sizes are numbers: never the same key. */
+export function namedKey(collectionId: string, name: string, slug: string, format: OutputFormat = 'webp'): string {
+  return `${collectionId}/${name}/${slug}.${format}`;
+}
+
+export function namedUrl(baseUrl: string, collectionId: string, name: string, slug: string, format: OutputFormat = 'webp'): string {
+  return `${baseUrl}/${namedKey(collectionId, name, slug, format)}`;
+}
+
+const NAMED_CDN_PATH = new RegExp(`^/cdn/(col_[a-z0-9]{1,40})/([a-z][a-z0-9-]{0,31})/([a-z0-9]+(?:-[a-z0-9]+)*)\\.(${OUTPUT_FORMATS.join('|')})$`);
+
+/** Parses a raw CDN request path of a named variant's file; anything else is null. */
+export function parseNamedCdnPath(rawPath: string): { collectionId: string; name: string; slug: string; format: OutputFormat } | null {
+  const m = NAMED_CDN_PATH.exec(rawPath);
+  if (!m || m[3]!.length > 100) return null;
+  return { collectionId: m[1]!, name: m[2]!, slug: m[3]!, format: m[4] as OutputFormat };
 }
 
 /** Every variant key of a slug in both places (public and private): removing them all leaves nothing behind whatever the visibility was. */

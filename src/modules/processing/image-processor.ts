@@ -12,12 +12,13 @@ import type { Logger } from '../../logger.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { scratchPath } from '../../storage/scratch.ts';
 import type { FailureKind } from '../images/failure.ts';
-import { OUTPUT_CONTENT_TYPES } from '../images/formats.ts';
-import type { ImageLifecycle, Rendition } from '../images/image-lifecycle.ts';
+import { OUTPUT_CONTENT_TYPES, type OutputFormat } from '../images/formats.ts';
+import { NAMED_CACHE_CONTROL, type NamedFile } from '../images/art-direction.ts';
+import type { Claim, ImageLifecycle, Rendition } from '../images/image-lifecycle.ts';
 import type { Image } from '../images/image.entity.ts';
 import { STEP_PROGRESS, type PipelineStep } from '../images/steps.ts';
-import { allStagingKeys, originalKey, stagingKey, storedVariantKey } from '../images/variant-urls.ts';
-import type { ProcessingPool, VariantOutput } from './pool.ts';
+import { allStagingKeys, namedKey, originalKey, stagingKey, storedVariantKey } from '../images/variant-urls.ts';
+import type { ArtTask, NamedOutput, ProcessingPool, VariantOutput } from './pool.ts';
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const UPLOAD_CONCURRENCY = 6;
@@ -49,6 +50,7 @@ export class ImageProcessor {
    * copy replaces its object atomically, so every URL answers throughout).
    */
   async run(job: Job<ProcessImageJob>): Promise<void> {
+    if (job.data.recrop) return this.recrop(job);
     const runId = job.data.runId ?? null;
     const claim = await this.lifecycle.claimForProcessing(job.data.imageId, runId);
     if (!claim) return; // finished by an earlier run, deleted, or gone with its collection
@@ -76,12 +78,13 @@ export class ImageProcessor {
       phase = 'process';
       // the geometry read from the header at intake: the file is not inspected again
       const geometry = { width: image.width, height: image.height, pages: image.frames, format: image.sourceFormat };
-      const result = await this.pool.process(source, geometry, (step, progress) => void report(step, progress), { formats, quality });
+      const result = await this.pool.process(source, geometry, (step, progress) => void report(step, progress), { formats, quality, art: artTask(claim) });
       await report('OPTIMIZE');
       phase = 'store';
       const variants = await this.publish(image, result.outputs, report, !runId);
+      const named = await this.publishNamed(image, result.named, !runId);
       await steps;
-      const rendition = { width: result.width, height: result.height, pages: result.pages, placeholder: result.placeholder!, variants, quality: result.quality }; // asked for by default
+      const rendition = { width: result.width, height: result.height, pages: result.pages, placeholder: result.placeholder!, variants, named, focal: result.focal, quality: result.quality }; // asked for by default
       timeStep('ACTIVATE');
       const outcome = runId ? await this.lifecycle.replaceRendition(image, runId, rendition) : await this.lifecycle.activate(image, rendition);
       timeStep(null);
@@ -144,11 +147,62 @@ export class ImageProcessor {
     return writes.map(({ size, output }) => ({ size, format: output.format, width: output.width, height: output.height, bytes: output.bytes.byteLength }));
   }
 
+  /**
+   * The named variants' files, straight to their public keys (each put replaces its object, so a
+   * crop's URL answers throughout a rerun), served with max-age and an ETag (NAMED_CACHE_CONTROL).
+   * A first run that fails removes what it wrote.
+   */
+  private async publishNamed(image: Image, named: NamedOutput[], firstRun: boolean): Promise<NamedFile[]> {
+    // private collections get no named variants yet: a named file lives at a public key
+    if (image.visibility === 'private') return [];
+    const key = (f: { name: string; format: OutputFormat }) => namedKey(image.collectionId, f.name, image.slug, f.format);
+    await runLimited(named, UPLOAD_CONCURRENCY, (f) => this.store.put(key(f), f.bytes, { contentType: OUTPUT_CONTENT_TYPES[f.format], cacheControl: NAMED_CACHE_CONTROL })).catch(async (err: unknown) => {
+      if (firstRun) await this.store.delete(named.map(key)).catch((e: unknown) => this.logger.error({ err: e, imageId: image.id }, 'could not withdraw named files'));
+      throw err;
+    });
+    return named.map(({ name, format, width, height, cropped, bytes }) => ({ name, format, width, height, cropped, bytes: bytes.byteLength }));
+  }
+
+  /**
+   * A ready image's focal point moved: its cover crops are made again from the original (one
+   * decode) and replace their files in place; the other files are not touched. A failure leaves the
+   * old crops (the image stays ready); it is retried like any job.
+   */
+  private async recrop(job: Job<ProcessImageJob>): Promise<void> {
+    const claim = await this.lifecycle.crops.claim(job.data.imageId);
+    if (!claim) return;
+    const { image, formats } = claim;
+    const source = scratchPath(this.scratchDir, 'source');
+    try {
+      await this.store.getFile(originalKey(image.id), source);
+      const geometry = { width: image.width, height: image.height, pages: image.frames, format: image.sourceFormat };
+      const art = artTask(claim);
+      // the crops keep the quality the image's files were made with (no new search for "auto")
+      const result = await this.pool.process(source, geometry, undefined, { formats, quality: image.quality ?? claim.quality, placeholder: false, art: { ...art, namedOnly: true } });
+      const crops = await this.publishNamed(image, result.named, false);
+      await this.lifecycle.crops.replace(image.id, crops);
+      this.logger.info({ imageId: image.id, crops: crops.length }, 'cover crops made again around the new focal point');
+    } catch (err) {
+      if (err instanceof AppError) return void this.logger.warn({ err, imageId: image.id }, 'could not make the crops again; the old ones stay');
+      throw err;
+    } finally {
+      await rm(source, { force: true });
+    }
+  }
+
   /** A job that died for good (dead-letter queue): the image must not stay processing forever. */
   async abandon(job: ProcessImageJob, reason: string): Promise<void> {
     if (job.runId) await this.lifecycle.endRerun(job.imageId, job.runId, reason);
     else await this.lifecycle.fail(job.imageId, reason, 'interrupted');
   }
+}
+
+/** What the pipeline needs of the collection's art direction and the image's focal point (contract §13). */
+function artTask({ image, art }: Claim): ArtTask {
+  const focal = image.focalSource === 'given' && image.focalX !== null && image.focalY !== null ? { x: image.focalX, y: image.focalY } : null;
+  // animations get no named variants: their frames are re-read per output (pipeline.ts animatedJobs)
+  const boxes = image.frames > 1 ? [] : art.variants;
+  return { boxes, focal, metadata: art.metadata, colorProfile: art.colorProfile, source: { width: image.width, height: image.height } };
 }
 
 /** The input's fault only when the pipeline says so (a file it cannot decode); a slow or failed storage call is not. */

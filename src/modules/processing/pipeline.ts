@@ -11,14 +11,23 @@
  * encode alone would be (bench/pipeline.bench.ts). Under load, when the pool's images already fill the
  * cores, each gets one lane instead (lanesFor): the same throughput (bench:memory), less held at once.
  */
+import { readFile } from 'node:fs/promises';
 import sharp, { type Raw, type Sharp, type SharpOptions } from 'sharp';
 import type { OutputFormat } from '../images/formats.ts';
 import type { Placeholder } from '../images/placeholder.ts';
-import { AVIF_SETTINGS } from '../images/sizes.ts';
+import { AVIF_SETTINGS, WEBP_QUALITY } from '../images/sizes.ts';
 import { avifQualityFor, encoderQuality, fixedQuality } from '../quality/auto-quality.ts';
 import type { QualitySetting } from '../quality/quality-setting.ts';
+import { readCopyright } from './exif-copyright.ts';
+import { decodeHeic } from './heic-decode.ts';
+import { isWideGamut } from './icc-gamut.ts';
 import { makePlaceholder } from './placeholder.ts';
+import { namedJobs, type ArtTask, type NamedOutput } from './named-outputs.ts';
+import { applyPolicy, PLAIN_POLICY, type OutputPolicy } from './output-policy.ts';
+import { salientPoint } from './salient-point.ts';
 import type { PlannedOutput } from './variant-plan.ts';
+
+export type { ArtTask, NamedOutput };
 
 export type ProcessingStep = 'CONVERT' | 'RESIZE' | 'OPTIMIZE';
 /** `progress` is 0–100 within `step`; steps arrive in order CONVERT, RESIZE, OPTIMIZE. */
@@ -39,6 +48,10 @@ export interface PipelineTask {
   lanes?: number;
   /** The collection's quality (contract §15): 1–100, or "auto" to search it per image; default 80. */
   quality?: QualitySetting;
+  /** A HEIC (HEVC) file: decoded by heic-decode.ts first, since libvips cannot. */
+  heic?: boolean;
+  /** Named variants, focal point, metadata and colour policy (contract §13); absent: none, as before. */
+  art?: ArtTask;
 }
 
 export interface VariantOutput extends PlannedOutput {
@@ -51,6 +64,12 @@ export interface PipelineResult {
   placeholder: Placeholder | null;
   /** The WebP quality every output was encoded with (AVIF: its counterpart, avifQualityFor). */
   quality: number;
+  /** The named variants' files (none without `art`). */
+  named: NamedOutput[];
+  /** The focal point the crops were made around: the one given, or the salient point found; null without named variants. */
+  focal: { x: number; y: number; source: 'given' | 'auto' } | null;
+  /** Whether the files are Display P3 (a wide-gamut source in a `wide` collection). */
+  wide: boolean;
 }
 
 /**
@@ -92,29 +111,52 @@ export const INVALID_IMAGE = 'INVALID_IMAGE';
  */
 const RELATIVE_COST: Record<OutputFormat, number> = { webp: 1, avif: 1.5 };
 
-/** One encode (or the placeholder, which has no output) for a lane to run. */
-interface Job {
+/** One encode (or the placeholder, which has no output) for a lane to run; `named` for a named variant's file. */
+export interface Job {
   output: PlannedOutput | null;
+  named?: Omit<NamedOutput, 'bytes'>;
   format: OutputFormat;
   cost: number;
   encode: () => Promise<Buffer | Placeholder>;
 }
 
+/** A task as it runs: where the pixels are read from and what every file carries. */
+export interface RunTask extends PipelineTask {
+  /** The source file, or (HEIC) the decoded picture as a PNG in memory. */
+  input: string | Buffer;
+  policy: OutputPolicy;
+  /**
+   * A high-bit-depth source with an embedded profile: libvips converts 16-bit RGB to sRGB without
+   * its profile unless an ICC transform is asked for (a 16-bit Display P3 PNG came out ~7 ΔE off).
+   */
+  profileTransform: boolean;
+}
+
+/** What the still pipeline found and made besides the numbered outputs. */
+interface StillExtras {
+  focal: PipelineResult['focal'];
+}
+
 /** Runs the plan; outputs come back in plan order, each output's formats in `task.formats` order. */
-export async function runPipeline(task: PipelineTask, onStep: StepListener = () => {}): Promise<PipelineResult> {
-  const full = task.plan.find((o) => o.sizes.includes(0));
+export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListener = () => {}): Promise<PipelineResult> {
+  const full = pipelineTask.plan.find((o) => o.sizes.includes(0));
   if (!full) throw new Error('runPipeline: the plan has no full-size output');
-  const formats = task.animated ? task.formats.filter((f) => f === 'webp') : task.formats;
+  const formats = pipelineTask.animated ? pipelineTask.formats.filter((f) => f === 'webp') : pipelineTask.formats;
   onStep('CONVERT', 0);
-  const { jobs, quality } = task.animated ? animatedJobs(task, formats) : await stillJobs(task, full, formats);
-  const encodes = task.placeholder ? jobs : jobs.filter((j) => j.output);
+  const task = await prepare(pipelineTask);
+  const extras: StillExtras = { focal: null };
+  const { jobs, quality } = task.animated ? animatedJobs(task, formats) : await stillJobs(task, full, formats, extras);
+  const namedOnly = task.art?.namedOnly === true;
+  // a focal point moved: only the files that depend on it (cover crops) are made again
+  const encodes = namedOnly ? jobs.filter((j) => j.named?.cropped) : task.placeholder ? jobs : jobs.filter((j) => j.output || j.named);
   onStep('CONVERT', 100);
 
-  const isResized = (job: Job) => job.output !== null && job.output !== full;
+  const isResized = (job: Job) => job.output !== full && (job.output !== null || job.named !== undefined);
   const resizedCost = encodes.filter(isResized).reduce((sum, j) => sum + j.cost, 0);
   let resizedDone = 0;
   let fullLeft = encodes.filter((j) => j.output === full).length;
   if (resizedCost === 0) onStep('RESIZE', 100);
+  if (!encodes.some((j) => j.output === full)) fullLeft = 0;
   const results = new Map<Job, Uint8Array>();
   let placeholder: Placeholder | null = null;
   // Largest first onto whichever lane is free: the full-size encode starts at once, and the
@@ -146,10 +188,31 @@ export async function runPipeline(task: PipelineTask, onStep: StepListener = () 
   await Promise.all(Array.from({ length: Math.max(1, task.lanes ?? LANES) }, lane));
   onStep('OPTIMIZE', 100);
   const outputs = encodes.filter((j) => j.output).map((j) => ({ ...j.output!, format: j.format, bytes: results.get(j)! }));
-  return { outputs, placeholder, quality };
+  const named = encodes.filter((j) => j.named).map((j) => ({ ...j.named!, bytes: results.get(j)! }));
+  return { outputs, placeholder, quality, named, focal: extras.focal, wide: task.policy.wide };
 }
 
-function openSource(task: PipelineTask): Sharp {
+/**
+ * Where the pixels come from (a HEIC file decoded first) and what every file carries: the colour
+ * profile and EXIF are decided once from the source's header (no pixels read).
+ */
+async function prepare(task: PipelineTask): Promise<RunTask> {
+  let input: string | Buffer = task.sourcePath;
+  if (task.heic) input = await decodeHeic(await readFile(task.sourcePath)).catch((err: unknown) => Promise.reject(asInvalidImage(err)));
+  const art = task.art;
+  // a header read (no pixels): the profile and bit depth decide the colour path
+  const pixels = await sharp(input).metadata().catch((err: unknown) => Promise.reject(asInvalidImage(err)));
+  const deep = pixels.depth !== undefined && pixels.depth !== 'uchar' && pixels.depth !== 'char';
+  if (!art || (art.colorProfile === 'srgb' && art.metadata === 'none')) return { ...task, input, policy: PLAIN_POLICY, profileTransform: deep && pixels.icc !== undefined };
+  const original = input === task.sourcePath ? pixels : await sharp(task.sourcePath).metadata().catch((err: unknown) => Promise.reject(asInvalidImage(err)));
+  const policy: OutputPolicy = {
+    wide: art.colorProfile === 'wide' && !task.animated && isWideGamut(pixels.icc),
+    exif: art.metadata === 'copyright' ? readCopyright(original.exif) : null,
+  };
+  return { ...task, input, policy, profileTransform: !policy.wide && deep && pixels.icc !== undefined };
+}
+
+function openSource(task: RunTask): Sharp {
   const options: SharpOptions = {
     autoOrient: true,
     // 'error' refuses truncated and corrupt pixel data, but not the benign warnings many cameras' files raise.
@@ -157,33 +220,51 @@ function openSource(task: PipelineTask): Sharp {
     limitInputPixels: task.maxInputPixels,
     pages: task.animated ? -1 : 1,
   };
+  // Wide: the source's own profile is converted to Display P3 on the way out (applyPolicy).
+  if (task.policy.wide) return sharp(task.input, options);
   // sRGB from any embedded profile (or CMYK, 16-bit, grey), then every output is plain 8-bit sRGB.
-  return sharp(task.sourcePath, options).toColourspace('srgb');
+  const image = sharp(task.input, options).toColourspace('srgb');
+  return task.profileTransform ? image.withIccProfile('srgb', { attach: false }) : image;
 }
 
-function encode(image: Sharp, format: OutputFormat, quality: number): Promise<Buffer> {
-  return (format === 'avif' ? image.avif({ ...AVIF_SETTINGS, quality: avifQualityFor(quality) }) : image.webp({ quality })).toBuffer();
+/**
+ * Encodes with the image's output policy (profile, EXIF) at a WebP quality (AVIF: its counterpart,
+ * avifQualityFor); `from` says whether the pixels are the pipeline's decode.
+ */
+export function encode(image: Sharp, format: OutputFormat, policy: OutputPolicy = PLAIN_POLICY, from: 'file' | 'pixels' = 'pixels', quality: number = WEBP_QUALITY): Promise<Buffer> {
+  const out = applyPolicy(image, policy, from);
+  return (format === 'avif' ? out.avif({ ...AVIF_SETTINGS, quality: avifQualityFor(quality) }) : out.webp({ quality })).toBuffer();
 }
 
-interface Pixels {
+/**
+ * Decoded pixels: raw 8-bit sRGB, or (wide) an uncompressed TIFF in memory holding Display P3
+ * pixels with their profile, since raw pixels cannot carry a profile.
+ */
+export interface Pixels {
   data: Buffer;
-  raw: Raw;
+  raw: Raw | null;
+  width: number;
+  height: number;
 }
 
-/** A decode: oriented, sRGB, at the given dimensions, as raw 8-bit pixels. */
-async function decode(task: PipelineTask, size: { width: number; height: number }): Promise<Pixels> {
+/** A decode: oriented, sRGB (or P3), at the given dimensions. */
+async function decode(task: RunTask, size: { width: number; height: number }): Promise<Pixels> {
   try {
     // A no-op for the full size unless the image is over the WebP limit and the plan scaled it down.
     const image = openSource(task).resize(size.width, size.height, { fit: 'fill', fastShrinkOnLoad: false });
+    if (task.policy.wide) {
+      const { data, info } = await image.withIccProfile('p3').tiff({ compression: 'none' }).toBuffer({ resolveWithObject: true });
+      return { data, raw: null, width: info.width, height: info.height };
+    }
     const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    return { data, raw: { width: info.width, height: info.height, channels: info.channels } };
+    return { data, raw: { width: info.width, height: info.height, channels: info.channels }, width: info.width, height: info.height };
   } catch (err) {
     throw asInvalidImage(err);
   }
 }
 
-function fromPixels(pixels: Pixels): Sharp {
-  return sharp(pixels.data, { raw: pixels.raw });
+export function fromPixels(pixels: Pixels): Sharp {
+  return pixels.raw ? sharp(pixels.data, { raw: pixels.raw }) : sharp(pixels.data);
 }
 
 function resizeTo(image: Sharp, output: PlannedOutput): Sharp {
@@ -200,7 +281,7 @@ function resizeTo(image: Sharp, output: PlannedOutput): Sharp {
  * (bench:memory's probes). Smaller images are decoded once at full size, and everything comes
  * from those pixels.
  */
-async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: readonly OutputFormat[]): Promise<{ jobs: Job[]; quality: number }> {
+async function stillJobs(task: RunTask, full: PlannedOutput, formats: readonly OutputFormat[], extras: StillExtras): Promise<{ jobs: Job[]; quality: number }> {
   const largest = Math.max(0, ...task.plan.filter((o) => o !== full).map((o) => o.width));
   // (no resized output at all — an image narrower than every size — needs no intermediate either)
   const viaIntermediate = largest > 0 && full.width > INTERMEDIATE_ABOVE * largest;
@@ -217,6 +298,7 @@ async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: reado
   }
   // the quality hook: "auto" searches it on a mid-size variant of these same decoded pixels
   const quality = await encoderQuality(task.quality, resampleBase);
+  const { policy } = task;
   const encodes = task.plan.flatMap((output) =>
     formats.map((format) => ({
       output,
@@ -224,13 +306,20 @@ async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: reado
       cost: output.width * output.height * RELATIVE_COST[format],
       encode:
         output === full
-          ? () => encode(fullSize(), format, quality).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
-          : () => encode(resizeTo(fromPixels(resampleBase), output), format, quality),
+          ? () => encode(fullSize(), format, policy, viaIntermediate ? 'file' : 'pixels', quality).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
+          : () => encode(resizeTo(fromPixels(resampleBase), output), format, policy, 'pixels', quality),
     })),
   );
   // from the same decoded pixels (the smaller intermediate when there is one): no second decode
   const placeholder: Job = { output: null, format: 'webp', cost: 0, encode: () => makePlaceholder(fromPixels(resampleBase)) };
-  return { jobs: [...encodes, placeholder], quality };
+  const art = task.art;
+  if (!art || art.boxes.length === 0) return { jobs: [...encodes, placeholder], quality };
+  // the salient point from those same pixels when no focal point was given, found while the
+  // full-size encode already runs (only the named encodes wait for it)
+  const focal = art.focal ? Promise.resolve({ ...art.focal, source: 'given' as const }) : salientPoint(fromPixels(resampleBase)).then((p) => ({ ...p, source: 'auto' as const }));
+  void focal.then((f) => (extras.focal = f), () => {}); // a failure reaches the named encodes
+  const named = namedJobs(art, focal, formats, { base: resampleBase, fromPixels, fromFile: () => openSource(task), encode: (image, format, from) => encode(image, format, policy, from, quality), relativeCost: RELATIVE_COST, invalid: asInvalidImage });
+  return { jobs: [...encodes, ...named, placeholder], quality };
 }
 
 /**
@@ -239,14 +328,14 @@ async function stillJobs(task: PipelineTask, full: PlannedOutput, formats: reado
  * resize), and decoding is cheap next to encoding every frame as WebP (20 frames of 640×360:
  * 52 ms against 620 ms). Its placeholder comes from the first frame alone.
  */
-function animatedJobs(task: PipelineTask, formats: readonly OutputFormat[]): { jobs: Job[]; quality: number } {
+function animatedJobs(task: RunTask, formats: readonly OutputFormat[]): { jobs: Job[]; quality: number } {
   const quality = fixedQuality(task.quality); // "auto" takes the default: no search over frames
   const encodes = task.plan.flatMap((output) =>
     formats.map((format) => ({
       output,
       format,
       cost: output.width * output.height * RELATIVE_COST[format],
-      encode: () => encode(resizeTo(openSource(task), output), format, quality).catch((err: unknown) => Promise.reject(asInvalidImage(err))),
+      encode: () => encode(resizeTo(openSource(task), output), format, task.policy, 'file', quality).catch((err: unknown) => Promise.reject(asInvalidImage(err))),
     })),
   );
   // the first frame, what a browser shows before the animation starts

@@ -6,7 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import sharp from 'sharp';
 import type { Placeholder } from '../images/placeholder.ts';
-import { runPipeline, type PipelineTask, type ProcessingStep, type VariantOutput } from './pipeline.ts';
+import { runPipeline, type NamedOutput, type PipelineResult, type PipelineTask, type ProcessingStep, type VariantOutput } from './pipeline.ts';
 
 // libvips settings are process-wide. One libvips thread per sharp call: the pool runs one image per
 // core and an image keeps a second call in flight only while a core of the process's share is idle
@@ -23,14 +23,14 @@ export interface WorkerTask extends PipelineTask {
 
 export type WorkerMessage =
   | { type: 'step'; step: ProcessingStep; progress: number }
-  | { type: 'result'; outputs: VariantOutput[]; placeholder: Placeholder | null; quality: number }
+  | { type: 'result'; outputs: VariantOutput[]; placeholder: Placeholder | null; quality: number; named: NamedOutput[]; focal: PipelineResult['focal']; wide: boolean }
   | { type: 'error'; message: string; code: string | undefined };
 
 export default async function processImage({ port, ...task }: WorkerTask): Promise<void> {
   const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   try {
-    const { outputs, placeholder, quality } = await runPipeline(task, (step, progress) => send({ type: 'step', step, progress }));
-    send({ type: 'result', outputs, placeholder, quality }, outputs.map((o) => o.bytes.buffer as ArrayBuffer));
+    const { outputs, placeholder, quality, named, focal, wide } = await runPipeline(task, (step, progress) => send({ type: 'step', step, progress }));
+    send({ type: 'result', outputs, placeholder, quality, named, focal, wide }, [...outputs, ...named].map((o) => o.bytes.buffer as ArrayBuffer));
   } catch (err) {
     // Errors cross threads without their own properties; the code decides whether a job is retried.
     const code = (err as { code?: unknown }).code;

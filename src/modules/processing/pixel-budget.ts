@@ -25,6 +25,8 @@ export interface JobFootprint {
   pages: number;
   /** Whether the decoded image may carry alpha; unknown counts as yes (the costlier case). */
   alpha?: boolean;
+  /** A HEIC decoded in WebAssembly first (heic-decode.ts): its planes, RGBA copy and in-memory PNG come on top. */
+  hevc?: boolean;
 }
 
 const MIB = 2 ** 20;
@@ -33,12 +35,17 @@ const OPAQUE_BYTES_PER_PIXEL = 7.2;
 const ALPHA_BYTES_PER_PIXEL = 40;
 const ANIMATION_BYTES_PER_PIXEL = 2;
 const ANIMATION_BYTES_PER_FRAME_PIXEL = 48;
+/**
+ * A HEIC's decode before the pipeline starts: libheif's YCbCr planes (1.5 B/px) and RGBA result
+ * (4), the JavaScript copy (4) and the uncompressed PNG handed on (3–4), held together at the peak.
+ */
+const HEVC_BYTES_PER_PIXEL = 14;
 
 /** The memory one image's pipeline holds at its peak, in bytes (from the measurements above, rounded up). */
-export function footprintBytes({ width, height, pages, alpha = true }: JobFootprint): number {
+export function footprintBytes({ width, height, pages, alpha = true, hevc = false }: JobFootprint): number {
   const frame = width * height;
   if (pages > 1) return FLOOR + ANIMATION_BYTES_PER_PIXEL * frame * pages + ANIMATION_BYTES_PER_FRAME_PIXEL * frame;
-  return FLOOR + (alpha ? ALPHA_BYTES_PER_PIXEL : OPAQUE_BYTES_PER_PIXEL) * frame;
+  return FLOOR + (alpha ? ALPHA_BYTES_PER_PIXEL : OPAQUE_BYTES_PER_PIXEL) * frame + (hevc ? HEVC_BYTES_PER_PIXEL * frame : 0);
 }
 
 interface Waiter {

@@ -12,16 +12,16 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AppError, ValidationError } from '../../errors.ts';
 import { PIPELINE_STEPS, STEP_PROGRESS } from '../images/steps.ts';
-import { INVALID_IMAGE, lanesFor, type ProcessingStep, type VariantOutput } from './pipeline.ts';
+import { INVALID_IMAGE, lanesFor, type ArtTask, type NamedOutput, type PipelineResult, type ProcessingStep, type VariantOutput } from './pipeline.ts';
 import type { WorkerMessage, WorkerTask } from './pipeline.worker.ts';
 import { restrictLoaders } from './loaders.ts';
-import type { OutputFormat, SourceFormat } from '../images/formats.ts';
+import { NEEDS_HEVC_DECODER, type OutputFormat, type SourceFormat } from '../images/formats.ts';
 import type { Placeholder } from '../images/placeholder.ts';
 import { footprintBytes, PixelBudget } from './pixel-budget.ts';
 import type { QualitySetting } from '../quality/quality-setting.ts';
 import { planVariants, type SourceGeometry } from './variant-plan.ts';
 
-export type { ProcessingStep, VariantOutput };
+export type { ArtTask, NamedOutput, ProcessingStep, VariantOutput };
 
 export interface ProcessingPoolOptions {
   threads: number;
@@ -45,6 +45,10 @@ export interface ProcessResult {
   placeholder: Placeholder | null;
   /** The WebP quality the outputs were encoded with (the setting's, or the one "auto" chose). */
   quality: number;
+  /** The named variants' files (contract §13), the focal point they were cut around, and whether the files are Display P3. */
+  named: NamedOutput[];
+  focal: PipelineResult['focal'];
+  wide: boolean;
 }
 
 export interface ProcessOptions {
@@ -54,6 +58,8 @@ export interface ProcessOptions {
   placeholder?: boolean;
   /** The collection's quality: 1–100 or "auto" (default 80). */
   quality?: QualitySetting;
+  /** Named variants, focal point, metadata and colour policy; default none. */
+  art?: ArtTask;
 }
 
 /**
@@ -84,16 +90,16 @@ export class ProcessingPool {
 
   /** Encodes the image at `sourcePath`, of the given geometry, into every planned output in each of `formats`. */
   async process(sourcePath: string, source: SourceGeometry & { format: SourceFormat }, onStep?: StepCallback, options: ProcessOptions = {}): Promise<ProcessResult> {
-    const { formats = ['webp'], placeholder = true, quality } = options;
+    const { formats = ['webp'], placeholder = true, quality, art } = options;
     const { maxInputPixels, taskTimeoutMs } = this.#options;
     const plan = planVariants(source);
     // Admitted by the memory it will hold, not only by a free thread; waiting here is not its run time.
-    const release = await this.#budget.acquire(footprintBytes({ width: source.width, height: source.height, pages: source.pages, alpha: source.format !== 'jpeg' }));
+    const release = await this.#budget.acquire(footprintBytes({ width: source.width, height: source.height, pages: source.pages, alpha: source.format !== 'jpeg', hevc: NEEDS_HEVC_DECODER.has(source.format) }));
     const lanes = lanesFor(this.#budget.usage.running, this.#options.threads, this.#cores);
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    const outcome = new Promise<Pick<ProcessResult, 'outputs' | 'placeholder' | 'quality'>>((resolve, reject) => {
+    const outcome = new Promise<Pick<ProcessResult, 'outputs' | 'placeholder' | 'quality' | 'named' | 'focal' | 'wide'>>((resolve, reject) => {
       port1.on('message', (message: WorkerMessage) => {
         // The clock starts when a thread starts the image: time queued behind others is not its fault.
         timer ??= setTimeout(() => abort.abort(), taskTimeoutMs);
@@ -102,11 +108,12 @@ export class ProcessingPool {
         else reject(message.code === INVALID_IMAGE ? new ValidationError(message.message, INVALID_IMAGE) : new Error(message.message));
       });
     });
-    const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels, formats, placeholder, lanes, quality };
+    const heic = NEEDS_HEVC_DECODER.has(source.format);
+    const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels, formats, placeholder, lanes, quality, heic, ...(art ? { art } : {}) };
     try {
       // The worker answers over the port (ordered after its steps); run() settles when it returns.
-      const [, { outputs, placeholder, quality: chosen }] = await Promise.all([this.#piscina.run(task, { transferList: [port2], signal: abort.signal }), outcome]);
-      return { width: source.width, height: source.height, pages: source.pages, format: source.format, outputs, placeholder, quality: chosen };
+      const [, { outputs, placeholder, quality: chosen, named, focal, wide }] = await Promise.all([this.#piscina.run(task, { transferList: [port2], signal: abort.signal }), outcome]);
+      return { width: source.width, height: source.height, pages: source.pages, format: source.format, outputs, placeholder, quality: chosen, named, focal, wide };
     } catch (err) {
       if (abort.signal.aborted) {
         // Permanent: the same image would take as long again.

@@ -44,11 +44,18 @@ export function fixedQuality(setting: QualitySetting | undefined): number {
 }
 
 /** The hook: the WebP quality for an image whose decoded pixels are `pixels`. */
-export async function encoderQuality(setting: QualitySetting | undefined, pixels: { data: Buffer; raw: Raw }): Promise<number> {
+export async function encoderQuality(setting: QualitySetting | undefined, decoded: { data: Buffer; raw: Raw | null }): Promise<number> {
   if (setting !== 'auto') return fixedQuality(setting);
+  // a high-bit-depth decode is kept encoded (raw: null): the metric takes 8-bit sRGB
+  const pixels = decoded.raw ? { data: decoded.data, raw: decoded.raw } : await eightBit(decoded.data);
   // the metric needs 8×8 at least: a tiny image or a thin strip takes the default
   if (Math.min(pixels.raw.width, pixels.raw.height, Math.round((pixels.raw.height * PROBE_WIDTH) / pixels.raw.width)) < 8) return DEFAULT_WEBP_QUALITY;
   return (await searchWebpQuality(pixels)).quality;
+}
+
+async function eightBit(encoded: Buffer): Promise<{ data: Buffer; raw: Raw }> {
+  const { data, info } = await sharp(encoded).toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  return { data, raw: { width: info.width, height: info.height, channels: info.channels as Raw['channels'] } };
 }
 
 /** The search itself (also run by bench/quality.bench.ts). */

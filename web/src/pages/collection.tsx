@@ -2,6 +2,7 @@
 import { useMutation, useQuery } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api.ts';
+import { VariantsEditor } from '../art/variants-editor.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { Link } from '../components/link.tsx';
 import { announce } from '../components/toast.tsx';
@@ -114,6 +115,12 @@ export function CollectionPage({ id }: { id: string }) {
           </>
         )}
       </header>
+      {(team.role === 'ADMIN' || team.role === 'OWNER') && (
+        <details class="card art-settings">
+          <summary>Named variants and colour</summary>
+          <VariantsEditor id={id} />
+        </details>
+      )}
       {team.role !== 'VIEWER' && <DropZone maxUploadBytes={plan?.config.maxUploadBytes ?? null} onFiles={(files) => uploads.add(files, id)} />}
       <UploadList collectionId={id} />
       <GalleryGrid gallery={gallery} />

@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useSubscription } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api.ts';
+import { FocalPicker } from '../art/focal-picker.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { CopyButton } from '../components/copy-button.tsx';
 import { Link } from '../components/link.tsx';
@@ -142,6 +143,8 @@ export function ImagePage({ id }: { id: string }) {
           </section>
         </div>
       )}
+
+      {isReady(image.status) && <FocalPicker id={id} />}
 
       {variants.length > 0 && (
         <section class="card table-card" aria-labelledby="sizes-title">

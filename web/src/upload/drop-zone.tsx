@@ -40,7 +40,7 @@ export function DropZone({ maxUploadBytes, onFiles }: Props) {
         class="dropzone-input"
         type="file"
         multiple
-        accept="image/jpeg,image/png,image/webp,image/gif"
+        accept="image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.heic,.heif,image/avif,image/tiff"
         aria-label="Drop images here"
         tabIndex={-1}
         onChange={(e) => {
@@ -53,7 +53,7 @@ export function DropZone({ maxUploadBytes, onFiles }: Props) {
         <UploadIcon />
       </div>
       <p class="dropzone-title">Drop images here</p>
-      <p class="dropzone-hint">JPEG, PNG, WebP or GIF{maxUploadBytes ? `, up to ${formatBytes(maxUploadBytes)} each` : ''}. Many at once is fine.</p>
+      <p class="dropzone-hint">JPEG, PNG, WebP, GIF, HEIC, AVIF or TIFF{maxUploadBytes ? `, up to ${formatBytes(maxUploadBytes)} each` : ''}. Many at once is fine.</p>
       <button type="button" class="btn btn-primary dropzone-button" onClick={() => input.current?.click()}>
         Upload
       </button>
