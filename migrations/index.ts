@@ -20,7 +20,7 @@ export const MIGRATIONS: (new () => object)[] = [Initial1795922192201,
   WebhookLogRetention1796130925677,
   UploadLocks1796131704938,
   QualitySetting1796140000000,
-  AddTeams1796486775166,
   PrivateDelivery1796200000000,
   ArtDirection1796486472109,
+  AddTeams1796486775166,
 ];
