@@ -357,10 +357,11 @@ describe('the dashboard at /', () => {
     await screenshot('api-keys-new-desktop');
 
     const row = page.locator('tbody tr', { hasText: 'build server' });
-    expect(await row.locator('td').nth(2).textContent()).toBe('Never');
+    // the Last used column, after Key, Scopes and Expires
+    expect(await row.locator('td').nth(3).textContent()).toBe('Never');
     expect((await fetch(`${app.url}/api/v1/images`, { headers: { authorization: `Bearer ${shown}` } })).status).toBe(200);
     await page.reload();
-    await expect.poll(() => row.locator('td').nth(2).textContent()).not.toBe('Never');
+    await expect.poll(() => row.locator('td').nth(3).textContent()).not.toBe('Never');
     expect(await page.getByTestId('new-api-key').count()).toBe(0); // shown once only
     await screenshot('api-keys-list-desktop');
 

@@ -57,7 +57,8 @@ describe('webhook delivery log retention', () => {
       const attemptsAfter = (id: string) => sql('SELECT count(*)::int AS n FROM webhook_attempts WHERE delivery_id = $1', [id]).then((r: { n: number }[]) => r[0]!.n);
       expect(await attemptsAfter(recent)).toBe(attemptsBefore[recent]);
       expect(await attemptsAfter(resent)).toBe(2);
-      expect(await attemptsAfter(pending)).toBeGreaterThanOrEqual(attemptsBefore[pending]!);
+      // (a pending delivery whose first attempt had not started when the counts were taken has none)
+      expect(await attemptsAfter(pending)).toBeGreaterThanOrEqual(attemptsBefore[pending] ?? 0);
 
       // the delivery log no longer lists the old event
       const log = await deliveryLog(alice, aliceHook.id);

@@ -11,7 +11,7 @@ import { FULL_SIZE, imgTag, pictureSnippet, srcOf, srcsetOf, variantsOf } from '
 import { formatBytes, formatDateTime, formatSaving } from '../format.ts';
 import { StatusBadge } from '../gallery/status-badge.tsx';
 import { Thumbnail } from '../gallery/thumbnail.tsx';
-import { CollectionListDocument, DashboardDeleteImageDocument, ImageDetailDocument, PlanDocument, UploadProgressDocument } from '../generated/graphql.ts';
+import { CollectionListDocument, DashboardDeleteImageDocument, ImageDetailDocument, UploadProgressDocument } from '../generated/graphql.ts';
 import { isFailed, isFinal, isReady, stepLabel } from '../image-status.ts';
 import { invalidate } from '../refresh.ts';
 import { navigate, paths } from '../router.ts';
@@ -58,7 +58,6 @@ function Processing({ id, onDone }: { id: string; onDone(): void }) {
 export function ImagePage({ id }: { id: string }) {
   const [{ data, error, fetching }, refetch] = useQuery({ query: ImageDetailDocument, variables: { id }, requestPolicy: 'network-only' });
   const [{ data: list }] = useQuery({ query: CollectionListDocument });
-  const [{ data: plan }] = useQuery({ query: PlanDocument });
   const [confirming, setConfirming] = useState(false);
   const [deletion, deleteImage] = useMutation(DashboardDeleteImageDocument);
   const [deleteError, setDeleteError] = useState<string | null>(null);
@@ -81,7 +80,8 @@ export function ImagePage({ id }: { id: string }) {
   }
   const collection = list?.collections.find((c) => c.id === image.collectionId);
   const variants = variantsOf(image);
-  const formats = plan?.config.formats ?? ['webp'];
+  // the collection's output formats (config.formats lists the formats an upload may be in)
+  const formats = (collection?.formats ?? ['WEBP']).map((f) => f.toLowerCase());
   const alt = image.slug.replaceAll('-', ' ');
   const sizeName = (size: number) => (size === FULL_SIZE ? 'Full size' : `${size}w`);
 
