@@ -180,6 +180,15 @@ describe("the team's quota", () => {
     // the members' personal teams were not charged
     const own = await Object.getPrototypeOf(team.clients.editor).json('GET', '/api/v1/config');
     expect((own.body as { quota: { used: number } }).quota.used).toBe(0);
+    // GraphQL's Team carries the same quota and the team's own collections, beside each of the viewer's teams
+    type TeamsAnswer = { data: { teams: { id: string; personal: boolean; collections: { id: string }[]; quota: { used: number; remaining: number; limit: number } }[] } };
+    const gql = await team.clients.viewer.json<TeamsAnswer>('POST', '/graphql', { query: '{ teams { id personal collections { id } quota { used remaining limit } } }' });
+    const shared = gql.body.data.teams.find((x) => x.id === team.teamId)!;
+    expect(shared).toMatchObject({ personal: false, quota: { used: 12, remaining: 0, limit: 12 } });
+    expect(shared.collections.map((c) => c.id)).toEqual([team.collectionId]);
+    const personal = gql.body.data.teams.find((x) => x.personal)!;
+    expect(personal.quota.used).toBe(0);
+    expect(personal.collections.map((c) => c.id)).not.toContain(team.collectionId);
   });
 });
 

@@ -1,6 +1,8 @@
 import { builder } from '../../graphql/builder.ts';
 import { DeletedRef } from '../../graphql/error-types.ts';
 import { NodeInterface, registerNode } from '../../graphql/node.ts';
+import { inTeam } from '../teams/policy.ts';
+import { TeamRef } from '../teams/team-ref.ts';
 import { CollectionRef } from './collection-ref.ts';
 
 CollectionRef.implement({
@@ -10,6 +12,14 @@ CollectionRef.implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
+
+builder.objectFields(TeamRef, (t) => ({
+  collections: t.field({
+    type: [CollectionRef],
+    description: "The team's collections, as a credential narrowed to some collections may see them.",
+    resolve: (team, _a, ctx) => ctx.services.collections.list(inTeam(ctx.actor!, team.id)),
+  }),
+}));
 
 registerNode('col', CollectionRef, (ids, ctx) => ctx.services.collections.findMany(ctx.actor!, ids));
 

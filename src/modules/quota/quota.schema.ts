@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.ts';
+import { TeamRef } from '../teams/team-ref.ts';
 import { accountConfig, type AccountConfig } from './account-config.ts';
 
 const QuotaRef = builder.objectRef<AccountConfig['quota']>('Quota').implement({
@@ -21,6 +22,14 @@ const ConfigRef = builder.objectRef<AccountConfig>('Config').implement({
     formats: t.exposeStringList('formats'),
   }),
 });
+
+builder.objectFields(TeamRef, (t) => ({
+  quota: t.field({
+    type: QuotaRef,
+    description: "The team's uploads this month (its plan's limit; every member's uploads count).",
+    resolve: async (team, _a, ctx) => (await accountConfig(ctx.services.quota, { teamId: team.id }, ctx.services.config)).quota,
+  }),
+}));
 
 builder.queryFields((t) => ({
   config: t.field({

@@ -4,7 +4,8 @@ import { builder } from '../../graphql/builder.ts';
 import { DeletedRef } from '../../graphql/error-types.ts';
 import { can, inTeam } from './policy.ts';
 import type { Invitation } from './invitation.entity.ts';
-import type { MemberView, TeamView } from './teams.service.ts';
+import { TeamRef } from './team-ref.ts';
+import type { MemberView } from './teams.service.ts';
 
 const RoleEnum = builder.enumType('TeamRole', { values: ROLES.map((r) => r.toUpperCase()) as ['VIEWER', 'EDITOR', 'ADMIN', 'OWNER'] });
 const toRole = (r: string): Role => r.toLowerCase() as Role;
@@ -29,7 +30,7 @@ const InvitationRef = builder.objectRef<Invitation & { url?: string }>('Invitati
   }),
 });
 
-const TeamRef = builder.objectRef<TeamView>('Team').implement({
+TeamRef.implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
