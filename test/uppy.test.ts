@@ -120,13 +120,16 @@ describe('Uppy and @optimage/client on another origin', () => {
   for (const mode of [
     { name: 'multipart POST', resumableFrom: 100 * 1024 * 1024, slug: 'kleiber-kit-form' },
     { name: 'tus', resumableFrom: 1, slug: 'kleiber-kit-tus' },
+    // contract §12: on local storage the ticket is a signed PUT to this server, the same client code as for a bucket
+    { name: 'a direct upload', resumableFrom: 1, slug: 'kleiber-kit-direct', direct: true },
   ]) {
     it(`@optimage/client upload() over ${mode.name}, then watch() to ready`, async () => {
       const result = await page.evaluate(
         (args) => (window as unknown as { uploadWithKit: (a: unknown) => Promise<Record<string, unknown>> }).uploadWithKit(args),
-        { api: app.url, token: key, collection, name: `${mode.slug}.jpg`, resumableFrom: mode.resumableFrom },
+        { api: app.url, token: key, collection, name: `${mode.slug}.jpg`, resumableFrom: mode.resumableFrom, direct: 'direct' in mode },
       );
       expect(result.imageId).toMatch(/^img_/);
+      if ('direct' in mode) expect((await app.dataSource.query('SELECT status FROM direct_uploads WHERE image_id = $1', [result.imageId])) as unknown[]).toEqual([{ status: 'completed' }]);
       const progress = result.progress as number[];
       // XHR on loopback may report a multipart body in one event; tus sends three 2 MiB chunks
       expect(progress.length).toBeGreaterThanOrEqual(mode.name === 'tus' ? 3 : 1);

@@ -34,6 +34,11 @@ export interface UploadOptions {
   chunkSize?: number;
   /** Extra request headers (the dashboard names its current team with `X-Optimage-Team`). */
   headers?: Record<string, string>;
+  /**
+   * Send the bytes straight to the storage URL the server presigns (contract §12: the bucket on
+   * S3/R2, a signed URL of the server on local storage), then let the server check them.
+   */
+  direct?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -51,13 +56,14 @@ interface Sent {
 }
 
 /** One request over XHR (fetch reports no upload progress). */
-function send(method: string, target: string, body: XMLHttpRequestBodyInit | null, headers: Record<string, string>, options: UploadOptions, onSent: (loaded: number) => void): Promise<Sent> {
+/** `presigned`: a URL that carries its own authorization (a bucket's): no credentials, no extra headers. */
+function send(method: string, target: string, body: XMLHttpRequestBodyInit | null, headers: Record<string, string>, options: UploadOptions, onSent: (loaded: number) => void, presigned = false): Promise<Sent> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(method, target);
-    if (options.token) xhr.setRequestHeader('Authorization', `Bearer ${options.token}`);
-    else xhr.withCredentials = true;
-    for (const [name, value] of Object.entries({ ...options.headers, ...headers })) xhr.setRequestHeader(name, value);
+    if (!presigned && options.token) xhr.setRequestHeader('Authorization', `Bearer ${options.token}`);
+    else if (!presigned) xhr.withCredentials = true;
+    for (const [name, value] of Object.entries(presigned ? headers : { ...options.headers, ...headers })) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => onSent(e.loaded);
     xhr.onload = () => resolve({ status: xhr.status, body: xhr.responseText, header: (n) => xhr.getResponseHeader(n) });
     xhr.onerror = () => reject(new OptimageError(0, 'NETWORK_ERROR', 'The server could not be reached'));
@@ -115,6 +121,24 @@ async function viaTus(file: File, checksum: string, options: UploadOptions): Pro
   return (await image.json()) as UploadedImage;
 }
 
+interface Ticket {
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+async function viaDirect(file: File, checksum: string, options: UploadOptions): Promise<UploadedImage> {
+  const fields = { collection: options.collection, filename: file.name, size: file.size, checksum, ...(options.slug ? { slug: options.slug } : {}) };
+  const json = { 'Content-Type': 'application/json' };
+  const ticket = JSON.parse(ok(await send('POST', `${options.baseUrl}/api/v1/direct-uploads`, JSON.stringify(fields), json, options, () => {})).body) as Ticket;
+  // the browser sets Content-Length itself (it may not be set by hand); every other signed header goes as given
+  const headers = Object.fromEntries(Object.entries(ticket.headers).filter(([name]) => name.toLowerCase() !== 'content-length'));
+  ok(await send(ticket.method, ticket.url, file, headers, options, (n) => options.onProgress?.(Math.min(n, file.size), file.size), true));
+  const done = ok(await send('POST', `${options.baseUrl}/api/v1/direct-uploads/${ticket.id}/complete`, null, {}, options, () => {}));
+  return JSON.parse(done.body) as UploadedImage;
+}
+
 function merge(init: RequestInit, headers: Record<string, string>): RequestInit {
   return { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...headers } };
 }
@@ -123,5 +147,6 @@ function merge(init: RequestInit, headers: Record<string, string>): RequestInit 
 export async function upload(file: File, options: UploadOptions): Promise<UploadedImage> {
   const checksum = await checksumOf(file);
   options.signal?.throwIfAborted();
+  if (options.direct) return viaDirect(file, checksum, options);
   return file.size >= (options.resumableFrom ?? 8 * MiB) ? viaTus(file, checksum, options) : postImage(file, checksum, options);
 }
