@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';
 import { freshPng, inTeam, inviteAndAccept, teamWithRoles, type TeamFixture } from './support/teams.ts';
+import { errorResponse, startTus } from './support/tus.ts';
 import { graphqlUpload, restUpload } from './support/upload.ts';
 
 const clock = { t: new Date('2026-10-10T10:00:00Z'), now() { return new Date(this.t); } };
@@ -146,6 +147,29 @@ describe('upload tokens', () => {
     expect(g.body.data?.uploadImage?.__typename).toBe('Image');
     const used = await restUpload(page, await freshPng(), { collection: t.collectionId });
     expect([used.status, used.body.code]).toEqual([403, 'TOKEN_USED']);
+  });
+
+  it('uploads over tus (tus-js-client) into its collection, counted like any upload; another collection is refused at creation', async () => {
+    const { token } = await mint({ maxUploads: 1 });
+    const headers = { Authorization: `Bearer ${token}` };
+    const png = await freshPng();
+    const checksum = createHash('sha256').update(png).digest('hex');
+    const other = (await t.clients.admin.json<{ id: string }>('POST', '/api/v1/collections', { name: 'not-the-tokens', teamId: t.teamId })).body.id;
+    const refused = await startTus(png, { endpoint: `${app.url}/api/v1/uploads`, metadata: { filename: 'a.png', collection: other, checksum }, headers }).done.then(
+      () => null,
+      (e: unknown) => errorResponse(e),
+    );
+    expect(refused?.status).toBe(403);
+    const last = await startTus(png, { endpoint: `${app.url}/api/v1/uploads`, metadata: { filename: 'a.png', collection: t.collectionId, checksum }, headers }).done;
+    const imageId = last.getHeader('Optimage-Image-Id');
+    expect(imageId).toMatch(/^img_/);
+    expect((await bearer(token).json<{ collectionId: string }>('GET', `/api/v1/images/${imageId}`)).body.collectionId).toBe(t.collectionId);
+    // its one upload is used: the next one is refused before any byte is stored
+    const again = await startTus(await freshPng(), { endpoint: `${app.url}/api/v1/uploads`, metadata: { filename: 'b.png', collection: t.collectionId, checksum }, headers }).done.then(
+      () => null,
+      (e: unknown) => errorResponse(e),
+    );
+    expect([again?.status, again?.body.code]).toEqual([403, 'TOKEN_USED']);
   });
 
   it('expires (401 TOKEN_EXPIRED), carries a byte limit and a fixed slug', async () => {
