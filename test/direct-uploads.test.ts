@@ -140,3 +140,23 @@ test('GraphQL createDirectUpload and completeDirectUpload', async ({ alice, coll
   expect(refused.data!.completeDirectUpload).toEqual({ __typename: 'NotFoundError', code: 'DIRECT_UPLOAD_NOT_FOUND' });
 });
 
+
+test('an upload token (contract §10) makes direct uploads into its collection only, each counted against its limit', async ({ app, alice, collection }) => {
+  const minted = await alice.json<{ token: string }>('POST', '/api/v1/upload-tokens', { collection, maxUploads: 1 });
+  expect(minted.status).toBe(201);
+  const page = new Client(app.url);
+  page.bearer = minted.body.token;
+  const bytes = await cameraPhoto({ width: 1600, height: 1200, seed: 37 });
+  // another collection of the same team: refused before anything moves
+  const other = (await alice.json<{ id: string }>('POST', '/api/v1/collections', { name: 'not the token’s' })).body.id;
+  const elsewhere = await createDirectUpload(page, { collection: other, size: bytes.length, checksum: sha256(bytes) });
+  expect(elsewhere.status).toBe(403);
+  const { image } = await directUpload(page, collection, bytes, 'from-a-page');
+  expect(image).toMatchObject({ status: 'processing', slug: 'from-a-page', collectionId: collection });
+  // it reads back its own image
+  expect((await page.json('GET', `/api/v1/images/${image.id}`)).status).toBe(200);
+  // its one upload is used: the next direct upload is refused at creation
+  const next = await cameraPhoto({ width: 1600, height: 1200, seed: 38 });
+  const used = await createDirectUpload(page, { collection, size: next.length, checksum: sha256(next) });
+  expect([used.status, used.body.code]).toEqual([403, 'TOKEN_USED']);
+});

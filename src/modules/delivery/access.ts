@@ -23,11 +23,8 @@ export class DeliveryAccess {
    * (as for any collection read) and 403 for uploads (as POST /images answers); beyond one's role, 403.
    */
   async collection(actor: Actor, action: DeliveryAction, collectionId: string): Promise<Collection> {
-    if (action === 'upload.create') {
-      const collection = await this.collections.assertOwned(actor, collectionId);
-      assertCan(actor, 'images:write', { collectionId });
-      return collection;
-    }
+    // uploading is the policy's `images:upload` (editors and up, and upload tokens), asked by assertOwned
+    if (action === 'upload.create') return this.collections.assertOwned(actor, collectionId);
     const collection = await this.collections.get(actor, collectionId);
     assertCan(actor, 'collections:write', { collectionId });
     return collection;
