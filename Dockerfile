@@ -21,7 +21,7 @@ COPY package.json package-lock.json ./
 # npm ci wants the workspaces' manifests; the service itself imports none of the kit's packages
 COPY packages ./packages
 # type declarations, source maps, docs and typeorm's browser build are never loaded by the service
-RUN npm ci --omit=dev --no-audit --no-fund \
+RUN npm ci --omit=dev --omit=peer --no-audit --no-fund \
  && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' -o -name '*.md' \) -delete \
  && rm -rf node_modules/typeorm/browser
 
