@@ -3,6 +3,7 @@
  * strong ETags with 304, immutable caching, nosniff. Anything else — unknown, not ready, in a
  * private collection (served only signed, at /private), a path that tries to escape — is a 404.
  */
+import { etagMatches } from './etag-match.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { DeliveryService } from '../modules/delivery/delivery.service.ts';
@@ -39,8 +40,7 @@ export function createCdnHandler(delivery: DeliveryService, store: ObjectStore) 
       'X-Content-Type-Options': 'nosniff',
       'Access-Control-Allow-Origin': '*',
     };
-    const inm = req.headers['if-none-match'];
-    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === object.etag || t.trim() === '*')) {
+    if (etagMatches(req.headers['if-none-match'], object.etag)) {
       object.body.destroy();
       res.writeHead(304, headers).end();
       return true;

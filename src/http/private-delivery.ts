@@ -6,6 +6,7 @@
  * `Cache-Control: private, max-age=<seconds left>`; or, PRIVATE_DELIVERY=redirect, a 302 to a
  * presigned GET of the object.
  */
+import { etagMatches } from './etag-match.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { DeliveryService } from '../modules/delivery/delivery.service.ts';
@@ -71,8 +72,7 @@ export function createPrivateDeliveryHandler(delivery: DeliveryService, store: O
       'X-Content-Type-Options': 'nosniff',
       'Access-Control-Allow-Origin': '*',
     };
-    const inm = req.headers['if-none-match'];
-    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === object.etag || t.trim() === '*')) {
+    if (etagMatches(req.headers['if-none-match'], object.etag)) {
       object.body.destroy();
       res.writeHead(304, headers).end();
       return true;
