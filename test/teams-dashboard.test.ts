@@ -59,8 +59,10 @@ describe('teams in the dashboard', () => {
       await owner.page.getByLabel('Email').fill(email);
       await owner.page.getByLabel('Role', { exact: true }).selectOption(role);
       await owner.page.getByRole('button', { name: 'Invite' }).click();
-      await owner.page.getByTestId('invitation-link').filter({ hasText: 'invitation=' }).waitFor();
-      return (await owner.page.getByTestId('invitation-link').textContent())!;
+      // the region names whom the link is for: wait for this invitation's, not the one shown before
+      const region = owner.page.getByRole('region', { name: 'Invitation link' }).filter({ hasText: `Send this link to ${email}` });
+      await region.getByTestId('invitation-link').filter({ hasText: 'invitation=' }).waitFor();
+      return (await region.getByTestId('invitation-link').textContent())!;
     };
     const editorLink = await invite(`editor${stamp}@example.com`, 'EDITOR');
     await expect.poll(() => owner.page.getByRole('row', { name: new RegExp(`editor${stamp}`) }).count()).toBe(1);
