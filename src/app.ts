@@ -150,6 +150,8 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const collections = new CollectionsService(dataSource);
     const quota = new QuotaService(dataSource, config.plans, clock);
     const lifecycle = new ImageLifecycle(dataSource, store, events, logger.child({ module: 'images' }));
+    // a focal point set while its image was being processed: the crops are made again around it
+    lifecycle.crops.onMoved((tx, imageId) => queue.enqueue(tx, { imageId, recrop: true }).then(() => {}));
     const pool = processing
       ? new ProcessingPool({ threads: config.processing.threads, taskTimeoutMs: config.limits.jobTimeoutMs, maxInputPixels: config.limits.maxInputPixels, memoryBudgetBytes: config.processing.memoryBudgetMb * 2 ** 20 })
       : null;

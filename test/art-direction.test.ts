@@ -176,6 +176,34 @@ describe('named variants end to end', () => {
     expect([meta.width, meta.height]).toEqual([256, 256]);
   });
 
+  test('a focal point set while the image is being processed: its cover crops end up cut around that point', async ({ alice, collection }) => {
+    expect((await alice.json('PATCH', `/api/v1/collections/${collection}`, { variants: [BOXES[0]] })).status).toBe(200);
+    const source = realPhotos('photo').find((p) => p.name === 'friends_by_Aitzol_Berasategi.jpg')!;
+    const bytes = await sharp(source.path).resize(2400).jpeg({ quality: 90 }).toBuffer(); // a portrait: a square crop moves along y
+    const [top, bottom] = [{ x: 0.5, y: 0.1 }, { x: 0.5, y: 0.9 }];
+    const avatar = async (image: Record<string, unknown>) => sharp(Buffer.from(await (await fetch(named(image)[0]!.url)).arrayBuffer())).raw().toBuffer();
+    const meanDiff = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
+    // the reference: the same photo with the bottom point given at upload
+    const reference = await avatar(await waitForImage(alice, (await upload(alice, bytes, collection, 'reference', bottom)).body.id));
+    // uploaded with the top point; moved to the bottom once the job has read the old one
+    let moving: { id: string } | null = null;
+    for (let attempt = 0; attempt < 3 && !moving; attempt++) {
+      const up = await upload(alice, bytes, collection, `moving-${attempt}`, top);
+      await expect.poll(async () => (await alice.json<{ progress: number }>('GET', `/api/v1/images/${up.body.id}`)).body.progress, { interval: 10 }).toBeGreaterThan(0);
+      const moved = await alice.json<{ status: string }>('PATCH', `/api/v1/images/${up.body.id}`, { focalPoint: bottom });
+      expect(moved.status).toBe(200);
+      if (moved.body.status === 'processing') moving = up.body; // else it finished first: try again
+      await waitForImage(alice, up.body.id);
+    }
+    expect(moving, 'the focal point was set while the image was processing').not.toBeNull();
+    const image = (await alice.json<Record<string, unknown>>('GET', `/api/v1/images/${moving!.id}`)).body;
+    expect(image.focalPoint).toEqual({ ...bottom, source: 'given' });
+    await expect.poll(async () => meanDiff(await avatar(image), reference), { timeout: 30_000, interval: 200 }).toBeLessThan(2);
+    // and a crop around the top point is not that picture (the comparison can tell them apart)
+    const topOnly = await avatar(await waitForImage(alice, (await upload(alice, bytes, collection, 'top', top)).body.id));
+    expect(meanDiff(topOnly, reference)).toBeGreaterThan(10);
+  });
+
   test('without a focal point the salient point is found and reported; reprocessing gives existing images new variants', async ({ app, alice, collection }) => {
     const stored = async () => (await listStoredFiles(join(app.dataDir, 'storage'))).filter((f) => f.includes('/bowl.'));
     const up = await upload(alice, await photo('Picture_0B_by_freespace.jpg', 1600), collection, 'bowl');

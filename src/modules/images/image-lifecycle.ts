@@ -282,6 +282,7 @@ export class ImageLifecycle {
     if (focal?.source === 'auto') {
       await tx.createQueryBuilder().update(Image).set({ focalX: focal.x, focalY: focal.y, focalSource: 'auto' }).where("id = :id AND (focal_source IS NULL OR focal_source = 'auto')", { id: imageId }).execute();
     }
+    await this.crops.afterRendition(tx, imageId, named, focal);
   }
 
   /** After the transaction: publish ready, or settle what the row became instead. */
