@@ -1,5 +1,6 @@
 import { QualitySetting1796140000000 } from './1796140000000-QualitySetting.ts';
 import { AddTeams1796486775166 } from './1796486775166-AddTeams.ts';
+import { TusFocalPoint1796500000000 } from './1796500000000-TusFocalPoint.ts';
 import { PrivateDelivery1796200000000 } from './1796200000000-PrivateDelivery.ts';
 import { ArtDirection1796486472109 } from './1796486472109-ArtDirection.ts';
 import { UploadLocks1796131704938 } from './1796131704938-UploadLocks.ts';
@@ -23,4 +24,5 @@ export const MIGRATIONS: (new () => object)[] = [Initial1795922192201,
   PrivateDelivery1796200000000,
   ArtDirection1796486472109,
   AddTeams1796486775166,
+  TusFocalPoint1796500000000,
 ];

@@ -96,6 +96,16 @@ describe('resumable uploads', () => {
     expect((await tusRequest(alice, 'HEAD', new URL(run.upload.url!).pathname)).status).toBe(404);
   });
 
+  test('a focal point sent as focalX/focalY metadata (tus-js-client) is the image\'s given focal point', async ({ app, alice, collection }) => {
+    const photo = await cameraPhoto({ width: 1600, height: 1000 });
+    const run = startTus(photo, { endpoint: `${app.url}/api/v1/uploads`, metadata: { filename: 'focal.jpg', collection, checksum: sha256(photo), focalX: '0.2', focalY: '0.75' }, headers: tusHeaders(alice) });
+    const last = await run.done;
+    const id = last.getHeader('Optimage-Image-Id');
+    expect(id).toMatch(/^img_/);
+    const image = await waitForImage(alice, id!);
+    expect(image.focalPoint).toEqual({ x: 0.2, y: 0.75, source: 'given' });
+  });
+
   test('metadata is checked at creation, with the API\'s JSON errors', async ({ alice, bob, collection }) => {
     const create = (client: Client, metadata: Record<string, string>, length = 1000, extra: Record<string, string> = {}) =>
       client.json<{ code: string; message: string }>('POST', '/api/v1/uploads', undefined, { 'tus-resumable': '1.0.0', 'upload-length': String(length), 'upload-metadata': metadataHeader(metadata), ...extra });
@@ -107,6 +117,8 @@ describe('resumable uploads', () => {
     expect(await create(alice, { filename: 'a.jpg', collection })).toMatchObject({ status: 400, body: { code: 'INVALID_UPLOAD_METADATA' } });
     expect(await create(alice, { ...good, checksum: 'nope' })).toMatchObject({ status: 400, body: { code: 'INVALID_CHECKSUM' } });
     expect(await create(alice, { ...good, slug: 'Not A Slug' })).toMatchObject({ status: 400, body: { code: 'INVALID_SLUG' } });
+    expect(await create(alice, { ...good, focalX: '0.5' })).toMatchObject({ status: 400, body: { code: 'INVALID_FOCAL_POINT' } });
+    expect(await create(alice, { ...good, focalX: '1.5', focalY: '0.5' })).toMatchObject({ status: 400, body: { code: 'INVALID_FOCAL_POINT' } });
     expect(await create(bob, good)).toMatchObject({ status: 403, body: { code: 'COLLECTION_FORBIDDEN' } });
     expect(await create(alice, good, 52428801)).toMatchObject({ status: 413, body: { code: 'FILE_TOO_LARGE', message: 'The file is larger than the upload limit of 52428800 bytes (50.0 MiB)' } });
     expect(await create(alice, good, 1000, { 'tus-resumable': '' })).toMatchObject({ status: 412, body: { code: 'TUS_PROTOCOL' } });

@@ -34,6 +34,13 @@ export class ResumableUpload {
   @Column({ type: 'text', nullable: true })
   slug: string | null;
 
+  /** The focal point sent as `focalX`/`focalY` metadata (contract §13), checked at creation; null: none given. */
+  @Column({ name: 'focal_x', type: 'real', nullable: true })
+  focalX: number | null;
+
+  @Column({ name: 'focal_y', type: 'real', nullable: true })
+  focalY: number | null;
+
   @Column({ type: 'bigint', transformer: bigint })
   size: number;
 

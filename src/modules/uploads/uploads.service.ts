@@ -17,6 +17,7 @@ import { assertCan } from '../teams/policy.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
 import type { Image } from '../images/image.entity.ts';
 import type { ImagesService } from '../images/images.service.ts';
+import { parseFocalPoint } from '../images/art-direction.ts';
 import { isValidSlug } from '../images/slug.ts';
 import type { QuotaService } from '../quota/quota.service.ts';
 import { ResumableUpload } from './resumable-upload.entity.ts';
@@ -63,10 +64,12 @@ export class UploadsService {
     const value = (key: string) => (typeof metadata[key] === 'string' ? metadata[key].trim() : '');
     const [collection, checksum, filename, slug] = [value('collection'), value('checksum'), value('filename'), value('slug')];
     if (!collection || !checksum || !filename) {
-      throw new ValidationError('Upload-Metadata needs filename, collection and checksum (slug is optional)', 'INVALID_UPLOAD_METADATA');
+      throw new ValidationError('Upload-Metadata needs filename, collection and checksum (slug, focalX and focalY are optional)', 'INVALID_UPLOAD_METADATA');
     }
     if (!/^[0-9a-f]{64}$/i.test(checksum)) throw new ValidationError('checksum must be the SHA-256 of the file as 64 hex characters', 'INVALID_CHECKSUM', 'checksum');
     if (slug && !isValidSlug(slug)) throw new ValidationError('slug must be lowercase letters and digits joined by single hyphens, at most 100 characters', 'INVALID_SLUG', 'slug');
+    // contract §13: a focal point as at POST /images (both keys, or neither), checked before any byte
+    const focal = value('focalX') || value('focalY') ? parseFocalPoint({ x: value('focalX'), y: value('focalY') }) : null;
     if (size === undefined) throw new ValidationError('Send Upload-Length when creating the upload (a deferred length is not supported)', 'TUS_PROTOCOL');
     if (size === 0) throw new ValidationError('The file is empty', 'EMPTY_FILE');
     if (size > this.limits.maxUploadBytes) throw fileTooLarge(this.limits.maxUploadBytes);
@@ -80,6 +83,8 @@ export class UploadsService {
       filename: filename.slice(0, MAX_FILENAME_CHARS),
       checksum: checksum.toLowerCase(),
       slug: slug || null,
+      focalX: focal?.x ?? null,
+      focalY: focal?.y ?? null,
       size,
       expiresAt: new Date(this.clock.now().getTime() + this.limits.expiryMs),
       imageId: null,
@@ -100,7 +105,7 @@ export class UploadsService {
     const row = await this.get(user, uploadId);
     try {
       const file = await spoolUpload(await this.storage.read(uploadId), row.filename, this.limits.maxUploadBytes, this.limits.scratchDir);
-      const { image, quota } = await this.images.upload(user, { file, checksum: row.checksum, collectionId: row.collectionId, slug: row.slug });
+      const { image, quota } = await this.images.upload(user, { file, checksum: row.checksum, collectionId: row.collectionId, slug: row.slug, focalPoint: row.focalX === null || row.focalY === null ? null : { x: row.focalX, y: row.focalY } });
       // kept until it expires, so HEAD can answer the image id
       await this.rows.update({ id: uploadId }, { imageId: image.id });
       return { image, quotaHeaders: this.quota.headers(quota) };
