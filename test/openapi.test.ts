@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restRoutes } from '../src/http/routes.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { Client } from './support/http.ts';
 import { restUpload, sha256, uploadForm, waitForImage } from './support/upload.ts';
@@ -55,6 +56,16 @@ describe('OpenAPI conformance', () => {
     for (const name of Object.keys(doc.components.schemas)) expect(() => ajv.getSchema(`doc#/components/schemas/${name}`)).not.toThrow();
   });
 
+  it('documents every route of the REST table, with its method', () => {
+    const routes = restRoutes(app.services, app.config).filter((r) => r.path.startsWith('/api/v1/') && r.path !== '/api/v1/openapi.json');
+    const undocumented = routes.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`).filter((route) => {
+      const [method, path] = route.split(' ');
+      return !doc.paths[path!]?.[method!.toLowerCase()];
+    });
+    expect(routes.length).toBeGreaterThan(40);
+    expect(undocumented).toEqual([]);
+  });
+
   it('every REST route answers as documented, successes and errors', async () => {
     const c = new Client(app.url);
     const email = `oa${Date.now()}@example.com`;
@@ -103,6 +114,36 @@ describe('OpenAPI conformance', () => {
     await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: col.body.id, slug: 'doc-2' }));
     await conforms('/api/v1/images', 'post', await restUpload(c, photo, { collection: col.body.id, slug: 'doc-3' })); // 429
     await conforms('/api/v1/config', 'get', await c.json('GET', '/api/v1/config'));
+    await conforms('/api/v1/direct-uploads', 'post', await c.json('POST', '/api/v1/direct-uploads', { collection: col.body.id, filename: 'd.jpg', size: photo.length, checksum: sha256(photo) })); // 429
+
+    // direct uploads (local storage: this server's signed PUT) and signed URLs, by a second account
+    const d = new Client(app.url);
+    await d.signUp();
+    const pub = (await d.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Direct' })).body.id;
+    const priv = (await d.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Private' })).body.id;
+    expect((await d.json('PATCH', `/api/v1/collections/${priv}`, { visibility: 'private' })).status).toBe(200);
+    const direct = async (collection: string, bytes: Buffer) => {
+      const ticket = await d.json<{ id: string; method: string; url: string; headers: Record<string, string> }>('POST', '/api/v1/direct-uploads', { collection, filename: 'd.jpg', size: bytes.length, checksum: sha256(bytes) });
+      await conforms('/api/v1/direct-uploads', 'post', ticket);
+      const put = await fetch(ticket.body.url, { method: ticket.body.method, headers: ticket.body.headers, body: new Uint8Array(bytes) });
+      await conforms('/api/v1/direct-uploads/{id}/data', 'put', { status: put.status, body: await put.json() });
+      const done = await d.json<{ id: string }>('POST', `/api/v1/direct-uploads/${ticket.body.id}/complete`);
+      await conforms('/api/v1/direct-uploads/{id}/complete', 'post', done);
+      return { ticket: ticket.body, image: done.body };
+    };
+    const first = await direct(pub, photo);
+    await conforms('/api/v1/direct-uploads/{id}/complete', 'post', await d.json('POST', `/api/v1/direct-uploads/${first.ticket.id}/complete`)); // 200: again
+    await conforms('/api/v1/direct-uploads/{id}/complete', 'post', await d.json('POST', '/api/v1/direct-uploads/dup_missing/complete'));
+    await conforms('/api/v1/direct-uploads', 'post', await d.json('POST', '/api/v1/direct-uploads', { collection: pub, size: 10, checksum: 'nope' }));
+    const badPut = await fetch(`${first.ticket.url.split('?')[0]}?exp=1&sig=00`, { method: 'PUT', body: new Uint8Array(photo) });
+    await conforms('/api/v1/direct-uploads/{id}/data', 'put', { status: badPut.status, body: await badPut.json() });
+    await waitForImage(d, first.image.id);
+    await conforms('/api/v1/images/{id}/signed-urls', 'post', await d.json('POST', `/api/v1/images/${first.image.id}/signed-urls`, {})); // 409: public
+    await conforms('/api/v1/images/{id}/signed-urls', 'post', await d.json('POST', '/api/v1/images/img_missing/signed-urls', {}));
+    const secret = await direct(priv, other);
+    await waitForImage(d, secret.image.id);
+    await conforms('/api/v1/images/{id}/signed-urls', 'post', await d.json('POST', `/api/v1/images/${secret.image.id}/signed-urls`, { expiresIn: 600 }));
+    await conforms('/api/v1/images/{id}/signed-urls', 'post', await d.json('POST', `/api/v1/images/${secret.image.id}/signed-urls`, { expiresIn: 5 }));
 
     const hook = await c.json<{ id: string }>('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['image.ready'] });
     await conforms('/api/v1/webhooks', 'post', hook);
@@ -119,7 +160,7 @@ describe('OpenAPI conformance', () => {
     await conforms('/api/v1/auth/logout', 'post', await c.json('POST', '/api/v1/auth/logout'));
 
     expect([...checked]).toEqual(
-      expect.arrayContaining(['post /api/v1/images 200', 'post /api/v1/collections/{id}/reprocess 202', 'post /api/v1/collections/{id}/reprocess 409', 'post /api/v1/images/{id}/retry 409', 'post /api/v1/images 201', 'post /api/v1/images 400', 'post /api/v1/images 403', 'post /api/v1/images 409', 'post /api/v1/images 429', 'get /api/v1/config 200']),
+      expect.arrayContaining(['post /api/v1/images 200', 'post /api/v1/collections/{id}/reprocess 202', 'post /api/v1/collections/{id}/reprocess 409', 'post /api/v1/images/{id}/retry 409', 'post /api/v1/images 201', 'post /api/v1/images 400', 'post /api/v1/images 403', 'post /api/v1/images 409', 'post /api/v1/images 429', 'get /api/v1/config 200', 'post /api/v1/direct-uploads 201', 'post /api/v1/direct-uploads 429', 'put /api/v1/direct-uploads/{id}/data 200', 'put /api/v1/direct-uploads/{id}/data 403', 'post /api/v1/direct-uploads/{id}/complete 201', 'post /api/v1/direct-uploads/{id}/complete 200', 'post /api/v1/images/{id}/signed-urls 200', 'post /api/v1/images/{id}/signed-urls 400', 'post /api/v1/images/{id}/signed-urls 409']),
     );
   });
 });

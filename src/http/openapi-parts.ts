@@ -10,3 +10,12 @@ export const json = (schema: object, description: string, example?: unknown) => 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const unauthorized = error('Not authenticated', 'UNAUTHENTICATED');
 export const idParam = (name: string, example: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, example });
+
+/** The quota headers of a response that used (or checked) the monthly quota. */
+export function rateLimitHeaders() {
+  return {
+    'RateLimit-Limit': { schema: { type: 'integer' } },
+    'RateLimit-Remaining': { schema: { type: 'integer' } },
+    'RateLimit-Reset': { schema: { type: 'integer' }, description: 'Seconds until the quota resets' },
+  };
+}

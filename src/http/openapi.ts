@@ -6,7 +6,9 @@ import { ACCEPTED_FORMATS, OUTPUT_FORMATS } from '../modules/images/formats.ts';
 import { artSchemas } from './openapi-art.ts';
 import { MAX_DATA_URL_BYTES } from '../modules/images/placeholder.ts';
 import { VARIANT_SIZES } from '../modules/images/sizes.ts';
-import { error, idParam, json, ref, unauthorized } from './openapi-parts.ts';
+import { apiKeyPaths, apiKeySchemas } from './openapi-api-keys.ts';
+import { directUploadPaths, signedUrlPaths, deliverySchemas } from './openapi-delivery.ts';
+import { error, idParam, json, rateLimitHeaders, ref, unauthorized } from './openapi-parts.ts';
 import { teamPaths, teamSchemas } from './openapi-teams.ts';
 import { webhookPaths, webhookSchemas } from './openapi-webhooks.ts';
 
@@ -52,28 +54,7 @@ export function openApiDocument(serverUrl: string) {
       },
       '/api/v1/auth/logout': { post: { summary: 'Revoke the session', security: [], responses: { 204: { description: 'Logged out' } } } },
       '/api/v1/auth/me': { get: { summary: 'The signed-in user', responses: { 200: json(ref('User'), 'The user'), 401: unauthorized } } },
-      '/api/v1/api-keys': {
-        get: { summary: 'List API keys (no secrets)', responses: { 200: json({ type: 'array', items: ref('ApiKey') }, 'Keys'), 401: unauthorized } },
-        post: {
-          summary: 'Create an API key; the secret is shown only in this response',
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['name'],
-                  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, teamId: { type: 'string' }, scopes: { type: 'array', items: ref('KeyScope') }, collections: { type: 'array', items: { type: 'string' } }, expiresAt: { type: 'string', format: 'date-time' } },
-                },
-              },
-            },
-          },
-          responses: { 201: json(ref('NewApiKey'), 'Created'), 400: error('Missing name', 'INVALID_NAME'), 401: unauthorized, 403: error('Scopes beyond your role', 'FORBIDDEN') },
-        },
-      },
-      '/api/v1/api-keys/{id}': {
-        delete: { summary: 'Revoke an API key', parameters: [idParam('id', 'key_abc')], responses: { 204: { description: 'Revoked' }, 401: unauthorized, 404: error('No such key', 'API_KEY_NOT_FOUND') } },
-      },
+      ...apiKeyPaths(),
       '/api/v1/collections': {
         get: { summary: 'List collections, newest first', responses: { 200: json({ type: 'array', items: ref('Collection') }, 'Collections'), 401: unauthorized } },
         post: {
@@ -196,6 +177,8 @@ export function openApiDocument(serverUrl: string) {
       },
       '/api/v1/config': { get: { summary: 'Plan, quota, sizes and limits', responses: { 200: json(ref('Config'), 'Configuration'), 401: unauthorized } } },
       ...webhookPaths(),
+      ...signedUrlPaths(),
+      ...directUploadPaths(),
       ...teamPaths(),
     },
     components: {
@@ -207,23 +190,7 @@ export function openApiDocument(serverUrl: string) {
         Error: { type: 'object', required: ['message', 'code'], properties: { message: { type: 'string' }, code: { type: 'string' } } },
         Credentials: { type: 'object', required: ['email', 'password'], properties: { email: { type: 'string', format: 'email' }, password: { type: 'string', minLength: 8 } } },
         User: { type: 'object', required: ['id', 'email', 'plan'], properties: { id: { type: 'string', pattern: '^usr_' }, email: { type: 'string' }, plan: { enum: ['free', 'pro', 'business'] } } },
-        ApiKey: {
-          type: 'object',
-          required: ['id', 'name', 'prefix', 'createdAt', 'lastUsedAt', 'teamId', 'scopes', 'collections', 'expiresAt'],
-          properties: {
-            id: { type: 'string', pattern: '^key_' },
-            name: { type: 'string' },
-            prefix: { type: 'string' },
-            createdAt: { type: 'string', format: 'date-time' },
-            lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
-            teamId: { type: 'string', pattern: '^team_' },
-            createdBy: { type: 'string' },
-            scopes: { type: 'array', items: ref('KeyScope'), description: "Never more than the creator's current role allows" },
-            collections: { type: ['array', 'null'], items: { type: 'string' } },
-            expiresAt: { type: ['string', 'null'], format: 'date-time' },
-          },
-        },
-        NewApiKey: { allOf: [ref('ApiKey'), { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^opt_live_' } } }] },
+        ...apiKeySchemas(),
         Collection: {
           type: 'object',
           required: ['id', 'teamId', 'name', 'formats', 'quality', 'visibility', 'variants', 'metadata', 'colorProfile', 'createdAt'],
@@ -319,16 +286,9 @@ export function openApiDocument(serverUrl: string) {
           },
         },
         ...webhookSchemas(),
+        ...deliverySchemas(),
         ...teamSchemas(),
       },
     },
-  };
-}
-
-function rateLimitHeaders() {
-  return {
-    'RateLimit-Limit': { schema: { type: 'integer' } },
-    'RateLimit-Remaining': { schema: { type: 'integer' } },
-    'RateLimit-Reset': { schema: { type: 'integer' }, description: 'Seconds until the quota resets' },
   };
 }
