@@ -1,12 +1,13 @@
 /**
  * Fails when a generated file no longer matches its source: the printed SDL vs the code, and the
  * codegen output (test/generated/ for the tests, web/src/generated/ for the dashboard) vs the SDL and
- * operations; and the runtime settings of every production start path vs scripts/runtime-env.ts.
+ * operations; the API references in docs/reference/; and the runtime settings of every production start path vs scripts/runtime-env.ts.
  * (Migrations vs entities is checked by test/migrations.test.ts, which needs a database.)
  */
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { printSortedSchema } from '../src/schema.ts';
+import { REFERENCE_FILES } from './docs-reference.ts';
 import { RUNTIME_ENV, RUNTIME_ENV_PREFIX } from './runtime-env.ts';
 
 let failed = false;
@@ -21,6 +22,14 @@ try {
   const out = err as { stdout?: Buffer; stderr?: Buffer };
   console.error(`drift: test/generated/ or web/src/generated/ is stale; run \`npm run codegen\` and commit it\n${out.stdout ?? ''}${out.stderr ?? ''}`);
   failed = true;
+}
+
+// the API references in docs/reference/ are made from the OpenAPI document and the SDL
+for (const [path, render] of Object.entries(REFERENCE_FILES)) {
+  if ((await readFile(path, 'utf8').catch(() => '')) !== render()) {
+    console.error(`drift: ${path} is stale; run \`npm run docs:reference\` and commit it`);
+    failed = true;
+  }
 }
 
 // npm start, npm run worker, the Docker image and the compose file start with the same settings
