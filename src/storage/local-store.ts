@@ -43,7 +43,7 @@ export class LocalStore implements ObjectStore {
       await writeFile(probe, 'ok', { flag: 'wx' });
       await unlink(probe);
     } catch (err) {
-      throw new Error(`Storage directory ${this.rootDir} is not usable (${errorText(err)})`, { cause: err });
+      throw new Error(`Storage directory ${this.rootDir} is not usable (${err instanceof Error ? err.message : String(err)})`, { cause: err });
     }
   }
 
@@ -296,8 +296,4 @@ async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await fh.close();
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
