@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { IncomingMessage } from 'node:http';
+import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { LocalStore } from '../src/storage/local-store.ts';
 import { ObjectChangedError, type ObjectStore } from '../src/storage/object-store.ts';
@@ -75,6 +76,46 @@ test('S3: one GET of the upload, the original a server-side copy across buckets,
   onTestFinished(() => client.destroy());
   expect((await client.send(new ListObjectsV2Command({ Bucket: 'optimage-private', Prefix: '_direct/' }))).Contents ?? []).toEqual([]);
   expect((await waitForImage(alice, done.body.id)).status).toBe('ready');
+});
+
+test('S3: a move that fails (the copy, or the delete after it) leaves no original and keeps the upload; complete again makes the image', async () => {
+  const s3 = await startS3({ extraBuckets: ['optimage-private'] });
+  onTestFinished(() => s3.close());
+  const proxy = await startFaultProxy(s3.endpoint);
+  onTestFinished(() => proxy.close());
+  const app = await startTestApp({ ...s3AppEnv(s3, proxy.endpoint), S3_PRIVATE_BUCKET: 'optimage-private' });
+  onTestFinished(() => app.close());
+  const { alice, collection } = await signedInWithCollection(app.url);
+  const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  onTestFinished(() => client.destroy());
+  const keys = async (Bucket: string, Prefix: string) => ((await client.send(new ListObjectsV2Command({ Bucket, Prefix }))).Contents ?? []).map((o) => o.Key);
+  const quota = async () => (await alice.json<{ quota: { used: number } }>('GET', '/api/v1/config')).body.quota.used;
+
+  const rules = {
+    'the copy fails': (req: IncomingMessage) => req.method === 'PUT' && req.headers['x-amz-copy-source'] !== undefined,
+    'the delete after the copy fails': (req: IncomingMessage) => req.method === 'POST' && /^\/optimage-private\/?\?delete/.test(req.url ?? ''),
+  };
+  for (const [label, match] of Object.entries(rules)) {
+    const bytes = await cameraPhoto({ width: 1200, height: 900, seed: label.length });
+    const created = await createDirectUpload(alice, { collection, size: bytes.length, checksum: sha256(bytes) });
+    expect(await putBytes(created.body, bytes)).toBe(200);
+    const used = await quota();
+    proxy.setRules({ failFirstAttempts: 1000, match, failWith: 503 });
+    const failed = await completeDirectUpload(alice, created.body.id);
+    proxy.setRules({});
+    expect(failed.status, label).toBeGreaterThanOrEqual(500);
+    expect(await keys(s3.bucket, '_originals/'), label).toEqual([]);
+    expect(await keys('optimage-private', '_direct/'), label).toEqual([`_direct/${created.body.id}`]);
+    expect(await quota(), label).toBe(used);
+
+    const done = await completeDirectUpload(alice, created.body.id);
+    expect(done.status, label).toBe(201);
+    expect(await keys(s3.bucket, '_originals/'), label).toEqual([`_originals/${done.body.id}`]);
+    expect(await keys('optimage-private', '_direct/'), label).toEqual([]);
+    expect((await completeDirectUpload(alice, created.body.id)).body.id, label).toBe(done.body.id);
+    expect((await waitForImage(alice, done.body.id)).status, label).toBe('ready');
+    await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `_originals/${done.body.id}` })); // the next case starts with none
+  }
 });
 
 const drivers: [string, () => Promise<ObjectStore>][] = [
