@@ -184,7 +184,7 @@ export class ImageProcessor {
       const crops = await this.publishNamed(image, result.named, false);
       await this.lifecycle.crops.replace(image.id, crops);
       // the collection changed visibility while the crops were made: they go where the image is linked now
-      await this.relocate(image);
+      await this.relocate(image).catch((err: unknown) => this.logger.error({ err, imageId: image.id }, 'could not move the crops of an image whose collection changed visibility'));
       this.logger.info({ imageId: image.id, crops: crops.length }, 'cover crops made again around the new focal point');
     } catch (err) {
       if (err instanceof AppError) return void this.logger.warn({ err, imageId: image.id }, 'could not make the crops again; the old ones stay');
