@@ -1,5 +1,5 @@
 /**
- * Private collections on S3 (contract §11): their files live in the private bucket only (no object
+ * Private collections on S3 (contract §11): their files, named variants too, live in the private bucket only (no object
  * at the public key), the same /private route streams them, PRIVATE_DELIVERY=redirect answers a
  * 302 to a presigned GET instead, and without a private bucket making a collection private is a 400.
  */
@@ -39,8 +39,15 @@ async function privateImage(alice: Client, collection: string, slug: string): Pr
   return image;
 }
 
-test('private files sit in the private bucket only, and the /private route streams them', async ({ app, alice, collection }) => {
+test('private files (named variants too) sit in the private bucket only, and the /private route streams them', async ({ app, alice, collection }) => {
+  expect((await alice.json('PATCH', `/api/v1/collections/${collection}`, { variants: [{ name: 'thumb', width: 200, height: 200, fit: 'cover' }] })).status).toBe(200);
   const image = await privateImage(alice, collection, 'contract');
+  const named = (image.variants as { name?: string; url: string }[]).find((v) => v.name === 'thumb')!;
+  expect(named.url.startsWith(`${app.url}/private/${collection}/thumb/contract.webp?exp=`)).toBe(true);
+  expect(await exists('optimage-private', `_private/${collection}/thumb/contract.webp`)).toBe(true);
+  expect(await exists(s3.bucket, `${collection}/thumb/contract.webp`)).toBe(false);
+  expect(await exists(s3.bucket, `_private/${collection}/thumb/contract.webp`)).toBe(false);
+  expect((await fetch(named.url)).status).toBe(200);
   for (const size of VARIANT_SIZES) {
     expect(await exists(s3.bucket, `${collection}/${size}/contract.webp`)).toBe(false);
     expect(await exists(s3.bucket, `_private/${collection}/${size}/contract.webp`)).toBe(false);
@@ -63,7 +70,10 @@ test('private files sit in the private bucket only, and the /private route strea
   expect((await alice.json('PATCH', `/api/v1/collections/${collection}`, { visibility: 'public' })).body).toMatchObject({ visibility: 'public' });
   expect(await exists(s3.bucket, `${collection}/768/contract.webp`)).toBe(true);
   expect(await exists('optimage-private', `_private/${collection}/768/contract.webp`)).toBe(false);
+  expect(await exists(s3.bucket, `${collection}/thumb/contract.webp`)).toBe(true);
+  expect(await exists('optimage-private', `_private/${collection}/thumb/contract.webp`)).toBe(false);
   expect((await fetch(image.src)).status).toBe(404);
+  expect((await fetch(named.url)).status).toBe(404);
 });
 
 test('PRIVATE_DELIVERY=redirect: a 302 to a presigned GET of the private object; a bad signature is still 403', async ({ onTestFinished }) => {

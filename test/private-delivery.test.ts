@@ -207,22 +207,3 @@ test('GraphQL updateCollection sets the visibility', async ({ alice, collection 
   expect(res.data?.updateCollection).toEqual({ __typename: 'Collection', visibility: 'PRIVATE' });
   expect((await alice.json('GET', `/api/v1/collections/${collection}`)).body).toMatchObject({ visibility: 'private' });
 });
-
-test('named variants live at public keys, so a private collection has none: the switch withdraws them and new images get none', async ({ app, alice, collection }) => {
-  expect((await alice.json('PATCH', `/api/v1/collections/${collection}`, { variants: [{ name: 'avatar', width: 128, height: 128, fit: 'cover' }] })).status).toBe(200);
-  const before = await readyImage(alice, collection, 'named-before', 6);
-  const named = (before.variants as { name?: string; url: string }[]).filter((v) => v.name === 'avatar');
-  expect(named).toHaveLength(1);
-  expect((await fetch(named[0]!.url)).status).toBe(200);
-
-  expect((await setVisibility(alice, collection, 'private')).body).toMatchObject({ visibility: 'private' });
-  expect((await fetch(named[0]!.url)).status).toBe(404);
-  const stored = await listStoredFiles(`${app.dataDir}/storage`);
-  expect(stored.filter((f) => f.includes('/avatar/'))).toEqual([]);
-  const after = (await alice.json<ImageJson>('GET', `/api/v1/images/${before.id}`)).body;
-  expect((after.variants as { name?: string }[]).filter((v) => v.name)).toEqual([]);
-  // an image uploaded while private gets none either
-  const fresh = await readyImage(alice, collection, 'named-private', 7);
-  expect((fresh.variants as { name?: string }[]).filter((v) => v.name)).toEqual([]);
-  expect((await listStoredFiles(`${app.dataDir}/storage`)).filter((f) => f.includes('/avatar/'))).toEqual([]);
-});

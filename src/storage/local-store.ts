@@ -14,7 +14,7 @@ import { emptyIfMissing, errnoCode, ignoreCodes, isMissing, nullIfMissing } from
 import { compareDigests, digestingStream, digestOf, md5File, writeVerified, type Digest } from './integrity.ts';
 import { compareSegments } from './listing.ts';
 import { cacheControlOf, readSidecar, SIDECAR_NAME, sidecarPath, type Sidecar } from './local-sidecar.ts';
-import { assertValidKey, type ByteRange, type ListedObject, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
+import { assertValidKey, ObjectChangedError, type ByteRange, type ListedObject, type ListOptions, type MoveOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
 
 /** A file of the driver's own (a temp file of an unfinished write, a probe, a sidecar whose object is gone). */
 export interface LeftoverFile {
@@ -43,7 +43,7 @@ export class LocalStore implements ObjectStore {
       await writeFile(probe, 'ok', { flag: 'wx' });
       await unlink(probe);
     } catch (err) {
-      throw new Error(`Storage directory ${this.rootDir} is not usable (${errorText(err)})`, { cause: err });
+      throw new Error(`Storage directory ${this.rootDir} is not usable (${err instanceof Error ? err.message : String(err)})`, { cause: err });
     }
   }
 
@@ -117,6 +117,27 @@ export class LocalStore implements ObjectStore {
   async copy(from: string, to: string, opts: PutOptions): Promise<void> {
     const source = this.pathOf(from);
     await this.putFile(to, source, opts);
+  }
+
+  /** A rename: the bytes stay where the disk has them; the new key's sidecar keeps their ETag (and inode) with the new type. */
+  async move(from: string, to: string, opts: MoveOptions): Promise<void> {
+    const [source, path] = [this.pathOf(from), this.pathOf(to)];
+    const st = await stat(source, { bigint: true }).catch(nullIfMissing);
+    if (!st?.isFile()) throw new NotFoundError(`Object ${from} not found`, 'OBJECT_NOT_FOUND');
+    const { etag } = await this.describe(source, st, () => createReadStream(source));
+    if (opts.ifMatch !== undefined && etag !== opts.ifMatch) throw new ObjectChangedError(from);
+    const sidecar: Sidecar = { etag, contentType: opts.contentType, size: Number(st.size), ino: st.ino.toString(), ...cacheControlOf(opts as Sidecar) };
+    const metaTmp = join(dirname(path), `.tmp-${randomBytes(8).toString('hex')}.meta`);
+    try {
+      await this.inFreshDir(dirname(path), metaTmp, () => writeFile(metaTmp, JSON.stringify(sidecar), { flag: 'wx' }));
+      await rename(source, path);
+      await rename(metaTmp, sidecarPath(path));
+      await fsyncDir(dirname(path));
+    } finally {
+      await rm(metaTmp, { force: true });
+    }
+    await unlink(sidecarPath(source)).catch(ignoreCodes('ENOENT'));
+    await this.pruneEmptyDirs(dirname(source));
   }
 
   /**
@@ -275,8 +296,4 @@ async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await fh.close();
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -19,6 +19,19 @@ export interface CopyOptions extends PutOptions {
   singleAttempt?: boolean;
 }
 
+export interface MoveOptions extends PutOptions {
+  /** Only the version with this ETag (as `get` or `head` gave it) is moved; if another one is there now, ObjectChangedError and nothing moves. */
+  ifMatch?: string;
+}
+
+/** A move's source is not the version it was asked to move (ifMatch): someone wrote it since. */
+export class ObjectChangedError extends Error {
+  constructor(key: string) {
+    super(`Object "${key}" changed since it was read`);
+    this.name = 'ObjectChangedError';
+  }
+}
+
 export interface ObjectInfo {
   size: number;
   /** A quoted strong ETag, ready for an HTTP header: the content's MD5 for single-part uploads on both drivers. */
@@ -84,6 +97,12 @@ export interface ObjectStore {
    * content type and the given cache policy. Used to publish staged variants at activation.
    */
   copy(from: string, to: string, opts: CopyOptions): Promise<void>;
+  /**
+   * Moves an object to `to` with this content type and cache policy, without moving its bytes
+   * through this process: on S3 a server-side copy (checked like `copy`) and the source deleted, on
+   * local storage a rename. A direct upload becomes an original this way.
+   */
+  move(from: string, to: string, opts: MoveOptions): Promise<void>;
   /**
    * The objects whose keys start with `prefix` (`''`: all), streamed in a stable key order that
    * `startAfter` resumes: the caller holds one page at a time, never the whole store.

@@ -5,12 +5,15 @@
  * the server verify the bytes and keeps the signature valid. Each attempt's bytes are hashed as they
  * go out, so the caller can compare what was really sent with what the server says it stored.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { PutObjectCommand, PutObjectCommandInput, PutObjectCommandOutput } from '@aws-sdk/client-s3';
 // Type-only, from the SDK's own dependency: the middleware signature is not re-exported by client-s3.
 import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { digestingStream, type Digest } from './integrity.ts';
+import type { StoredObject } from './object-store.ts';
 
 /** Attaches `path` as the body of every attempt of `command`; returns the digest of the last attempt's bytes. */
 export function streamFileBody(command: PutObjectCommand, path: string, sha256Hex: string): () => Digest {
@@ -34,4 +37,25 @@ export function streamFileBody(command: PutObjectCommand, path: string, sha256He
     name: 'optimageFileBodyPerAttempt',
   });
   return () => lastAttempt?.() ?? { size: 0, md5Hex: '' };
+}
+
+/** Writes a fetched object's body to `destPath`, refusing (and removing) a download shorter or longer than the object. */
+export async function downloadTo(object: StoredObject, key: string, destPath: string): Promise<void> {
+  let written = 0;
+  try {
+    await pipeline(
+      object.body,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          written += chunk.length;
+          yield chunk;
+        }
+      },
+      createWriteStream(destPath),
+    );
+    if (written !== object.size) throw new Error(`Download of ${key} was truncated: ${written} of ${object.size} bytes`);
+  } catch (err) {
+    await rm(destPath, { force: true });
+    throw err;
+  }
 }

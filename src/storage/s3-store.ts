@@ -7,19 +7,17 @@
  * where it is the content's MD5, else by reading the object back.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NotFoundError } from '../errors.ts';
 import { compareDigests, digestFile, digestOf, writeVerified } from './integrity.ts';
 import { filterKeys, mergeByKey } from './listing.ts';
-import { assertValidKey, type ByteRange, type CopyOptions, type ListedObject, type PresignedRequest, type Presigner, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
-import { streamFileBody } from './s3-file-body.ts';
-import { errorName, errorText, statusOf } from './s3-errors.ts';
+import { assertValidKey, ObjectChangedError, type ByteRange, type CopyOptions, type ListedObject, type MoveOptions, type Presigner, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.ts';
+import { downloadTo, streamFileBody } from './s3-file-body.ts';
+import { bucketProblem, errorName, errorText, statusOf } from './s3-errors.ts';
+import { presignPut } from './s3-presign.ts';
 import { S3Verifier, type Location } from './s3-verifier.ts';
 
 export interface S3StoreOptions {
@@ -47,7 +45,7 @@ export class S3Store implements ObjectStore {
   readonly kind = 's3';
   readonly presigner: Presigner = {
     presignGet: (key, expiresIn) => getSignedUrl(this.client, new GetObjectCommand(this.location(key)), { expiresIn }),
-    presignPut: (key, upload) => this.presignPut(key, upload),
+    presignPut: (key, upload) => presignPut(this.client, this.location(key), upload),
   };
   private readonly client: S3Client;
   /** Copies of a publication burst (CopyOptions.singleAttempt): no retry or backoff while others are public. */
@@ -79,7 +77,7 @@ export class S3Store implements ObjectStore {
       try {
         await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
       } catch (err) {
-        throw new Error(this.bucketProblem(bucket, err), { cause: err });
+        throw new Error(bucketProblem(bucket, this.options.endpoint ?? `AWS S3 (${this.options.region})`, this.options.region, err), { cause: err });
       }
       const probe = `_optimage-probe/${randomUUID()}`;
       try {
@@ -166,31 +164,17 @@ export class S3Store implements ObjectStore {
   async getFile(key: string, destPath: string): Promise<void> {
     const object = await this.get(key);
     if (!object) throw new NotFoundError(`Object ${key} not found`, 'OBJECT_NOT_FOUND');
-    let written = 0;
-    try {
-      await pipeline(
-        object.body,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            written += chunk.length;
-            yield chunk;
-          }
-        },
-        createWriteStream(destPath),
-      );
-      if (written !== object.size) throw new Error(`Download of ${key} was truncated: ${written} of ${object.size} bytes`);
-    } catch (err) {
-      await rm(destPath, { force: true });
-      throw err;
-    }
+    await downloadTo(object, key, destPath);
   }
 
   /** Server-side copy, checked against the source's ETag (or, when either is not a plain MD5, both read back). */
-  async copy(from: string, to: string, opts: CopyOptions): Promise<void> {
+  async copy(from: string, to: string, opts: CopyOptions & Pick<MoveOptions, 'ifMatch'>): Promise<void> {
     const client = opts.singleAttempt ? this.singleAttemptClient : this.client;
     const source = this.location(from);
     const dest = this.location(to);
-    let digest = await this.verifier.sourceDigest(source);
+    // a version asked for by its ETag (a move): checked by a HEAD now, and by S3 again at the copy
+    let digest = await this.verifier.sourceDigest(source, opts.ifMatch !== undefined);
+    if (opts.ifMatch !== undefined && digest.etag !== opts.ifMatch) throw new ObjectChangedError(from);
     await writeVerified(
       `S3 copy of "${from}" to "${to}"`,
       async () => {
@@ -206,6 +190,7 @@ export class S3Store implements ObjectStore {
           });
         const out = await client.send(command()).catch(async (err: unknown) => {
           // What we remembered is not there any more (another writer): ask S3 what is.
+          if (statusOf(err) === 412 && opts.ifMatch !== undefined) throw new ObjectChangedError(from);
           if (statusOf(err) !== 412 || !digest.remembered) throw err;
           digest = await this.verifier.sourceDigest(source, true);
           return client.send(command());
@@ -214,6 +199,12 @@ export class S3Store implements ObjectStore {
       },
       () => this.verifier.discard(dest),
     );
+  }
+
+  /** A server-side copy of that version (checked), then the source deleted: the bytes never pass through this process. */
+  async move(from: string, to: string, opts: MoveOptions): Promise<void> {
+    await this.copy(from, to, opts);
+    await this.delete([from]);
   }
 
   /**
@@ -271,42 +262,12 @@ export class S3Store implements ObjectStore {
     this.singleAttemptClient.destroy();
   }
 
-  /**
-   * A PUT presigned for the exact length and SHA-256. The SDK hoists `x-amz-*` headers into the
-   * query string when presigning; the checksum is kept a signed header instead (`unhoistableHeaders`),
-   * so the client must send it and S3 checks the body against it.
-   */
-  private async presignPut(key: string, upload: { size: number; sha256Base64: string; expiresIn: number }): Promise<PresignedRequest> {
-    const command = new PutObjectCommand({ ...this.location(key), ContentLength: upload.size, ChecksumSHA256: upload.sha256Base64 });
-    const url = await getSignedUrl(this.client, command, {
-      expiresIn: upload.expiresIn,
-      unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
-      signableHeaders: new Set(['content-length', 'x-amz-checksum-sha256']),
-    });
-    return { method: 'PUT', url, headers: { 'Content-Length': String(upload.size), 'x-amz-checksum-sha256': upload.sha256Base64 } };
-  }
-
   private location(key: string): Location {
     assertValidKey(key);
     const { bucket, originalsBucket, privateBucket } = this.options;
     if (originalsBucket && key.startsWith(ORIGINALS_PREFIX)) return { Bucket: originalsBucket, Key: key };
     if (privateBucket && PRIVATE_PREFIXES.some((p) => key.startsWith(p))) return { Bucket: privateBucket, Key: key };
     return { Bucket: bucket, Key: key };
-  }
-
-  private bucketProblem(bucket: string, err: unknown): string {
-    const where = this.options.endpoint ?? `AWS S3 (${this.options.region})`;
-    switch (statusOf(err)) {
-      case 404:
-        return `S3 bucket "${bucket}" does not exist at ${where}; create it first`;
-      case 403:
-        return `S3 bucket "${bucket}" at ${where} refused access: check the access key, secret and the key's permissions on the bucket`;
-      case 301:
-      case 400:
-        return `S3 bucket "${bucket}" is not reachable in region "${this.options.region}" at ${where} (${errorText(err)})`;
-      default:
-        return `S3 bucket "${bucket}" could not be checked at ${where}: ${errorText(err)}`;
-    }
   }
 }
 

@@ -168,6 +168,14 @@
       "QuotaExceededError",
       "ValidationError"
     ],
+    "MutationSignImageUrlsResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "SignedImageUrls",
+      "ValidationError"
+    ],
     "MutationSignUpResult": [
       "AppError",
       "AuthPayload",
@@ -375,6 +383,14 @@
       "Image",
       "NotFoundError",
       "QuotaExceededError",
+      "ValidationError"
+    ],
+    "MutationSignImageUrlsResult": [
+      "AppError",
+      "ConflictError",
+      "NotFoundError",
+      "QuotaExceededError",
+      "SignedImageUrls",
       "ValidationError"
     ],
     "MutationSignUpResult": [

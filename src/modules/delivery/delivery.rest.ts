@@ -9,8 +9,8 @@ export function deliveryRoutes(delivery: DeliveryService): Route[] {
       path: '/api/v1/images/:id/signed-urls',
       handler: async (req) => {
         const body = req.raw.headers['content-length'] === '0' || !req.raw.headers['content-type'] ? {} : await req.json();
-        const { urls, expiresAt } = await delivery.signedUrls(req.actor!, req.params.id!, body.expiresIn);
-        return { status: 200, body: { urls, expiresAt: expiresAt.toISOString() } };
+        const { urls, named, expiresAt } = await delivery.signedUrls(req.actor!, req.params.id!, body.expiresIn);
+        return { status: 200, body: { urls, named, expiresAt: expiresAt.toISOString() } };
       },
     },
   ];

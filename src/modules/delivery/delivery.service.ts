@@ -10,7 +10,7 @@ import { ConflictError, ValidationError } from '../../errors.ts';
 import type { Visibility } from '../collections/collection.entity.ts';
 import type { OutputFormat } from '../images/formats.ts';
 import { VARIANT_SIZES } from '../images/sizes.ts';
-import { parsePrivatePath, privatePath, storedVariantKey, type DeliveryLinks } from '../images/variant-urls.ts';
+import { parsePrivateNamedPath, parsePrivatePath, privateNamedPath, privatePath, storedNamedKey, storedVariantKey, type DeliveryLinks } from '../images/variant-urls.ts';
 import type { DeliveryAccess } from './access.ts';
 import { roundedExpiry, signedPath, verifySignature, type Verdict } from './signing.ts';
 
@@ -61,8 +61,11 @@ export class DeliveryService implements DeliveryLinks {
     return `${this.settings.publicBaseUrl}${signedPath(this.settings.keys[0]!, path, exp)}`;
   }
 
-  /** `POST /images/:id/signed-urls`: every stored WebP size of a private image, valid `expiresIn` seconds (default the TTL). */
-  async signedUrls(actor: Actor, imageId: string, expiresIn?: unknown): Promise<{ urls: Record<string, string>; expiresAt: Date }> {
+  /**
+   * `POST /images/:id/signed-urls` and `signImageUrls`: every stored WebP size of a private image and
+   * each of its named variants' WebP file, valid `expiresIn` seconds (default the TTL).
+   */
+  async signedUrls(actor: Actor, imageId: string, expiresIn?: unknown): Promise<{ urls: Record<string, string>; named: Record<string, string>; expiresAt: Date }> {
     let seconds = this.settings.ttlSeconds;
     if (expiresIn !== undefined && expiresIn !== null) {
       if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < MIN_EXPIRES_IN || expiresIn > MAX_EXPIRES_IN) {
@@ -77,7 +80,9 @@ export class DeliveryService implements DeliveryLinks {
     const stored = new Set((image.variants ?? []).filter((v) => v.format === 'webp').map((v) => v.size));
     const urls: Record<string, string> = {};
     for (const size of VARIANT_SIZES) if (stored.has(size)) urls[String(size)] = this.signUntil(privatePath(image.collectionId, size, image.slug), exp);
-    return { urls, expiresAt: new Date(exp * 1000) };
+    const named: Record<string, string> = {};
+    for (const f of image.namedVariants ?? []) if (f.format === 'webp') named[f.name] = this.signUntil(privateNamedPath(image.collectionId, f.name, image.slug), exp);
+    return { urls, named, expiresAt: new Date(exp * 1000) };
   }
 
   /** Judges a request to the private route by its raw path and query alone (no database): signature first, then expiry. */
@@ -85,14 +90,13 @@ export class DeliveryService implements DeliveryLinks {
     const exp = query.get('exp');
     const verdict = verifySignature(this.settings.keys, rawPath, exp, query.get('sig'), this.nowSeconds());
     if (verdict !== 'valid') return { ok: false, verdict };
-    const target = parsePrivatePath(rawPath);
-    // a path no URL of ours has cannot carry a good signature; kept as a second guard on the key
+    // a numbered size or a named variant's file; a path no URL of ours has cannot carry a good signature (a second guard on the key)
+    const sized = parsePrivatePath(rawPath);
+    const named = sized ? null : parsePrivateNamedPath(rawPath);
+    const target = sized ?? named;
     if (!target) return { ok: false, verdict: 'bad-signature' };
-    return {
-      ok: true,
-      target: { key: storedVariantKey(target.collectionId, target.size, target.slug, target.format, 'private'), collectionId: target.collectionId, slug: target.slug, format: target.format, exp: Number(exp) },
-      secondsLeft: Number(exp) - this.nowSeconds(),
-    };
+    const key = sized ? storedVariantKey(sized.collectionId, sized.size, sized.slug, sized.format, 'private') : storedNamedKey(named!.collectionId, named!.name, named!.slug, named!.format, 'private');
+    return { ok: true, target: { key, collectionId: target.collectionId, slug: target.slug, format: target.format, exp: Number(exp) }, secondsLeft: Number(exp) - this.nowSeconds() };
   }
 
   /** Whether the file at `key` may be served: its image is ready and its collection has this visibility now. */

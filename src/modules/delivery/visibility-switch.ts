@@ -1,6 +1,6 @@
 /**
- * Turning a collection private or public (contract §11) moves its files between the public pattern
- * and the private area (`_private/`, on S3 the private bucket). Every URL keeps answering until the
+ * Turning a collection private or public (contract §11) moves its files — numbered sizes and named
+ * variants alike — between the public pattern and the private area (`_private/`, on S3 the private bucket). Every URL keeps answering until the
  * change is done, and afterwards no URL of the old kind does:
  *   1. copy the ready images' files to the new place;
  *   2. flip the collection and its images in one transaction (the API links the new way from here);
@@ -14,19 +14,30 @@ import type { Logger } from '../../logger.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { VISIBILITIES, type Collection, type Visibility } from '../collections/collection.entity.ts';
 import { OUTPUT_CONTENT_TYPES, type OutputFormat } from '../images/formats.ts';
-import { namedKey, storedVariantKey } from '../images/variant-urls.ts';
-import { VARIANT_CACHE_CONTROL } from '../processing/image-processor.ts';
+import { NAMED_CACHE_CONTROL } from '../images/art-direction.ts';
+import { storedNamedKey, storedVariantKey } from '../images/variant-urls.ts';
+import { PRIVATE_CACHE_CONTROL, VARIANT_CACHE_CONTROL } from '../processing/image-processor.ts';
 import type { DeliveryAccess } from './access.ts';
 
-/** Stored with private files: never kept by shared caches (a redirect hands the object out as is). */
-const PRIVATE_CACHE_CONTROL = 'private, max-age=3600';
 
+/** One stored file of an image: a numbered size (`name` null) or a named variant's file (contract §13). */
 interface FileRow {
-  id: string;
   collection_id: string;
   slug: string;
-  size: number;
+  size: number | null;
+  name: string | null;
   format: OutputFormat;
+}
+
+/** Where a file sits in a collection of the given visibility. */
+function keyAt(f: FileRow, visibility: Visibility): string {
+  return f.name === null ? storedVariantKey(f.collection_id, f.size!, f.slug, f.format, visibility) : storedNamedKey(f.collection_id, f.name, f.slug, f.format, visibility);
+}
+
+/** What a file is stored with at its new place: private files never go to shared caches. */
+function cacheControlAt(f: FileRow, visibility: Visibility): string {
+  if (visibility === 'private') return PRIVATE_CACHE_CONTROL;
+  return f.name === null ? VARIANT_CACHE_CONTROL : NAMED_CACHE_CONTROL;
 }
 
 export class VisibilitySwitch {
@@ -55,20 +66,11 @@ export class VisibilitySwitch {
       if (!got) throw new ConflictError("Another request is changing this collection's visibility", 'VISIBILITY_CHANGING');
       try {
         await this.copyFiles(await this.readyFiles(collectionId), from, to);
-        const withdrawn = await this.db.transaction(async (tx) => {
+        await this.db.transaction(async (tx) => {
           await tx.query(`SELECT 1 FROM collections WHERE id = $1 FOR UPDATE`, [collectionId]);
           await tx.query(`UPDATE collections SET visibility = $2 WHERE id = $1`, [collectionId, to]);
           await tx.query(`UPDATE images SET visibility = $2 WHERE collection_id = $1`, [collectionId, to]);
-          // named variants (contract §13) live at public keys only: a private collection keeps none
-          if (to !== 'private') return [];
-          const [rows] = (await tx.query(
-            `UPDATE images i SET named_variants = '[]'::jsonb FROM images o
-              WHERE i.id = o.id AND i.collection_id = $1 AND jsonb_array_length(o.named_variants) > 0 RETURNING i.slug, o.named_variants AS named`,
-            [collectionId],
-          )) as [{ slug: string; named: { name: string; format: OutputFormat }[] }[], number];
-          return rows.flatMap((r) => r.named.map((f) => namedKey(collectionId, f.name, r.slug, f.format)));
         });
-        for (let i = 0; i < withdrawn.length; i += 1000) await this.store.delete(withdrawn.slice(i, i + 1000));
         const files = await this.readyFiles(collectionId);
         await this.copyFiles(files, from, to);
         await this.deleteFiles(files, from);
@@ -99,18 +101,23 @@ export class VisibilitySwitch {
     return this.filesOf(`i.collection_id = $1 AND i.status = 'ready'`, [collectionId]);
   }
 
+  /** The numbered sizes and the named variants' files of the images `where` picks. */
   private filesOf(where: string, params: unknown[]): Promise<FileRow[]> {
-    return this.db.query(`SELECT i.id, i.collection_id, i.slug, v.size, v.format FROM images i JOIN image_variants v ON v.image_id = i.id WHERE ${where} ORDER BY i.id`, params) as Promise<FileRow[]>;
+    return this.db.query(
+      `SELECT i.collection_id, i.slug, v.size, NULL AS name, v.format FROM images i JOIN image_variants v ON v.image_id = i.id WHERE ${where}
+       UNION ALL
+       SELECT i.collection_id, i.slug, NULL, n->>'name', n->>'format' FROM images i CROSS JOIN LATERAL jsonb_array_elements(i.named_variants) n WHERE ${where}`,
+      params,
+    ) as Promise<FileRow[]>;
   }
 
   /** Copies each file whose source is still there (a second pass, or a job's relocation, may have moved it already). */
   private async copyFiles(files: FileRow[], from: Visibility, to: Visibility): Promise<void> {
     await runLimited(files, 6, async (f) => {
-      const collectionId = f.collection_id;
-      const source = storedVariantKey(collectionId, f.size, f.slug, f.format, from);
-      const target = storedVariantKey(collectionId, f.size, f.slug, f.format, to);
+      const source = keyAt(f, from);
+      const target = keyAt(f, to);
       if (!(await this.store.head(source))) return;
-      const opts = { contentType: OUTPUT_CONTENT_TYPES[f.format], cacheControl: to === 'private' ? PRIVATE_CACHE_CONTROL : VARIANT_CACHE_CONTROL };
+      const opts = { contentType: OUTPUT_CONTENT_TYPES[f.format], cacheControl: cacheControlAt(f, to) };
       await this.store.copy(source, target, opts).catch(async (err: unknown) => {
         if (!(await this.store.head(target))) throw err; // moved by someone else meanwhile: fine
       });
@@ -118,7 +125,7 @@ export class VisibilitySwitch {
   }
 
   private async deleteFiles(files: FileRow[], from: Visibility): Promise<void> {
-    const keys = files.map((f) => storedVariantKey(f.collection_id, f.size, f.slug, f.format, from));
+    const keys = files.map((f) => keyAt(f, from));
     for (let i = 0; i < keys.length; i += 1000) await this.store.delete(keys.slice(i, i + 1000));
   }
 }

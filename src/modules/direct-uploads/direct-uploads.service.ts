@@ -2,15 +2,16 @@
  * Direct uploads (contract §12): the client puts the file straight into storage — a presigned PUT
  * on S3/R2/MinIO signed for the exact length and SHA-256, or a signed URL of this server on local
  * storage — and `complete` turns it into an image through the same intake as POST /images, after
- * reading the bytes back and checking them here, whatever the bucket checked. Nothing is stored at
- * create; a refused upload leaves no image, no quota used and no object.
+ * reading the bytes back once and checking them here, whatever the bucket checked; the checked
+ * object then becomes the original by a move inside the store (no second upload). Nothing is stored
+ * at create; a refused upload leaves no image, no quota used and no object.
  */
 import type { DataSource, Repository } from 'typeorm';
 import type { Clock } from '../../clock.ts';
 import { newId } from '../../db/ids.ts';
 import { AppError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import type { ObjectStore, PresignedRequest } from '../../storage/object-store.ts';
+import { ObjectChangedError, type ObjectStore, type PresignedRequest } from '../../storage/object-store.ts';
 import { spoolUpload } from '../../storage/spool.ts';
 import type { Actor } from '../../auth/actor.ts';
 import type { DeliveryAccess } from '../delivery/access.ts';
@@ -171,9 +172,20 @@ export class DirectUploadsService {
     }
     let result: UploadResult;
     try {
+      // The one read of the bytes: counted, hashed and their head kept as they stream to scratch
+      // (sharp reads the header from there: GIF, WebP, TIFF and HEIF need random access to it).
       const file = await spoolUpload(object.body, upload.filename, upload.size, this.settings.scratchDir);
-      // the intake of POST /images: checksum, format, pixels, slug, quota, twin; it discards the spool
-      result = await this.images.upload(user, { file, checksum: upload.checksum, collectionId: upload.collectionId, slug: upload.slug });
+      // the intake of POST /images: checksum, format, pixels, slug, quota, twin; it discards the spool.
+      // The original is the uploaded object itself, moved inside the store (S3: a server-side copy),
+      // and only the version read here: bytes put there since are refused, not copied unchecked.
+      const placeOriginal = (dest: string, contentType: string) =>
+        this.store.move(key, dest, { contentType, ifMatch: object.etag }).catch(async (err: unknown) => {
+          if (err instanceof ObjectChangedError) throw new ValidationError('The uploaded file was replaced while it was checked; start a new upload', 'CHECKSUM_MISMATCH');
+          // half a move (copied, source not deleted): no original may stay without its image
+          await this.store.delete([dest]).catch((e: unknown) => this.logger.error({ err: e, key: dest }, 'could not remove the original of a failed move'));
+          throw err;
+        });
+      result = await this.images.upload(user, { file, checksum: upload.checksum, collectionId: upload.collectionId, slug: upload.slug, placeOriginal });
     } catch (err) {
       if (err instanceof AppError && err.status < 500) throw await refuse(err);
       throw err;

@@ -6,7 +6,7 @@ import { builder } from '../../graphql/builder.ts';
 import type { FocalSource, NamedFile } from './art-direction.ts';
 import { ImageRef } from './images.schema.ts';
 import { OutputFormatEnum } from './output-format.enum.ts';
-import { namedUrl } from './variant-urls.ts';
+import { namedLinker } from './variant-urls.ts';
 
 const FocalPointRef = builder.objectRef<{ x: number; y: number; source: FocalSource | null }>('FocalPoint').implement({
   description: 'Where crops center, 0–1 from the top left of the upright picture.',
@@ -18,7 +18,7 @@ const FocalPointRef = builder.objectRef<{ x: number; y: number; source: FocalSou
 });
 
 const NamedFileRef = builder.objectRef<NamedFile & { url: string }>('NamedVariantFile').implement({
-  description: "A file of one of the collection's named variants, at {baseUrl}/{collectionId}/{name}/{slug}.{webp|avif}; served with max-age and an ETag (cover crops change with the focal point).",
+  description: "A file of one of the collection's named variants, at {baseUrl}/{collectionId}/{name}/{slug}.{webp|avif}; served with max-age and an ETag (cover crops change with the focal point). In a private collection the URL is signed (/private/{collectionId}/{name}/{slug}.{webp|avif}?exp=…&sig=…) like every other.",
   fields: (t) => ({
     name: t.exposeString('name'),
     format: t.field({ type: OutputFormatEnum, resolve: (f) => f.format }),
@@ -39,7 +39,10 @@ builder.objectFields(ImageRef, (t) => ({
   namedVariants: t.field({
     type: [NamedFileRef],
     description: "The files of the collection's named variants (empty until ready).",
-    resolve: (i, _a, ctx) => (i.status === 'ready' ? i.namedVariants.map((f) => ({ ...f, url: namedUrl(ctx.services.config.cdnBaseUrl, i.collectionId, f.name, i.slug, f.format) })) : []),
+    resolve: (i, _a, ctx) => {
+      const link = namedLinker(ctx.services.delivery, i);
+      return i.status === 'ready' ? i.namedVariants.map((f) => ({ ...f, url: link(f.name, f.format) })) : [];
+    },
   }),
   variant: t.field({
     type: NamedFileRef,
@@ -48,7 +51,7 @@ builder.objectFields(ImageRef, (t) => ({
     args: { name: t.arg.string(), format: t.arg({ type: OutputFormatEnum, required: false }) },
     resolve: (i, args, ctx) => {
       const file = i.status === 'ready' ? i.namedVariants.find((f) => f.name === args.name && f.format === (args.format ?? 'webp')) : undefined;
-      return file ? { ...file, url: namedUrl(ctx.services.config.cdnBaseUrl, i.collectionId, file.name, i.slug, file.format) } : null;
+      return file ? { ...file, url: namedLinker(ctx.services.delivery, i)(file.name, file.format) } : null;
     },
   }),
 }));

@@ -58,7 +58,42 @@ builder.objectFields(ImageRef, (t) => ({
   }),
 }));
 
+/** What signImageUrls answers (the delivery service's minted URLs), by shape. */
+interface SignedImageUrls {
+  urls: Record<string, string>;
+  named?: Record<string, string>;
+  expiresAt: Date;
+}
+
+const SignedUrlRef = builder.objectRef<{ size: number; url: string }>('SignedUrl').implement({
+  description: 'One WebP size of a private image, signed.',
+  fields: (t) => ({ size: t.exposeInt('size', { description: '0 (full size) or a width.' }), url: t.exposeString('url') }),
+});
+
+const SignedNamedUrlRef = builder.objectRef<{ name: string; url: string }>('SignedNamedUrl').implement({
+  description: "One named variant's WebP file of a private image, signed.",
+  fields: (t) => ({ name: t.exposeString('name'), url: t.exposeString('url') }),
+});
+
+const SignedImageUrlsRef = builder.objectRef<SignedImageUrls>('SignedImageUrls').implement({
+  description: 'URLs of a private image with a lifetime of your choosing (contract §11), all valid until expiresAt.',
+  fields: (t) => ({
+    urls: t.field({ type: [SignedUrlRef], description: 'Every stored WebP size, smallest first.', resolve: (s) => Object.entries(s.urls).map(([size, url]) => ({ size: Number(size), url })).sort((a, b) => a.size - b.size) }),
+    named: t.field({ type: [SignedNamedUrlRef], description: "The collection's named variants (WebP).", resolve: (s) => Object.entries(s.named ?? {}).map(([name, url]) => ({ name, url })) }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+  }),
+});
+
 builder.mutationFields((t) => ({
+  signImageUrls: t.field({
+    type: SignedImageUrlsRef,
+    errors: {},
+    authScopes: { loggedIn: true },
+    description:
+      'Mints URLs of a private image valid expiresIn seconds (60 to 604800; default SIGNED_URL_TTL), not rounded to the 15-minute window. NOT_FOUND for an image you cannot read; IMAGE_NOT_PRIVATE, IMAGE_NOT_READY, INVALID_EXPIRES_IN otherwise. (REST: POST /api/v1/images/:id/signed-urls.)',
+    args: { id: t.arg.id(), expiresIn: t.arg.int({ required: false }) },
+    resolve: (_root, args, ctx) => ctx.services.delivery.signedUrls(ctx.actor!, String(args.id), args.expiresIn ?? undefined),
+  }),
   retryImage: t.field({
     type: ImageRef,
     errors: {},

@@ -26,7 +26,7 @@ import { ReprocessRuns } from './reprocess-runs.ts';
 import { STEP_PROGRESS, type PipelineStep } from './steps.ts';
 import type { FocalSource, NamedFile } from './art-direction.ts';
 import { ImageCrops } from './image-crops.ts';
-import { allObjectKeys, allStagingKeys, allVariantKeys, namedKey } from './variant-urls.ts';
+import { allNamedKeys, allObjectKeys, allStagingKeys, allVariantKeys } from './variant-urls.ts';
 
 export type NewImage = Pick<Image, 'id' | 'userId' | 'teamId' | 'collectionId' | 'slug' | 'checksum' | 'sourceFormat' | 'sourceBytes' | 'originalFilename' | 'width' | 'height' | 'frames'>;
 
@@ -179,7 +179,7 @@ export class ImageLifecycle {
       // named files of boxes (or formats) the collection no longer has
       const made = new Set((rendition.named ?? []).map((f) => `${f.name}.${f.format}`));
       const gone = (image.namedVariants ?? []).filter((f) => rendition.named && !made.has(`${f.name}.${f.format}`));
-      await this.tidy(gone.map((f) => namedKey(image.collectionId, f.name, image.slug, f.format)));
+      await this.tidy(gone.flatMap((f) => allNamedKeys(image.collectionId, f.name, image.slug, f.format)));
     }
     return this.settled(image, outcome);
   }

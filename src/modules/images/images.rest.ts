@@ -10,12 +10,13 @@ import { RefusedUpload } from '../../storage/spool.ts';
 import type { ImageLibrary } from './image-library.ts';
 import { listImages } from './image-list.rest.ts';
 import type { ImagesService, UploadCommand } from './images.service.ts';
-import { deliveryOf, fileLinker, namedUrl, type DeliveryLinks } from './variant-urls.ts';
+import { deliveryOf, fileLinker, namedLinker, type DeliveryLinks } from './variant-urls.ts';
 
 /** An image as REST returns it: public URLs under the CDN base, or (private collection) signed ones. */
 export function imageJson(image: Image, links: DeliveryLinks) {
   const variants = image.status === 'ready' ? (image.variants ?? []) : [];
   const delivery = deliveryOf(links, image, variants.map((v) => v.size));
+  const named = namedLinker(links, image);
   return {
     id: image.id,
     slug: image.slug,
@@ -41,14 +42,14 @@ export function imageJson(image: Image, links: DeliveryLinks) {
         bytes: v.bytes,
         url: delivery.fileUrl(v),
       })),
-      // the collection's named variants (contract §13), once ready; not (yet) made for private collections
-      ...(image.status === 'ready' && image.visibility === 'public' ? (image.namedVariants ?? []) : []).map((f) => ({
+      // the collection's named variants (contract §13), once ready; signed like the sizes when private
+      ...(image.status === 'ready' ? (image.namedVariants ?? []) : []).map((f) => ({
         name: f.name,
         format: f.format,
         width: f.width,
         height: f.height,
         bytes: f.bytes,
-        url: namedUrl(links.cdnBaseUrl, image.collectionId, f.name, image.slug, f.format),
+        url: named(f.name, f.format),
       })),
     ],
     // the full-size file, named from the start (it answers once ready): Uppy's XHRUpload reads `url`

@@ -33,6 +33,8 @@ export interface UploadCommand {
   slug: string | null;
   /** The focal point given with the upload as sent ({x, y}, 0–1; contract §13); absent: the salient point is found. */
   focalPoint?: unknown;
+  /** Stores the checked file as the original at `key` when its bytes are in the store already (a direct upload moves them); default: uploads the spooled file. */
+  placeOriginal?: (key: string, contentType: string) => Promise<void>;
 }
 
 /** The outcome of an upload: `created` false when the same bytes were already an image here (contract §7). */
@@ -88,7 +90,7 @@ export class ImagesService {
     }
   }
 
-  private async accept(user: Actor, { file, checksum, collectionId, slug, focalPoint: focalSent }: UploadCommand & { file: SpooledFile }): Promise<UploadResult> {
+  private async accept(user: Actor, { file, checksum, collectionId, slug, focalPoint: focalSent, placeOriginal }: UploadCommand & { file: SpooledFile }): Promise<UploadResult> {
     const focalPoint = focalSent == null ? null : parseFocalPoint(focalSent);
     if (!/^[0-9a-f]{64}$/i.test(checksum.trim())) {
       throw new ValidationError('checksum must be the SHA-256 of the file as 64 hex characters', 'INVALID_CHECKSUM');
@@ -115,7 +117,7 @@ export class ImagesService {
     const id = newId('img');
     const key = originalKey(id);
     const filename = cleanFilename(file.filename);
-    await this.store.putFile(key, file.path, { contentType: `image/${info.format}` });
+    await (placeOriginal ?? ((k, contentType) => this.store.putFile(k, file.path, { contentType })))(key, `image/${info.format}`);
     let image: Image;
     let quota: QuotaStatus;
     try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VARIANT_SIZES } from './sizes.ts';
-import { deliveryOf, parseCdnPath, parsePrivatePath, SRC_SIZE, storedVariantKey, type DeliveryLinks } from './variant-urls.ts';
+import { allObjectKeys, deliveryOf, namedLinker, parseCdnPath, parseNamedCdnPath, parsePrivateNamedPath, parsePrivatePath, SRC_SIZE, storedNamedKey, storedVariantKey, type DeliveryLinks } from './variant-urls.ts';
 
 const base: DeliveryLinks = { cdnBaseUrl: 'https://cdn.example.com', signPrivate: (path) => `https://api.example.com${path}?exp=1&sig=x` };
 const image = { collectionId: 'col_abc', slug: 'beach-sunset', visibility: 'public' as const };
@@ -51,5 +51,17 @@ describe('private files', () => {
   it('parse only well-formed private paths', () => {
     expect(parsePrivatePath('/private/col_abc/320/beach-sunset.webp')).toEqual({ collectionId: 'col_abc', size: 320, slug: 'beach-sunset', format: 'webp' });
     for (const bad of ['/private/col_abc/321/a.webp', '/private/col_abc/320/../a.webp', '/private/col_abc/320/a.png', '/private/col_abc/320/a%2Fb.webp', '/cdn/col_abc/320/a.webp']) expect(parsePrivatePath(bad)).toBeNull();
+  });
+
+  it('named variants: stored under _private/, linked signed, parsed apart from sizes', () => {
+    expect(storedNamedKey('col_abc', 'avatar', 'beach-sunset', 'avif', 'private')).toBe('_private/col_abc/avatar/beach-sunset.avif');
+    expect(parseNamedCdnPath(`/cdn/${storedNamedKey('col_abc', 'avatar', 'beach-sunset', 'webp', 'private')}`)).toBeNull();
+    expect(namedLinker(base, { ...image, visibility: 'private' })('avatar', 'webp')).toBe('https://api.example.com/private/col_abc/avatar/beach-sunset.webp?exp=1&sig=x');
+    expect(namedLinker(base, image)('avatar', 'webp')).toBe(`${base.cdnBaseUrl}/col_abc/avatar/beach-sunset.webp`);
+    expect(parsePrivateNamedPath('/private/col_abc/avatar/beach-sunset.avif')).toEqual({ collectionId: 'col_abc', name: 'avatar', slug: 'beach-sunset', format: 'avif' });
+    for (const bad of ['/private/col_abc/320/a.webp', '/private/col_abc/Avatar/a.webp', '/private/col_abc/avatar/../a.webp', '/private/col_abc/avatar/a.png', '/cdn/col_abc/avatar/a.webp']) expect(parsePrivateNamedPath(bad)).toBeNull();
+    expect(parsePrivatePath('/private/col_abc/avatar/a.webp')).toBeNull();
+    const keys = allObjectKeys({ id: 'img_1', collectionId: 'col_abc', slug: 'a', namedVariants: [{ name: 'avatar', format: 'webp' }] });
+    expect(keys).toEqual(expect.arrayContaining(['col_abc/avatar/a.webp', '_private/col_abc/avatar/a.webp']));
   });
 });

@@ -92,9 +92,9 @@ export function allStagingKeys(imageId: string): string[] {
   return OUTPUT_FORMATS.flatMap((format) => VARIANT_SIZES.map((size) => stagingKey(imageId, size, format)));
 }
 
-/** Every object an image can have: its public variants in every format (named ones too), its staged outputs and its original. */
+/** Every object an image can have: its variants in every format and both places (named ones too), its staged outputs and its original. */
 export function allObjectKeys(image: { id: string; collectionId: string; slug: string; namedVariants?: readonly { name: string; format: OutputFormat }[] }): string[] {
-  const named = (image.namedVariants ?? []).map((f) => namedKey(image.collectionId, f.name, image.slug, f.format));
+  const named = (image.namedVariants ?? []).flatMap((f) => allNamedKeys(image.collectionId, f.name, image.slug, f.format));
   return [...allVariantKeys(image.collectionId, image.slug), ...named, ...allStagingKeys(image.id), originalKey(image.id)];
 }
 
@@ -105,6 +105,28 @@ export function namedKey(collectionId: string, name: string, slug: string, forma
 
 export function namedUrl(baseUrl: string, collectionId: string, name: string, slug: string, format: OutputFormat = 'webp'): string {
   return `${baseUrl}/${namedKey(collectionId, name, slug, format)}`;
+}
+
+/** The object key of a named variant's file in a collection of the given visibility (private: under `_private/`, as numbered sizes). */
+export function storedNamedKey(collectionId: string, name: string, slug: string, format: OutputFormat, visibility: Visibility): string {
+  return `${visibility === 'private' ? PRIVATE_PREFIX : ''}${namedKey(collectionId, name, slug, format)}`;
+}
+
+/** A named file's key in both places: removing both leaves nothing behind whatever the visibility was. */
+export function allNamedKeys(collectionId: string, name: string, slug: string, format: OutputFormat): string[] {
+  return [storedNamedKey(collectionId, name, slug, format, 'public'), storedNamedKey(collectionId, name, slug, format, 'private')];
+}
+
+/** `/private/{collectionId}/{name}/{slug}.{format}`: the path a signed URL of a named file signs. */
+export function privateNamedPath(collectionId: string, name: string, slug: string, format: OutputFormat = 'webp'): string {
+  return `/private/${namedKey(collectionId, name, slug, format)}`;
+}
+
+/** The URL of one named file of an image: public under the CDN base, or signed by its visibility (as fileLinker does for sizes). */
+export function namedLinker(links: DeliveryLinks, image: { collectionId: string; slug: string; visibility: Visibility }): (name: string, format: OutputFormat) => string {
+  return image.visibility === 'private'
+    ? (name, format) => links.signPrivate(privateNamedPath(image.collectionId, name, image.slug, format))
+    : (name, format) => namedUrl(links.cdnBaseUrl, image.collectionId, name, image.slug, format);
 }
 
 const NAMED_CDN_PATH = new RegExp(`^/cdn/(col_[a-z0-9]{1,40})/([a-z][a-z0-9-]{0,31})/([a-z0-9]+(?:-[a-z0-9]+)*)\\.(${OUTPUT_FORMATS.join('|')})$`);
@@ -133,6 +155,15 @@ export function parsePrivatePath(rawPath: string): { collectionId: string; size:
   const m = PRIVATE_PATH.exec(rawPath);
   if (!m || m[3]!.length > 100) return null;
   return { collectionId: m[1]!, size: Number(m[2]), slug: m[3]!, format: m[4] as OutputFormat };
+}
+
+const PRIVATE_NAMED_PATH = new RegExp(`^/private/(col_[a-z0-9]{1,40})/([a-z][a-z0-9-]{0,31})/([a-z0-9]+(?:-[a-z0-9]+)*)\\.(${OUTPUT_FORMATS.join('|')})$`);
+
+/** Parses a raw private delivery path of a named file (no query); anything else is null. */
+export function parsePrivateNamedPath(rawPath: string): { collectionId: string; name: string; slug: string; format: OutputFormat } | null {
+  const m = PRIVATE_NAMED_PATH.exec(rawPath);
+  if (!m || m[3]!.length > 100) return null;
+  return { collectionId: m[1]!, name: m[2]!, slug: m[3]!, format: m[4] as OutputFormat };
 }
 
 const CDN_PATH = new RegExp(`^/cdn/(col_[a-z0-9]{1,40})/(${VARIANT_SIZES.join('|')})/([a-z0-9]+(?:-[a-z0-9]+)*)\\.(${OUTPUT_FORMATS.join('|')})$`);

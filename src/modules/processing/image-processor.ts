@@ -17,10 +17,12 @@ import { NAMED_CACHE_CONTROL, type NamedFile } from '../images/art-direction.ts'
 import type { Claim, ImageLifecycle, Rendition } from '../images/image-lifecycle.ts';
 import type { Image } from '../images/image.entity.ts';
 import { STEP_PROGRESS, type PipelineStep } from '../images/steps.ts';
-import { allStagingKeys, namedKey, originalKey, stagingKey, storedVariantKey } from '../images/variant-urls.ts';
+import { allStagingKeys, originalKey, stagingKey, storedNamedKey, storedVariantKey } from '../images/variant-urls.ts';
 import type { ArtTask, NamedOutput, ProcessingPool, VariantOutput } from './pool.ts';
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+/** Stored with private files: never kept by shared caches (a redirect hands the object out as is). */
+export const PRIVATE_CACHE_CONTROL = 'private, max-age=3600';
 const UPLOAD_CONCURRENCY = 6;
 /** A publication burst: every copy at once (12 sizes × formats), tried this many times, this long apart (doubling). */
 const PUBLISH_CONCURRENCY = 24;
@@ -148,15 +150,15 @@ export class ImageProcessor {
   }
 
   /**
-   * The named variants' files, straight to their public keys (each put replaces its object, so a
-   * crop's URL answers throughout a rerun), served with max-age and an ETag (NAMED_CACHE_CONTROL).
+   * The named variants' files, straight to their keys (each put replaces its object, so a crop's URL
+   * answers throughout a rerun): public ones served with max-age and an ETag (NAMED_CACHE_CONTROL),
+   * a private collection's under `_private/` like its sizes, delivered only signed (contract §11).
    * A first run that fails removes what it wrote.
    */
   private async publishNamed(image: Image, named: NamedOutput[], firstRun: boolean): Promise<NamedFile[]> {
-    // private collections get no named variants yet: a named file lives at a public key
-    if (image.visibility === 'private') return [];
-    const key = (f: { name: string; format: OutputFormat }) => namedKey(image.collectionId, f.name, image.slug, f.format);
-    await runLimited(named, UPLOAD_CONCURRENCY, (f) => this.store.put(key(f), f.bytes, { contentType: OUTPUT_CONTENT_TYPES[f.format], cacheControl: NAMED_CACHE_CONTROL })).catch(async (err: unknown) => {
+    const key = (f: { name: string; format: OutputFormat }) => storedNamedKey(image.collectionId, f.name, image.slug, f.format, image.visibility);
+    const cacheControl = image.visibility === 'private' ? PRIVATE_CACHE_CONTROL : NAMED_CACHE_CONTROL;
+    await runLimited(named, UPLOAD_CONCURRENCY, (f) => this.store.put(key(f), f.bytes, { contentType: OUTPUT_CONTENT_TYPES[f.format], cacheControl })).catch(async (err: unknown) => {
       if (firstRun) await this.store.delete(named.map(key)).catch((e: unknown) => this.logger.error({ err: e, imageId: image.id }, 'could not withdraw named files'));
       throw err;
     });
@@ -181,6 +183,8 @@ export class ImageProcessor {
       const result = await this.pool.process(source, geometry, undefined, { formats, quality: image.quality ?? claim.quality, placeholder: false, art: { ...art, namedOnly: true } });
       const crops = await this.publishNamed(image, result.named, false);
       await this.lifecycle.crops.replace(image.id, crops);
+      // the collection changed visibility while the crops were made: they go where the image is linked now
+      await this.relocate(image).catch((err: unknown) => this.logger.error({ err, imageId: image.id }, 'could not move the crops of an image whose collection changed visibility'));
       this.logger.info({ imageId: image.id, crops: crops.length }, 'cover crops made again around the new focal point');
     } catch (err) {
       if (err instanceof AppError) return void this.logger.warn({ err, imageId: image.id }, 'could not make the crops again; the old ones stay');
