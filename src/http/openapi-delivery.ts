@@ -89,9 +89,10 @@ export function deliverySchemas() {
   return {
     SignedUrls: {
       type: 'object',
-      required: ['urls', 'expiresAt'],
+      required: ['urls', 'named', 'expiresAt'],
       properties: {
-        urls: { type: 'object', description: 'Signed URL per stored size ("0" is the full size)', additionalProperties: { type: 'string', format: 'uri' } },
+        urls: { type: 'object', description: 'Signed URL per stored WebP size ("0" is the full size)', additionalProperties: { type: 'string', format: 'uri' } },
+        named: { type: 'object', description: "Signed URL of each named variant's WebP file, by name", additionalProperties: { type: 'string', format: 'uri' } },
         expiresAt: { type: 'string', format: 'date-time' },
       },
     },
