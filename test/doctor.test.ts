@@ -140,6 +140,47 @@ describe('doctor on local storage', () => {
     expect(again.findings).toEqual([]);
   });
 
+  test('named variants and private files: a lost named file is rendered again, a dropped box\'s file and a file at the wrong place are orphans', async ({ app, alice, collection }) => {
+    const root = join(app.dataDir, 'storage');
+    const age = (key: string) => utimes(join(root, key), HOURS_AGO, HOURS_AGO);
+    expect((await alice.json('PATCH', `/api/v1/collections/${collection}`, { variants: [{ name: 'avatar', width: 64, height: 64, fit: 'cover' }] })).status).toBe(200);
+    const secret = (await alice.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Secret' })).body.id;
+    expect((await alice.json('PATCH', `/api/v1/collections/${secret}`, { visibility: 'private', variants: [{ name: 'avatar', width: 64, height: 64, fit: 'cover' }] })).status).toBe(200);
+    const face = await restUpload(alice, await cameraPhoto({ width: 640, height: 480, seed: 7 }), { collection, slug: 'face' });
+    const hidden = await restUpload(alice, await cameraPhoto({ width: 640, height: 480, seed: 8 }), { collection: secret, slug: 'hidden' });
+    for (const id of [face.body.id, hidden.body.id]) expect(await waitForImage(alice, id)).toMatchObject({ status: 'ready' });
+
+    // a lost named file, public and private
+    const lostNamed = [`${collection}/avatar/face.webp`, `_private/${secret}/avatar/hidden.webp`];
+    await app.store.delete(lostNamed);
+    // a file of a box the collection no longer has; a public copy of a private image's file; a private copy of a public one's
+    const planted = [`${collection}/card/face.webp`, `${secret}/320/hidden.webp`, `${secret}/avatar/hidden.webp`, `_private/${collection}/320/face.webp`];
+    for (const key of planted) {
+      await app.store.put(key, Buffer.from('stray'), WEBP);
+      await age(key);
+    }
+
+    const { doctor } = app.services;
+    const found = (await doctor.run()).report;
+    expect(subjects(found, 'orphan-object')).toEqual([...planted].sort());
+    expect(found.findings.find((f) => f.subject === `${secret}/320/hidden.webp`)!.detail).toContain(`a file at the public place of ${hidden.body.id}, whose collection is private`);
+    expect(subjects(found, 'missing-variant')).toEqual([face.body.id, hidden.body.id].sort());
+    expect(found.findings.find((f) => f.subject === face.body.id)!.detail).toContain('avatar webp');
+
+    // the images are rendered again first; their strays are judged once no job works on them
+    const repaired = (await doctor.run({ fix: true })).report;
+    expect(repaired.findings.map((f) => [f.kind, f.fixed])).toEqual([['missing-variant', true], ['missing-variant', true]]);
+    await eventually('the lost named files are rendered again', async () => (await Promise.all(lostNamed.map((k) => app.store.head(k)))).every((h) => h !== null));
+    await eventually('the repairs are over', async () => (await app.dataSource.query(`SELECT count(*)::int AS n FROM images WHERE reprocess_run_id IS NOT NULL`))[0].n === 0);
+    const tidied = (await doctor.run({ fix: true })).report;
+    expect(subjects(tidied, 'orphan-object')).toEqual([...planted].sort());
+    expect(tidied.findings.every((f) => f.fixed)).toBe(true);
+    for (const key of planted) expect(await app.store.head(key), key).toBeNull();
+    // the private one answers only signed, as before
+    expect((await fetch(`${app.url}/cdn/${secret}/avatar/hidden.webp`)).status).toBe(404);
+    expect((await doctor.run()).report.findings).toEqual([]);
+  });
+
   test('a ready image whose original is gone as well is reported as not repairable, and fix leaves it', async ({ app, alice, collection }) => {
     const up = await restUpload(alice, await cameraPhoto({ width: 640, height: 480, seed: 5 }), { collection, slug: 'beyond-repair' });
     await waitForImage(alice, up.body.id);

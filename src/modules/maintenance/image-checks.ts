@@ -13,7 +13,7 @@ import type { ImagesService } from '../images/images.service.ts';
 import type { ReprocessService } from '../images/reprocess.service.ts';
 import { VARIANT_SIZES } from '../images/sizes.ts';
 import type { Visibility } from '../collections/collection.entity.ts';
-import { originalKey, storedVariantKey } from '../images/variant-urls.ts';
+import { originalKey, storedNamedKey, storedVariantKey } from '../images/variant-urls.ts';
 import type { OutputFormat } from '../images/formats.ts';
 import { errorText, type CheckContext, type Finding } from './findings.ts';
 
@@ -32,6 +32,8 @@ interface ReadyRow {
   slug: string;
   visibility: Visibility;
   variants: string[];
+  /** Its named variants' files ("avatar.webp"). */
+  named: string[];
 }
 
 /**
@@ -46,7 +48,8 @@ export async function checkMissingVariants(ctx: CheckContext, db: DataSource, st
     const limit = Math.min(PAGE, (bounds.maxImages ?? Infinity) - checked);
     const rows = (await db.query(
       // a page of the primary key, then each image's variant rows by theirs
-      `SELECT i.id, i.collection_id, i.slug, i.visibility, coalesce((SELECT array_agg(v.size || '.' || v.format) FROM image_variants v WHERE v.image_id = i.id), '{}') AS variants
+      `SELECT i.id, i.collection_id, i.slug, i.visibility, coalesce((SELECT array_agg(v.size || '.' || v.format) FROM image_variants v WHERE v.image_id = i.id), '{}') AS variants,
+              coalesce((SELECT array_agg((n->>'name') || '.' || (n->>'format')) FROM jsonb_array_elements(i.named_variants) n), '{}') AS named
          FROM images i
         WHERE i.status = 'ready' AND i.reprocess_run_id IS NULL AND i.id > $1
         ORDER BY i.id LIMIT $2`,
@@ -67,16 +70,18 @@ export async function checkMissingVariants(ctx: CheckContext, db: DataSource, st
   }
 }
 
-/** The variants of a ready image whose file is absent ("size.format"), smallest first. */
+/** The files of a ready image that are absent ("size.format", then its named variants' "name.format"), smallest first. */
 async function missingFiles(store: ObjectStore, row: ReadyRow): Promise<string[]> {
-  const expected = [...new Set([...VARIANT_SIZES.map((size) => `${size}.webp`), ...row.variants])];
+  const expected = [...new Set([...VARIANT_SIZES.map((size) => `${size}.webp`), ...row.variants, ...row.named])];
   const missing: string[] = [];
   for (let i = 0; i < expected.length; i += HEADS_IN_FLIGHT) {
     const slice = expected.slice(i, i + HEADS_IN_FLIGHT);
     const heads = await Promise.all(
       slice.map((v) => {
         const [size, format] = v.split('.') as [string, OutputFormat];
-        return store.head(storedVariantKey(row.collection_id, Number(size), row.slug, format, row.visibility));
+        // sizes are numbers, names start with a letter (variant-urls.ts)
+        const key = /^\d/.test(size) ? storedVariantKey(row.collection_id, Number(size), row.slug, format, row.visibility) : storedNamedKey(row.collection_id, size, row.slug, format, row.visibility);
+        return store.head(key);
       }),
     );
     slice.forEach((v, j) => heads[j] === null && missing.push(v));
@@ -85,7 +90,7 @@ async function missingFiles(store: ObjectStore, row: ReadyRow): Promise<string[]
 }
 
 async function reportMissing(ctx: CheckContext, store: ObjectStore, repairs: ImageRepairs, row: ReadyRow, missing: string[]): Promise<void> {
-  const what = `ready, but ${missing.length} variant file(s) are missing: ${missing.map((v) => v.replace('.', ' px ')).join(', ')}`;
+  const what = `ready, but ${missing.length} variant file(s) are missing: ${missing.map((v) => (/^\d/.test(v) ? v.replace('.', ' px ') : v.replace('.', ' '))).join(', ')}`;
   const hasOriginal = (await store.head(originalKey(row.id))) !== null;
   const finding: Finding = { kind: 'missing-variant', subject: row.id, detail: hasOriginal ? what : `${what}; its original is gone too, so it cannot be rendered again (delete it, or upload the file again)`, repairable: hasOriginal, fixed: false };
   if (hasOriginal && ctx.fix && ctx.budget.take(1)) {

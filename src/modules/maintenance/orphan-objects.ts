@@ -1,18 +1,22 @@
 /**
  * Orphan objects: stored objects that no image accounts for — an original whose upload never got
  * its row (a crash between the two), staged outputs left after publication, variants of a deleted
- * or failed image or of a format it no longer has, a probe of a check that was cut short. The
+ * or failed image or of a format it no longer has, a named variant's file of a box the collection
+ * dropped, a file left at the place (public or `_private/`) its collection's visibility no longer
+ * uses, a probe of a check that was cut short. The
  * listing is streamed and judged 500 keys at a time against the database, so neither side is ever
  * held whole. Objects last changed within the grace age are never judged (uploads in flight).
  */
 import type { DataSource } from 'typeorm';
 import type { ListedObject, ObjectStore } from '../../storage/object-store.ts';
-import { parseCdnPath } from '../images/variant-urls.ts';
+import type { Visibility } from '../collections/collection.entity.ts';
+import { parseCdnPath, parseNamedCdnPath } from '../images/variant-urls.ts';
 import { errorText, type CheckContext } from './findings.ts';
 
 type OwnedKey =
   | { type: 'original' | 'staged'; imageId: string }
-  | { type: 'variant'; collectionId: string; slug: string; variant: string }
+  /** A numbered size ("320.webp") or a named variant's file ("avatar.webp"), at the public place or under `_private/`. */
+  | { type: 'variant'; collectionId: string; slug: string; variant: string; named: boolean; visibility: Visibility }
   | { type: 'probe' };
 
 interface ImageRow {
@@ -20,8 +24,10 @@ interface ImageRow {
   collection_id: string;
   slug: string;
   status: string;
+  visibility: Visibility;
   in_run: boolean;
   variants: string[];
+  named: string[];
 }
 
 const BATCH = 500;
@@ -33,9 +39,15 @@ export function ownerOf(key: string): OwnedKey | null {
   if (top === '_originals' && id && IMAGE_ID.test(id) && rest.length === 0) return { type: 'original', imageId: id };
   if (top === '_staging' && id && IMAGE_ID.test(id) && rest.length === 1) return { type: 'staged', imageId: id };
   if (top === '_optimage-probe' && id && rest.length === 0) return { type: 'probe' };
-  const variant = parseCdnPath(`/cdn/${key}`);
-  return variant && { type: 'variant', collectionId: variant.collectionId, slug: variant.slug, variant: `${variant.size}.${variant.format}` };
+  const visibility: Visibility = top === PRIVATE_TOP ? 'private' : 'public';
+  const path = `/cdn/${visibility === 'private' ? key.slice(PRIVATE_TOP.length + 1) : key}`;
+  const sized = parseCdnPath(path);
+  if (sized) return { type: 'variant', collectionId: sized.collectionId, slug: sized.slug, variant: `${sized.size}.${sized.format}`, named: false, visibility };
+  const named = parseNamedCdnPath(path);
+  return named && { type: 'variant', collectionId: named.collectionId, slug: named.slug, variant: `${named.name}.${named.format}`, named: true, visibility };
 }
+
+const PRIVATE_TOP = '_private';
 
 export interface ListingBounds {
   startAfter?: string | undefined;
@@ -104,6 +116,10 @@ function orphanReason(owner: OwnedKey, image: ImageRow | undefined): string | nu
   if (owner.type === 'staged') return `a staged output of ${image.id}, which is ${image.status} (publication over)`;
   if (image.status === 'failed') return `a variant of ${image.id}, which failed`;
   if (owner.type !== 'variant') return null;
+  // a visibility switch copies first and deletes the old place last: a copy made meanwhile is
+  // within the grace age, and an old file deleted here is one the switch was about to delete
+  if (owner.visibility !== image.visibility) return `a file at the ${owner.visibility} place of ${image.id}, whose collection is ${image.visibility}`;
+  if (owner.named) return image.named.includes(owner.variant) ? null : `not a named variant of the ready image ${image.id} (it lists no ${owner.variant.replace('.', ' ')} file)`;
   return image.variants.includes(owner.variant) ? null : `not a variant of the ready image ${image.id} (it has no ${owner.variant.replace('.', ' px ')} row)`;
 }
 
@@ -114,13 +130,14 @@ async function imagesFor(db: DataSource, owners: OwnedKey[]): Promise<ImageRow[]
   // two index lookups (by id; by the collection-slug key), then each match's variant rows by their primary key
   return db.query(
     `WITH wanted AS (
-       SELECT id, collection_id, slug, status, reprocess_run_id FROM images WHERE id = ANY($1)
+       SELECT id FROM images WHERE id = ANY($1)
        UNION
-       SELECT i.id, i.collection_id, i.slug, i.status, i.reprocess_run_id FROM images i JOIN unnest($2::text[], $3::text[]) AS p(c, s) ON i.collection_id = p.c AND i.slug = p.s
+       SELECT i.id FROM images i JOIN unnest($2::text[], $3::text[]) AS p(c, s) ON i.collection_id = p.c AND i.slug = p.s
      )
-     SELECT w.id, w.collection_id, w.slug, w.status, w.reprocess_run_id IS NOT NULL AS in_run,
-            coalesce((SELECT array_agg(v.size || '.' || v.format) FROM image_variants v WHERE v.image_id = w.id), '{}') AS variants
-       FROM wanted w`,
+     SELECT i.id, i.collection_id, i.slug, i.status, i.visibility, i.reprocess_run_id IS NOT NULL AS in_run,
+            coalesce((SELECT array_agg(v.size || '.' || v.format) FROM image_variants v WHERE v.image_id = i.id), '{}') AS variants,
+            coalesce((SELECT array_agg((n->>'name') || '.' || (n->>'format')) FROM jsonb_array_elements(i.named_variants) n), '{}') AS named
+       FROM wanted w JOIN images i ON i.id = w.id`,
     [ids, pairs.map((p) => p.collectionId), pairs.map((p) => p.slug)],
   ) as Promise<ImageRow[]>;
 }
