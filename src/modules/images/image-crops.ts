@@ -7,7 +7,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Collection } from '../collections/collection.entity.ts';
 import type { FocalPoint, NamedFile } from './art-direction.ts';
 import { Image } from './image.entity.ts';
-import type { Claim } from './image-lifecycle.ts';
+import type { Claim } from './rendition.ts';
 
 /** Called inside the transaction of a rendition whose cover crops were cut around a point the row no longer has. */
 export type FocalMovedListener = (tx: EntityManager, imageId: string) => Promise<void>;
