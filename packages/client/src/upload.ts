@@ -39,6 +39,8 @@ export interface UploadOptions {
    * S3/R2, a signed URL of the server on local storage), then let the server check them.
    */
   direct?: boolean;
+  /** The file's SHA-256 (lowercase hex) when already known, e.g. hashed in a Web Worker: not computed again. */
+  checksum?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -145,7 +147,7 @@ function merge(init: RequestInit, headers: Record<string, string>): RequestInit 
 
 /** Uploads one file into a collection and resolves with the new (or identical existing) Image. */
 export async function upload(file: File, options: UploadOptions): Promise<UploadedImage> {
-  const checksum = await checksumOf(file);
+  const checksum = options.checksum ?? (await checksumOf(file));
   options.signal?.throwIfAborted();
   if (options.direct) return viaDirect(file, checksum, options);
   return file.size >= (options.resumableFrom ?? 8 * MiB) ? viaTus(file, checksum, options) : postImage(file, checksum, options);

@@ -12,6 +12,7 @@ import { CollectionListDocument, DashboardDeleteCollectionDocument, DashboardRen
 import { invalidate } from '../refresh.ts';
 import { navigate, paths } from '../router.ts';
 import { useSession } from '../session.ts';
+import { setDirectToBucket } from '../upload/choose-transport.ts';
 import { DropZone } from '../upload/drop-zone.tsx';
 import { UploadList } from '../upload/upload-list.tsx';
 import { QualitySelect } from './collection-quality.tsx';
@@ -67,6 +68,8 @@ export function CollectionPage({ id }: { id: string }) {
   useEffect(() => {
     if (collection) document.title = `${collection.name} · optimage`;
   }, [collection?.name]);
+  const toBucket = plan?.config.directUploadsToBucket ?? false;
+  useEffect(() => setDirectToBucket(toBucket), [toBucket]);
 
   if (!collection) {
     if (!data && fetching) return <div aria-busy="true" />;
