@@ -16,6 +16,7 @@ import { setDirectToBucket } from '../upload/choose-transport.ts';
 import { DropZone } from '../upload/drop-zone.tsx';
 import { UploadList } from '../upload/upload-list.tsx';
 import { QualitySelect } from './collection-quality.tsx';
+import { VisibilitySetting } from './collection-visibility.tsx';
 
 function RenameForm({ id, name, onDone }: { id: string; name: string; onDone(): void }) {
   const [rename, renameCollection] = useMutation(DashboardRenameCollectionDocument);
@@ -118,6 +119,9 @@ export function CollectionPage({ id }: { id: string }) {
           </>
         )}
       </header>
+      <section class="card collection-settings" aria-label="Collection settings">
+        <VisibilitySetting id={id} name={collection.name} visibility={collection.visibility} canChange={team.role === 'ADMIN' || team.role === 'OWNER'} />
+      </section>
       {(team.role === 'ADMIN' || team.role === 'OWNER') && (
         <details class="card art-settings">
           <summary>Named variants and colour</summary>
