@@ -1,7 +1,7 @@
 /**
  * The dashboard's tus upload survives a cut line, in real headless Chromium: a 20 MB camera photo
  * over the tus threshold, the connection cut half-way through its second 8 MiB chunk by a proxy
- * between the browser and the server; tus-js-client retries, asks the server's offset (HEAD) and
+ * between the browser and the server; the dashboard's tus upload (@optimage/client's) retries, asks the server's offset (HEAD) and
  * continues from it — one upload, not a new one from byte 0 — to a ready image with its thumbnail.
  * The offsets asserted are the PATCH heads that reached the server. Screenshot under
  * .artifacts/dashboard/.
@@ -18,7 +18,7 @@ import { Client } from './support/http.ts';
 
 const ARTIFACTS = '.artifacts/dashboard';
 const TUS_THRESHOLD = 1024 * 1024;
-const CHUNK = 8 * 1024 * 1024; // TUS_CHUNK_SIZE in web/src/upload/tus-transport.ts
+const CHUNK = 8 * 1024 * 1024; // TUS_CHUNK_SIZE in web/src/upload/transport.ts
 const CUT_AFTER = 12_000_000; // client bytes after the drop: ~3.6 MB into the second chunk
 
 let proxy: CutProxy;
@@ -70,7 +70,7 @@ describe('the dashboard over a bad network', () => {
       // What reached the server: one creation; PATCHes at 0 and 8 MiB, the second cut. Chromium may
       // re-send a request whose kept-alive connection dropped, on a fresh one, by itself: that
       // PATCH at 8 MiB is refused with 409 (the server kept the cut chunk's bytes, its offset moved
-      // on). tus-js-client then asks the offset (HEAD) and sends the rest from there: past 8 MiB,
+      // on). The upload then asks the offset (HEAD) and sends the rest from there: past 8 MiB,
       // never from 0 again, to the last byte.
       const uploads = proxy.heads.filter((h) => h.path.startsWith('/api/v1/uploads'));
       expect(uploads.filter((h) => h.method === 'POST')).toHaveLength(1);

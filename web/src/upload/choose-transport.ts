@@ -5,10 +5,7 @@
  * the browser cannot send (a bucket without the CORS rules of docs/private-delivery.md) falls back to
  * tus. `?tusThreshold=<bytes>` on the page's URL when the dashboard loads overrides the threshold.
  */
-import { directUpload, restUpload, type UploadTransport } from './transport.ts';
-
-/** tus-js-client (~17 KB gzip) is its own chunk, loaded with the first large file. */
-const tusUpload: UploadTransport = async (request) => (await import('./tus-transport.ts')).tusUpload(request);
+import { directUpload, restUpload, tusUpload, type UploadTransport } from './transport.ts';
 
 export const TUS_THRESHOLD_BYTES = 8 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 /**
  * Sends one file to the server with upload progress. `restUpload`: the REST endpoint
  * `POST /api/v1/images` (multipart `file`, `checksum`, `collection`), which streams any size;
- * `directUpload`: to the bucket. Both are @optimage/client's (the kit the dashboard shares with apps).
+ * `tusUpload`: tus, resumable; `directUpload`: to the bucket. All are @optimage/client's (the kit the dashboard shares with apps).
  * The queue only sees `UploadTransport`; `choose-transport.ts` picks one per file.
  */
 import { currentTeam } from '../team.ts';
@@ -51,6 +51,23 @@ function rejection(err: unknown): unknown {
 export const restUpload: UploadTransport = async ({ file, checksum, collectionId, onProgress, signal }) => {
   try {
     const image = await postImage(file, checksum, { baseUrl: '', collection: collectionId, onProgress, signal, headers: teamHeader() });
+    return { id: image.id, slug: image.slug, status: image.status };
+  } catch (err) {
+    throw rejection(err);
+  }
+};
+
+/** tus chunk size: a lost line costs at most this much again (the server keeps a cut chunk's bytes). */
+export const TUS_CHUNK_SIZE = 8 * 1024 * 1024;
+
+/**
+ * tus 1.0 at `/api/v1/uploads` (the kit's resumable path): 8 MiB PATCHes, a lost line retried after
+ * 0, 1, 3 and 5 s from the server's offset (HEAD), and the upload's URL kept in localStorage until it
+ * ends, so the same file dropped again after an interruption continues where it stopped.
+ */
+export const tusUpload: UploadTransport = async ({ file, checksum, collectionId, onProgress, signal }) => {
+  try {
+    const image = await upload(file, { baseUrl: '', collection: collectionId, checksum, resumableFrom: 0, chunkSize: TUS_CHUNK_SIZE, resume: true, onProgress, signal, headers: teamHeader() });
     return { id: image.id, slug: image.slug, status: image.status };
   } catch (err) {
     throw rejection(err);
