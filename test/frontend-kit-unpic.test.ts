@@ -17,7 +17,7 @@ import { Client } from './support/http.ts';
 import { realPhotos } from './support/real-photos.ts';
 import { restUpload, waitForImage } from './support/upload.ts';
 
-const OUT = resolve('.artifacts/unpic'); // inside the repository, so the compiled files resolve its node_modules
+const OUT = resolve('node_modules/.cache/optimage-unpic'); // inside the repository (its packages resolve), outside lint's view
 let app: TestApp;
 let image: { src: string; width: number; collectionId: string; slug: string };
 
