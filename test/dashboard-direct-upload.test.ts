@@ -4,7 +4,8 @@
  * docs/private-delivery.md), `config.directUploadsToBucket` true, a real 4.4 MB camera photo dropped
  * over the large-file threshold (lowered with `?tusThreshold=`). The browser PUTs the bytes to the
  * bucket; the API sees only the JSON request for the presigned PUT and the `complete`, never the
- * file; the image becomes ready with its thumbnail. Screenshot in /work/shots.
+ * file; the image becomes ready with its thumbnail. Screenshot in /work/shots. And the dashboard CSP
+ * names the origin the AWS SDK presigns those PUTs for, in each addressing style.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -135,3 +136,21 @@ test('on S3 storage a large photo dropped on the dashboard goes straight to the 
     await context.close();
   }
 }, 240_000);
+
+test('the CSP names the origin the AWS SDK presigns direct-upload PUTs for, in every addressing style', async () => {
+  const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
+  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const { uploadOrigin } = await import('../src/http/security-headers.ts');
+  const cases = [
+    { endpoint: undefined, region: 'eu-west-3', bucket: 'photos', forcePathStyle: false }, // AWS, virtual host
+    { endpoint: undefined, region: 'us-east-1', bucket: 'photos.example.com', forcePathStyle: false }, // a dotted name: path style
+    { endpoint: 'https://abc123.r2.cloudflarestorage.com', region: 'auto', bucket: 'photos', forcePathStyle: true }, // R2
+    { endpoint: 'https://minio.internal:9000', region: 'us-east-1', bucket: 'photos', forcePathStyle: false },
+  ];
+  for (const c of cases) {
+    const client = new S3Client({ endpoint: c.endpoint, region: c.region, forcePathStyle: c.forcePathStyle, credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' } });
+    const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: c.bucket, Key: '_direct/dup_x' }), { expiresIn: 60 });
+    client.destroy();
+    expect(uploadOrigin(c), JSON.stringify(c)).toBe(new URL(url).origin);
+  }
+});
