@@ -62,10 +62,12 @@ export interface PublicSettings {
   maxUploadBytes: number;
   /** Where uploads are spooled while hashed (under DATA_DIR, not the system temp dir). */
   uploadDir: string;
+  /** `STORAGE`: on `s3` a direct upload's bytes go straight to the bucket (contract §12). */
+  storage: 'local' | 's3';
 }
 
 export function publicSettings(config: Config): PublicSettings {
-  return { cdnBaseUrl: config.http.cdnBaseUrl, maxUploadBytes: config.limits.maxUploadBytes, uploadDir: resolve(config.dataDir, 'uploads') };
+  return { cdnBaseUrl: config.http.cdnBaseUrl, maxUploadBytes: config.limits.maxUploadBytes, uploadDir: resolve(config.dataDir, 'uploads'), storage: config.storage.driver };
 }
 
 export class ConfigError extends Error {}

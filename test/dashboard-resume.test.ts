@@ -1,8 +1,10 @@
 /**
  * The dashboard's tus upload survives a cut line, in real headless Chromium: a 20 MB camera photo
  * over the tus threshold, the connection cut half-way through its second 8 MiB chunk by a proxy
- * between the browser and the server; tus-js-client retries, asks the server's offset (HEAD) and
+ * between the browser and the server; the dashboard's tus upload (@optimage/client's) retries, asks the server's offset (HEAD) and
  * continues from it — one upload, not a new one from byte 0 — to a ready image with its thumbnail.
+ * And a page reloaded mid-upload: the same file dropped again asks the server's offset (HEAD, from
+ * the URL the kit kept in localStorage) and continues past the first chunk, one upload in all.
  * The offsets asserted are the PATCH heads that reached the server. Screenshot under
  * .artifacts/dashboard/.
  */
@@ -18,7 +20,7 @@ import { Client } from './support/http.ts';
 
 const ARTIFACTS = '.artifacts/dashboard';
 const TUS_THRESHOLD = 1024 * 1024;
-const CHUNK = 8 * 1024 * 1024; // TUS_CHUNK_SIZE in web/src/upload/tus-transport.ts
+const CHUNK = 8 * 1024 * 1024; // TUS_CHUNK_SIZE in web/src/upload/transport.ts
 const CUT_AFTER = 12_000_000; // client bytes after the drop: ~3.6 MB into the second chunk
 
 let proxy: CutProxy;
@@ -70,7 +72,7 @@ describe('the dashboard over a bad network', () => {
       // What reached the server: one creation; PATCHes at 0 and 8 MiB, the second cut. Chromium may
       // re-send a request whose kept-alive connection dropped, on a fresh one, by itself: that
       // PATCH at 8 MiB is refused with 409 (the server kept the cut chunk's bytes, its offset moved
-      // on). tus-js-client then asks the offset (HEAD) and sends the rest from there: past 8 MiB,
+      // on). The upload then asks the offset (HEAD) and sends the rest from there: past 8 MiB,
       // never from 0 again, to the last byte.
       const uploads = proxy.heads.filter((h) => h.path.startsWith('/api/v1/uploads'));
       expect(uploads.filter((h) => h.method === 'POST')).toHaveLength(1);
@@ -96,6 +98,51 @@ describe('the dashboard over a bad network', () => {
       const atServer = uploads.map((h) => `${h.method}${h.headers['upload-offset'] ? ` ${h.headers['upload-offset']}` : ''}`);
       console.info(`dashboard resumed upload (line cut ${CUT_AFTER} bytes after the drop): at the server ${atServer.join(', ')}; the page saw ${seen.join(', ')}`);
       await page.screenshot({ path: `${ARTIFACTS}/resumed-upload.png`, fullPage: true, animations: 'disabled' });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a tus upload cut short by a page reload continues where it stopped when the same file is dropped again', async () => {
+    const api = new Client(proxy.url);
+    await api.signUp();
+    const collection = (await api.json<{ id: string }>('POST', '/api/v1/collections', { name: 'Reload' })).body.id;
+    const [name, value] = api.cookie!.split(/=(.*)/s) as [string, string];
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'UTC' });
+    await context.addCookies([{ name, value, url: proxy.url }]);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => console.error('page error:', err));
+    const from = proxy.heads.length;
+    try {
+      await page.goto(`${proxy.url}/collections/${collection}?tusThreshold=${TUS_THRESHOLD}`);
+      await page.getByRole('heading', { level: 1, name: 'Reload' }).waitFor();
+      const photo = await cameraPhoto({ bytes: 20_000_000, seed: 7 });
+      const file = { name: 'Reload Photo.jpg', mimeType: 'image/jpeg', buffer: photo };
+      // the first chunk arrives; the page is reloaded while the second is on its way
+      const firstChunk = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.status() === 204);
+      await page.getByLabel('Drop images here').setInputFiles([file]);
+      await firstChunk;
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Reload' }).waitFor();
+      expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('optimage-tus:')))).toHaveLength(1);
+      const beforeAgain = proxy.heads.length;
+
+      await page.getByLabel('Drop images here').setInputFiles([file]);
+      await expect.poll(() => page.getByRole('progressbar', { name: 'Reload Photo.jpg', exact: true }).getAttribute('aria-valuenow'), { timeout: 90_000 }).toBe('100');
+      const row = page.locator('li.upload').filter({ has: page.locator('.upload-name', { hasText: 'Reload Photo.jpg' }) });
+      await row.locator('img').waitFor({ timeout: 60_000 });
+
+      const uploads = proxy.heads.slice(from).filter((h) => h.path.startsWith('/api/v1/uploads'));
+      expect(uploads.filter((h) => h.method === 'POST')).toHaveLength(1); // one upload across both drops
+      const again = proxy.heads.slice(beforeAgain).filter((h) => h.path.startsWith('/api/v1/uploads'));
+      expect(again[0]!.method).toBe('HEAD'); // the second drop asks where the first one stopped
+      const patches = again.filter((h) => h.method === 'PATCH').map((h) => Number(h.headers['upload-offset']));
+      expect(patches[0]).toBeGreaterThanOrEqual(CHUNK); // never from byte 0 again
+      const rows = (await app.dataSource.query('SELECT image_id FROM resumable_uploads r JOIN images i ON i.id = r.image_id WHERE i.collection_id = $1', [collection])) as { image_id: string }[];
+      expect(rows).toHaveLength(1);
+      expect((await api.json<{ status: string; bytes: number }>('GET', `/api/v1/images/${rows[0]!.image_id}`)).body).toMatchObject({ status: 'ready', bytes: 20_000_000 });
+      expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('optimage-tus:')))).toEqual([]);
+      console.info(`dashboard upload resumed after a reload: ${uploads.map((h) => `${h.method}${h.headers['upload-offset'] ? ` ${h.headers['upload-offset']}` : ''}`).join(', ')}`);
     } finally {
       await context.close();
     }

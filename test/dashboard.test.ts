@@ -250,17 +250,20 @@ describe('the dashboard at /', () => {
     await page.getByRole('button', { name: 'Copy srcset', exact: true }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Copied srcset to the clipboard');
     const srcset = await page.evaluate(() => navigator.clipboard.readText());
+    // @optimage/client's srcset (contract §14, the kit apps use): the 11 widths, then the whole
+    // 4000 px image at its own width, for layouts wider than 1280 device pixels
     const candidates = srcset.split(', ');
-    expect(candidates).toHaveLength(11);
+    expect(candidates).toHaveLength(12);
     expect(candidates[0]).toBe(`${app.url}/cdn/${collectionId}/320/alpine-lake.webp 320w`);
-    expect(candidates.at(-1)).toBe(`${app.url}/cdn/${collectionId}/1280/alpine-lake.webp 1280w`);
+    expect(candidates.at(-2)).toBe(`${app.url}/cdn/${collectionId}/1280/alpine-lake.webp 1280w`);
+    expect(candidates.at(-1)).toBe(`${app.url}/cdn/${collectionId}/0/alpine-lake.webp 4000w`);
     for (const candidate of candidates) {
       const res = await fetch(candidate.split(' ')[0]!);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/webp');
     }
     await page.getByRole('button', { name: 'Copy <picture>', exact: true }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^<picture>\n {2}<source type="image\/webp" srcset="[^"]+1280w" sizes="[^"]+">\n {2}<img src="[^"]+\/768\/alpine-lake\.webp" srcset="[^"]+" sizes="[^"]+" width="4000" height="3000" alt="alpine lake"/);
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^<picture>\n {2}<source type="image\/webp" srcset="[^"]+\/1280\/alpine-lake\.webp 1280w, [^"]+\/0\/alpine-lake\.webp 4000w" sizes="[^"]+">\n {2}<img src="[^"]+\/768\/alpine-lake\.webp" srcset="[^"]+" sizes="[^"]+" width="4000" height="3000" alt="alpine lake"/);
     await page.getByRole('button', { name: 'Copy URL of 512w' }).click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`${app.url}/cdn/${collectionId}/512/alpine-lake.webp`);
     await expectAccessible('image detail');
@@ -328,13 +331,12 @@ describe('the dashboard at /', () => {
       expect(requests.filter((r) => r === 'POST /api/v1/uploads')).toHaveLength(2); // one creation per file
       expect(requests.filter((r) => /^PATCH \/api\/v1\/uploads\/[^/]+$/.test(r)).length).toBeGreaterThanOrEqual(2);
       expect(requests).not.toContain('POST /api/v1/images');
-      expect(requests).toContainEqual(expect.stringMatching(/^GET \/assets\/tus-transport-[\w-]+\.js$/)); // tus-js-client loads with the first large file
       expect(patches).toContain(204); // the photo's final PATCH
       expect(patches.some((status) => status >= 400 && status < 500)).toBe(true); // the notes' final PATCH
       const seen = await page.evaluate(() => (window as unknown as { progressSeen: Record<string, number[]> }).progressSeen);
       expect([...seen['Big Photo.jpg']!].sort((a, b) => a - b)).toEqual(seen['Big Photo.jpg']);
-      // the finished upload forgot its resume URL; the refused one is no image and used no quota
-      expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::') && k.includes('Big Photo')))).toEqual([]);
+      // both uploads forgot their resume URLs (one finished, one refused); the refused one is no image and used no quota
+      expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('optimage-tus:')))).toEqual([]);
       await expect.poll(() => page.locator('.plan-figures').textContent()).toMatch(new RegExp(`^31 of ${QUOTA} used`));
     } finally {
       page.off('request', onRequest);

@@ -10,10 +10,29 @@ const COMMON = "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; obj
 /** API bodies, images, errors: nothing to run, nothing to load, never in a frame. */
 export const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
-/** The dashboard: its own hashed assets; images from this server or the CDN; WebSocket/SSE to itself. */
-export function dashboardPolicy(cdnBaseUrl: string): string {
+/** The S3 side of a deployment, as far as where a browser's direct-upload PUT goes. */
+export interface UploadBucket {
+  endpoint: string | undefined;
+  region: string;
+  /** The bucket direct uploads are staged in (the private bucket, else the main one). */
+  bucket: string;
+  forcePathStyle: boolean;
+}
+
+/** The origin of the presigned PUT URLs of a direct upload (what the AWS SDK signs: path or virtual-host style). */
+export function uploadOrigin(s3: UploadBucket): string {
+  const base = new URL(s3.endpoint ?? `https://s3.${s3.region}.amazonaws.com`);
+  return s3.forcePathStyle || s3.bucket.includes('.') ? base.origin : `${base.protocol}//${s3.bucket}.${base.host}`;
+}
+
+/**
+ * The dashboard: its own hashed assets; images from this server or the CDN; WebSocket/SSE to itself,
+ * and on S3 the bucket that direct uploads PUT to.
+ */
+export function dashboardPolicy(cdnBaseUrl: string, bucket?: UploadBucket): string {
   const cdn = new URL(cdnBaseUrl).origin;
-  return `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' ${cdn} data: blob:; connect-src 'self'; worker-src 'self'; font-src 'self'; ${COMMON}`;
+  const connect = bucket ? `'self' ${uploadOrigin(bucket)}` : "'self'";
+  return `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' ${cdn} data: blob:; connect-src ${connect}; worker-src 'self'; font-src 'self'; ${COMMON}`;
 }
 
 /** GraphiQL: its inline bundle by hash; the editor injects styles and starts workers from blob/data URLs. */

@@ -74,6 +74,9 @@ export async function openHttpEdge(givenConfig: Config, logger: Logger): Promise
 }
 
 function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
+  // direct uploads are staged in the private bucket, else the main one (contract §12)
+  const s3 = config.storage.driver === 's3' ? config.storage : null;
+  const dashboardCsp = dashboardPolicy(config.http.cdnBaseUrl, s3 ? { ...s3, bucket: s3.privateBucket ?? s3.bucket } : undefined);
   const { services } = deps;
   const log = logger.child({ module: 'http' });
   const policy = new OriginPolicy(config.http.publicBaseUrl, config.http.corsOrigins);
@@ -136,7 +139,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
       return sendJson(res, out.status, out.body, out.headers);
     }
     label.route = path.startsWith('/cdn/') ? '/cdn' : path.startsWith('/private/') ? '/private' : path.startsWith('/assets/') ? '/assets' : '/ (dashboard)';
-    if (!path.startsWith('/cdn/') && !path.startsWith('/private/')) res.setHeader('Content-Security-Policy', dashboardPolicy(config.http.cdnBaseUrl));
+    if (!path.startsWith('/cdn/') && !path.startsWith('/private/')) res.setHeader('Content-Security-Policy', dashboardCsp);
     for (const handler of extraHandlers) {
       if (await handler(req, res, path)) return;
     }

@@ -1,8 +1,11 @@
 /**
- * Delivery URLs and snippets for a ready image. src and srcset are the server's (`Image.src`,
- * `Image.srcset`: the 768 size, and the widths 320–1280 with their size as the `w` descriptor), so
- * the dashboard shows exactly what API clients get; single sizes come from `variants`.
+ * Delivery URLs and snippets for a ready image, made by `@optimage/client` (the kit apps use), so the
+ * dashboard shows exactly the markup an app gets from `srcset(image)`: every size narrower than the
+ * image, then the full image at its own width (a 4000 px photo offers its 4000 px file to a wide
+ * high-DPR screen; an 800 px one is never listed as 1280w). URLs come from the image's `variants`,
+ * so a private collection's signed URLs are used as they are.
  */
+import { SRC_SIZE, srcset, url, type ImageFormat, type OptimageImageData } from '@optimage/client';
 import { isReady } from './image-status.ts';
 
 export interface Variant {
@@ -11,13 +14,14 @@ export interface Variant {
   height: number;
   bytes: number;
   url: string;
+  format: string;
 }
 
 export interface Deliverable {
   status: string;
   slug: string;
-  src: string | null;
-  srcset: string | null;
+  collectionId: string;
+  baseUrl: string;
   width: number;
   height: number;
   variants: readonly Variant[];
@@ -28,26 +32,32 @@ export const FULL_SIZE = 0;
 /** For a layout where the image is at most a column wide; callers with a known layout pass their own. */
 export const DEFAULT_SIZES = '(max-width: 768px) 100vw, 768px';
 
-/** The variants in size order (full size first), or none until the image is ready. */
+/** The image as the kit reads it (GraphQL's `WEBP`/`AVIF` formats in the kit's lowercase). */
+function kitImage(image: Deliverable): OptimageImageData {
+  return { ...image, variants: image.variants.map((v) => ({ size: v.size, url: v.url, format: v.format.toLowerCase() })) };
+}
+
+/** The output formats the image has files in, best first. */
+export function formatsOf(image: Deliverable): ImageFormat[] {
+  const have = new Set(image.variants.map((v) => v.format.toLowerCase()));
+  return (['avif', 'webp'] as const).filter((f) => have.has(f));
+}
+
+/** The WebP variants in size order (full size first), or none until the image is ready. */
 export function variantsOf(image: Deliverable): Variant[] {
-  return isReady(image.status) ? [...image.variants].sort((a, b) => a.size - b.size) : [];
+  return isReady(image.status) ? image.variants.filter((v) => v.format.toLowerCase() === 'webp').sort((a, b) => a.size - b.size) : [];
 }
 
 export function urlOf(image: Deliverable, size: number): string | null {
-  return variantsOf(image).find((v) => v.size === size)?.url ?? null;
+  return isReady(image.status) ? url(kitImage(image), size) : null;
 }
 
 export function srcOf(image: Deliverable): string | null {
-  return isReady(image.status) ? image.src : null;
+  return urlOf(image, SRC_SIZE);
 }
 
-export function srcsetOf(image: Deliverable): string | null {
-  return isReady(image.status) ? image.srcset : null;
-}
-
-/** The URL for another output format of the same variant (`.webp` → `.avif`). */
-function withFormat(url: string, format: string): string {
-  return url.replace(/\.webp$/, `.${format}`);
+export function srcsetOf(image: Deliverable, format: ImageFormat = 'webp'): string | null {
+  return isReady(image.status) ? srcset(kitImage(image), { format }) : null;
 }
 
 const attr = (value: string) => value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
@@ -55,20 +65,15 @@ const attr = (value: string) => value.replaceAll('&', '&amp;').replaceAll('"', '
 /** An `<img>` tag with src, srcset, sizes and intrinsic dimensions (no layout shift). */
 export function imgTag(image: Deliverable, alt = '', sizes = DEFAULT_SIZES): string | null {
   const src = srcOf(image);
-  const srcset = srcsetOf(image);
-  if (!src || !srcset) return null;
-  return `<img src="${attr(src)}" srcset="${attr(srcset)}" sizes="${attr(sizes)}" width="${image.width}" height="${image.height}" alt="${attr(alt)}" loading="lazy" decoding="async">`;
+  const set = srcsetOf(image);
+  if (!src || !set) return null;
+  return `<img src="${attr(src)}" srcset="${attr(set)}" sizes="${attr(sizes)}" width="${image.width}" height="${image.height}" alt="${attr(alt)}" loading="lazy" decoding="async">`;
 }
 
-/** A `<picture>` with one `<source>` per output format (best first) and the `<img>` fallback. */
-export function pictureSnippet(image: Deliverable, formats: readonly string[] = ['webp'], alt = '', sizes = DEFAULT_SIZES): string | null {
+/** A `<picture>` with one `<source>` per output format the image has (best first) and the `<img>` fallback. */
+export function pictureSnippet(image: Deliverable, alt = '', sizes = DEFAULT_SIZES): string | null {
   const img = imgTag(image, alt, sizes);
-  const srcset = srcsetOf(image);
-  if (!img || !srcset) return null;
-  const order = ['avif', 'webp'].filter((f) => formats.includes(f));
-  const sources = order.map((f) => {
-    const set = srcset.replace(/(\S+\.webp)(?= \d+w)/g, (url) => withFormat(url, f));
-    return `  <source type="image/${f}" srcset="${attr(set)}" sizes="${attr(sizes)}">`;
-  });
+  if (!img) return null;
+  const sources = formatsOf(image).map((f) => `  <source type="image/${f}" srcset="${attr(srcsetOf(image, f)!)}" sizes="${attr(sizes)}">`);
   return ['<picture>', ...sources, `  ${img}`, '</picture>'].join('\n');
 }

@@ -32,6 +32,11 @@ export interface UploadOptions {
   resumableFrom?: number;
   /** tus chunk size. Default 8 MiB. */
   chunkSize?: number;
+  /**
+   * Keep a tus upload's URL in localStorage (by collection and SHA-256) until it finishes, so the
+   * same file uploaded again after a reload or a lost connection continues where it stopped.
+   */
+  resume?: boolean;
   /** Extra request headers (the dashboard names its current team with `X-Optimage-Team`). */
   headers?: Record<string, string>;
   /**
@@ -39,6 +44,8 @@ export interface UploadOptions {
    * S3/R2, a signed URL of the server on local storage), then let the server check them.
    */
   direct?: boolean;
+  /** The file's SHA-256 (lowercase hex) when already known, e.g. hashed in a Web Worker: not computed again. */
+  checksum?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -91,32 +98,76 @@ export async function postImage(file: File, checksum: string, options: UploadOpt
 
 const b64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
 
+/** Where a tus upload's URL is kept between page loads (`resume: true`), by collection and SHA-256. */
+const resumeKey = (options: UploadOptions, checksum: string) => `optimage-tus:${options.collection}:${checksum}`;
+const storage = (): Storage | null => {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+};
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits before each retry of a lost chunk (ms); the count starts over whenever the offset moves. */
+const RETRY_DELAYS = [0, 1000, 3000, 5000];
+
 async function viaTus(file: File, checksum: string, options: UploadOptions): Promise<UploadedImage> {
   const tus = { 'Tus-Resumable': '1.0.0' };
-  const meta = { filename: file.name, collection: options.collection, checksum, ...(options.slug ? { slug: options.slug } : {}) };
-  const metadata = Object.entries(meta).map(([k, v]) => `${k} ${b64(v)}`).join(',');
-  const created = ok(await send('POST', `${options.baseUrl}/api/v1/uploads`, null, { ...tus, 'Upload-Length': String(file.size), 'Upload-Metadata': metadata }, options, () => {}));
-  const location = new URL(created.header('Location') ?? '', options.baseUrl || globalThis.location?.href).toString();
-  const chunk = options.chunkSize ?? 8 * MiB;
+  const init = () => merge(authInit(options.token), { ...options.headers, ...tus });
+  const head = async (at: string) => {
+    const res = await fetch(at, { method: 'HEAD', ...init() });
+    return res.ok ? { offset: Number(res.headers.get('Upload-Offset') ?? NaN), imageId: res.headers.get('Optimage-Image-Id') } : null;
+  };
+  const key = options.resume ? resumeKey(options, checksum) : null;
+  let location = key ? storage()?.getItem(key) : null;
   let offset = 0;
   let imageId: string | null = null;
-  let retries = 3;
-  while (offset < file.size) {
-    try {
-      const end = Math.min(offset + chunk, file.size);
-      const res = ok(await send('PATCH', location, file.slice(offset, end), { ...tus, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' }, options, (n) => options.onProgress?.(offset + n, file.size)));
-      offset = Number(res.header('Upload-Offset') ?? end);
-      imageId = res.header('Optimage-Image-Id');
-    } catch (err) {
-      // a network failure: ask the server where it stands and go on from there
-      if (!(err instanceof OptimageError) || err.status !== 0 || err.code === 'ABORTED' || retries-- === 0) throw err;
-      const head = await fetch(location, { method: 'HEAD', ...merge(authInit(options.token), tus) });
-      offset = Number(head.headers.get('Upload-Offset') ?? offset);
-      imageId = head.headers.get('Optimage-Image-Id');
-    }
+  const known = location ? await head(location).catch(() => null) : null;
+  if (location && known && Number.isFinite(known.offset)) ({ offset, imageId } = known);
+  else {
+    const meta = { filename: file.name, collection: options.collection, checksum, ...(options.slug ? { slug: options.slug } : {}) };
+    const metadata = Object.entries(meta).map(([k, v]) => `${k} ${b64(v)}`).join(',');
+    const created = ok(await send('POST', `${options.baseUrl}/api/v1/uploads`, null, { ...tus, 'Upload-Length': String(file.size), 'Upload-Metadata': metadata }, options, () => {}));
+    location = new URL(created.header('Location') ?? '', options.baseUrl || globalThis.location?.href).toString();
+    if (key) storage()?.setItem(key, location);
   }
+  const chunk = options.chunkSize ?? 8 * MiB;
+  let attempt = 0;
+  try {
+    while (offset < file.size) {
+      try {
+        const end = Math.min(offset + chunk, file.size);
+        const at = offset;
+        const res = await send('PATCH', location, file.slice(at, end), { ...tus, 'Upload-Offset': String(at), 'Content-Type': 'application/offset+octet-stream' }, options, (n) => options.onProgress?.(at + n, file.size));
+        if (res.status !== 409 || attempt >= RETRY_DELAYS.length) {
+          ok(res);
+          offset = Number(res.header('Upload-Offset') ?? end);
+          imageId = res.header('Optimage-Image-Id');
+          attempt = 0;
+          continue;
+        }
+        // 409: the server is past this offset (a resent PATCH, or bytes of a cut one kept): ask it
+        attempt++;
+      } catch (err) {
+        // a lost line: wait, ask the server where it stands, and go on from there
+        if (!(err instanceof OptimageError) || err.status !== 0 || err.code === 'ABORTED') throw err;
+        if (attempt >= RETRY_DELAYS.length) throw err;
+        await pause(RETRY_DELAYS[attempt++]!);
+      }
+      const now = await head(location).catch(() => null);
+      if (now && Number.isFinite(now.offset)) {
+        if (now.offset > offset) attempt = 0;
+        ({ offset, imageId } = now);
+      }
+    }
+  } catch (err) {
+    // a refusal ends this upload for good; a lost line keeps it resumable
+    if (key && err instanceof OptimageError && err.status >= 400) storage()?.removeItem(key);
+    throw err;
+  }
+  if (key) storage()?.removeItem(key);
   if (!imageId) throw new OptimageError(502, 'UPLOAD_FAILED', 'The upload finished but the server named no image');
-  const image = await fetch(`${options.baseUrl}/api/v1/images/${imageId}`, authInit(options.token));
+  const image = await fetch(`${options.baseUrl}/api/v1/images/${imageId}`, merge(authInit(options.token), options.headers ?? {}));
   if (!image.ok) throw errorOf(image.status, await image.text());
   return (await image.json()) as UploadedImage;
 }
@@ -145,7 +196,7 @@ function merge(init: RequestInit, headers: Record<string, string>): RequestInit 
 
 /** Uploads one file into a collection and resolves with the new (or identical existing) Image. */
 export async function upload(file: File, options: UploadOptions): Promise<UploadedImage> {
-  const checksum = await checksumOf(file);
+  const checksum = options.checksum ?? (await checksumOf(file));
   options.signal?.throwIfAborted();
   if (options.direct) return viaDirect(file, checksum, options);
   return file.size >= (options.resumableFrom ?? 8 * MiB) ? viaTus(file, checksum, options) : postImage(file, checksum, options);

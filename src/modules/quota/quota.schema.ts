@@ -20,6 +20,10 @@ const ConfigRef = builder.objectRef<AccountConfig>('Config').implement({
     baseUrl: t.exposeString('baseUrl'),
     maxUploadBytes: t.exposeInt('maxUploadBytes'),
     formats: t.exposeStringList('formats'),
+    directUploadsToBucket: t.boolean({
+      description: 'True when a direct upload (createDirectUpload) sends the bytes straight to the storage bucket (STORAGE=s3); false on local storage, where its URL is this server.',
+      resolve: (_c, _a, ctx) => ctx.services.config.storage === 's3',
+    }),
   }),
 });
 

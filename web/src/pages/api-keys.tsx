@@ -141,7 +141,7 @@ export function ApiKeysPage() {
         )}
         {keys.length > 0 && (
           <div class="table-scroll">
-            <table class="table">
+            <table class="table keys-table">
               <thead>
                 <tr>
                   <th scope="col">Name</th>
@@ -161,7 +161,7 @@ export function ApiKeysPage() {
                       {k.name}
                     </th>
                     <td class="mono">{k.prefix}…</td>
-                    <td class="small">
+                    <td class="small wrap">
                       {k.scopes.join(', ')}
                       {k.collections && <span class="muted"> · {k.collections.length} collection(s)</span>}
                     </td>

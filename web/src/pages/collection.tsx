@@ -12,9 +12,11 @@ import { CollectionListDocument, DashboardDeleteCollectionDocument, DashboardRen
 import { invalidate } from '../refresh.ts';
 import { navigate, paths } from '../router.ts';
 import { useSession } from '../session.ts';
+import { setDirectToBucket } from '../upload/choose-transport.ts';
 import { DropZone } from '../upload/drop-zone.tsx';
 import { UploadList } from '../upload/upload-list.tsx';
 import { QualitySelect } from './collection-quality.tsx';
+import { VisibilitySetting } from './collection-visibility.tsx';
 
 function RenameForm({ id, name, onDone }: { id: string; name: string; onDone(): void }) {
   const [rename, renameCollection] = useMutation(DashboardRenameCollectionDocument);
@@ -67,6 +69,8 @@ export function CollectionPage({ id }: { id: string }) {
   useEffect(() => {
     if (collection) document.title = `${collection.name} · optimage`;
   }, [collection?.name]);
+  const toBucket = plan?.config.directUploadsToBucket ?? false;
+  useEffect(() => setDirectToBucket(toBucket), [toBucket]);
 
   if (!collection) {
     if (!data && fetching) return <div aria-busy="true" />;
@@ -115,6 +119,9 @@ export function CollectionPage({ id }: { id: string }) {
           </>
         )}
       </header>
+      <section class="card collection-settings" aria-label="Collection settings">
+        <VisibilitySetting id={id} name={collection.name} visibility={collection.visibility} canChange={team.role === 'ADMIN' || team.role === 'OWNER'} />
+      </section>
       {(team.role === 'ADMIN' || team.role === 'OWNER') && (
         <details class="card art-settings">
           <summary>Named variants and colour</summary>

@@ -80,8 +80,6 @@ export function ImagePage({ id }: { id: string }) {
   }
   const collection = list?.collections.find((c) => c.id === image.collectionId);
   const variants = variantsOf(image);
-  // the collection's output formats (config.formats lists the formats an upload may be in)
-  const formats = (collection?.formats ?? ['WEBP']).map((f) => f.toLowerCase());
   const alt = image.slug.replaceAll('-', ' ');
   const sizeName = (size: number) => (size === FULL_SIZE ? 'Full size' : `${size}w`);
 
@@ -139,7 +137,7 @@ export function ImagePage({ id }: { id: string }) {
             <Snippet title="src" code={srcOf(image)} what="src" />
             <Snippet title="srcset" code={srcsetOf(image)} what="srcset" block />
             <Snippet title="<img>" code={imgTag(image, alt)} what="<img>" block />
-            <Snippet title="<picture>" code={pictureSnippet(image, formats, alt)} what="<picture>" block />
+            <Snippet title="<picture>" code={pictureSnippet(image, alt)} what="<picture>" block />
           </section>
         </div>
       )}
