@@ -56,7 +56,7 @@ export function VisibilitySetting({ id, name, visibility, canChange }: { id: str
           {asking === 'PRIVATE' ? (
             <>
               <p>Its files move to private storage: a moment for a few images, longer for many. The images stay ready meanwhile.</p>
-              <p>Once done, today’s public URLs stop working, so pages that embed them break. Every URL the API gives out (src, srcset, sizes) is signed and expires; named variants are withdrawn.</p>
+              <p>Once done, today’s public URLs stop working, so pages that embed them break. Every URL the API gives out (src, srcset, sizes, named variants) is signed and expires.</p>
             </>
           ) : (
             <>
