@@ -6,7 +6,8 @@
  */
 import type { Sharp } from 'sharp';
 import type { OutputFormat } from '../images/formats.ts';
-import type { Job, Pixels } from './pipeline.ts';
+import type { Job } from './jobs.ts';
+import type { Pixels } from './source.ts';
 import { planNamed, type NamedBox, type PlannedCrop, type Region } from './variant-plan.ts';
 
 export interface ArtTask {

@@ -1,0 +1,115 @@
+/**
+ * The encodes of one image, as jobs for the lanes (lanes.ts): still images from one decode,
+ * animations re-read per output. Runs in the worker (erasable TS; sharp and siblings only).
+ */
+import type { Sharp } from 'sharp';
+import type { OutputFormat } from '../images/formats.ts';
+import type { Placeholder } from '../images/placeholder.ts';
+import { encoderQuality, fixedQuality } from '../quality/auto-quality.ts';
+import { makePlaceholder } from './placeholder.ts';
+import { namedJobs, type NamedOutput } from './named-outputs.ts';
+import type { PipelineResult } from './pipeline.ts';
+import { salientPoint } from './salient-point.ts';
+import { asInvalidImage, decode, encode, fromPixels, openSource, resizeTo, type Pixels, type RunTask } from './source.ts';
+import type { PlannedOutput } from './variant-plan.ts';
+
+/**
+ * When the image is over 2.5× wider than the largest resized output, those outputs are resampled
+ * from an intermediate 2× that width instead of the full image, so 11 resamples do not each read all
+ * 12–24 MP. Lanczos from 2× oversampling is visually identical (measured ≥45 dB PSNR against
+ * resampling the full image); below 2.5× the intermediate would cost about what it saves.
+ */
+const INTERMEDIATE_SCALE = 2;
+const INTERMEDIATE_ABOVE = 2.5;
+
+/**
+ * Encode time per pixel against WebP q80's (bench/avif-settings.bench.ts: AVIF at its settings takes
+ * ~1.3× at 12 MP and ~2× at 1280 px), so the lanes take the longest jobs first.
+ */
+export const RELATIVE_COST: Record<OutputFormat, number> = { webp: 1, avif: 1.5 };
+
+/** One encode (or the placeholder, which has no output) for a lane to run; `named` for a named variant's file. */
+export interface Job {
+  output: PlannedOutput | null;
+  named?: Omit<NamedOutput, 'bytes'>;
+  format: OutputFormat;
+  cost: number;
+  encode: () => Promise<Buffer | Placeholder>;
+}
+
+/** What the still pipeline found and made besides the numbered outputs. */
+export interface StillExtras {
+  focal: PipelineResult['focal'];
+}
+
+/**
+ * Still images. When the image is over 2.5× wider than its largest resized output (every camera
+ * photo), nothing holds its full-size pixels: the one decode is to the 2× intermediate the resized
+ * outputs and the placeholder come from (JPEG and WebP decode straight to it, shrink-on-load), and
+ * the full-size encode reads the file itself, line by line into libwebp. That decode reads every
+ * pixel, so a corrupt file still fails in CONVERT. A 30 MP JPEG peaks at ~190 MiB this way, against
+ * ~280 MiB when the raw full-size pixels (90 MiB) stay in memory for the whole full-size encode
+ * (bench:memory's probes). Smaller images are decoded once at full size, and everything comes
+ * from those pixels.
+ */
+export async function stillJobs(task: RunTask, full: PlannedOutput, formats: readonly OutputFormat[], extras: StillExtras): Promise<{ jobs: Job[]; quality: number }> {
+  const largest = Math.max(0, ...task.plan.filter((o) => o !== full).map((o) => o.width));
+  // (no resized output at all — an image narrower than every size — needs no intermediate either)
+  const viaIntermediate = largest > 0 && full.width > INTERMEDIATE_ABOVE * largest;
+  let fullSize: () => Sharp;
+  let resampleBase: Pixels;
+  if (viaIntermediate) {
+    const width = INTERMEDIATE_SCALE * largest;
+    resampleBase = await decode(task, { width, height: Math.max(1, Math.round((full.height * width) / full.width)) });
+    fullSize = () => openSource(task).resize(full.width, full.height, { fit: 'fill' });
+  } else {
+    const base = await decode(task, full);
+    resampleBase = base;
+    fullSize = () => fromPixels(base);
+  }
+  // the quality hook: "auto" searches it on a mid-size variant of these same decoded pixels
+  const quality = await encoderQuality(task.quality, resampleBase);
+  const { policy } = task;
+  const encodes = task.plan.flatMap((output) =>
+    formats.map((format) => ({
+      output,
+      format,
+      cost: output.width * output.height * RELATIVE_COST[format],
+      encode:
+        output === full
+          ? () => encode(fullSize(), format, policy, viaIntermediate ? 'file' : 'pixels', quality).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
+          : () => encode(resizeTo(fromPixels(resampleBase), output), format, policy, 'pixels', quality),
+    })),
+  );
+  // from the same decoded pixels (the smaller intermediate when there is one): no second decode
+  const placeholder: Job = { output: null, format: 'webp', cost: 0, encode: () => makePlaceholder(fromPixels(resampleBase)) };
+  const art = task.art;
+  if (!art || art.boxes.length === 0) return { jobs: [...encodes, placeholder], quality };
+  // the salient point from those same pixels when no focal point was given, found while the
+  // full-size encode already runs (only the named encodes wait for it)
+  const focal = art.focal ? Promise.resolve({ ...art.focal, source: 'given' as const }) : salientPoint(fromPixels(resampleBase)).then((p) => ({ ...p, source: 'auto' as const }));
+  void focal.then((f) => (extras.focal = f), () => {}); // a failure reaches the named encodes
+  const named = namedJobs(art, focal, formats, { base: resampleBase, fromPixels, fromFile: () => openSource(task), encode: (image, format, from) => encode(image, format, policy, from, quality), relativeCost: RELATIVE_COST, invalid: asInvalidImage });
+  return { jobs: [...encodes, ...named, placeholder], quality };
+}
+
+/**
+ * Animated sources are re-read from the file for each output: sharp resizes a multi-frame image
+ * frame by frame only when it comes from a loader (raw pixels with pageHeight lose their frames on
+ * resize), and decoding is cheap next to encoding every frame as WebP (20 frames of 640×360:
+ * 52 ms against 620 ms). Its placeholder comes from the first frame alone.
+ */
+export function animatedJobs(task: RunTask, formats: readonly OutputFormat[]): { jobs: Job[]; quality: number } {
+  const quality = fixedQuality(task.quality); // "auto" takes the default: no search over frames
+  const encodes = task.plan.flatMap((output) =>
+    formats.map((format) => ({
+      output,
+      format,
+      cost: output.width * output.height * RELATIVE_COST[format],
+      encode: () => encode(resizeTo(openSource(task), output), format, task.policy, 'file', quality).catch((err: unknown) => Promise.reject(asInvalidImage(err))),
+    })),
+  );
+  // the first frame, what a browser shows before the animation starts
+  const firstFrame = () => makePlaceholder(openSource({ ...task, animated: false })).catch((err: unknown) => Promise.reject(asInvalidImage(err)));
+  return { jobs: [...encodes, { output: null, format: 'webp', cost: 0, encode: firstFrame }], quality };
+}
