@@ -97,9 +97,11 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
  * Animated sources are re-read from the file for each output: sharp resizes a multi-frame image
  * frame by frame only when it comes from a loader (raw pixels with pageHeight lose their frames on
  * resize), and decoding is cheap next to encoding every frame as WebP (20 frames of 640×360:
- * 52 ms against 620 ms). Its placeholder comes from the first frame alone.
+ * 52 ms against 620 ms). Its placeholder comes from the first frame alone, and so do its named
+ * variants: still crops of the first frame (what a browser shows before the animation starts), a
+ * poster for an avatar or a card, not an animation of every frame cut again.
  */
-export function animatedJobs(task: RunTask, formats: readonly OutputFormat[]): { jobs: Job[]; quality: number } {
+export async function animatedJobs(task: RunTask, formats: readonly OutputFormat[], extras: StillExtras): Promise<{ jobs: Job[]; quality: number }> {
   const quality = fixedQuality(task.quality); // "auto" takes the default: no search over frames
   const encodes = task.plan.flatMap((output) =>
     formats.map((format) => ({
@@ -109,7 +111,16 @@ export function animatedJobs(task: RunTask, formats: readonly OutputFormat[]): {
       encode: () => encode(resizeTo(openSource(task), output), format, task.policy, 'file', quality).catch((err: unknown) => Promise.reject(asInvalidImage(err))),
     })),
   );
+  const still: RunTask = { ...task, animated: false };
   // the first frame, what a browser shows before the animation starts
-  const firstFrame = () => makePlaceholder(openSource({ ...task, animated: false })).catch((err: unknown) => Promise.reject(asInvalidImage(err)));
-  return { jobs: [...encodes, { output: null, format: 'webp', cost: 0, encode: firstFrame }], quality };
+  const firstFrame = () => makePlaceholder(openSource(still)).catch((err: unknown) => Promise.reject(asInvalidImage(err)));
+  const jobs: Job[] = [...encodes, { output: null, format: 'webp', cost: 0, encode: firstFrame }];
+  const art = task.art;
+  if (!art || art.boxes.length === 0) return { jobs, quality };
+  // one decode of the first frame feeds its crops and, without a given focal point, its salient point
+  const frame = await decode(still, art.source);
+  const focal = art.focal ? Promise.resolve({ ...art.focal, source: 'given' as const }) : salientPoint(fromPixels(frame)).then((p) => ({ ...p, source: 'auto' as const }));
+  void focal.then((f) => (extras.focal = f), () => {});
+  const named = namedJobs(art, focal, formats, { base: frame, fromPixels, fromFile: () => openSource(still), encode: (image, format, from) => encode(image, format, task.policy, from, quality), relativeCost: RELATIVE_COST, invalid: asInvalidImage });
+  return { jobs: [...jobs, ...named], quality };
 }

@@ -82,7 +82,7 @@ export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListen
   onStep('CONVERT', 0);
   const task = await prepare(pipelineTask);
   const extras: StillExtras = { focal: null };
-  const { jobs, quality } = task.animated ? animatedJobs(task, formats) : await stillJobs(task, full, formats, extras);
+  const { jobs, quality } = task.animated ? await animatedJobs(task, formats, extras) : await stillJobs(task, full, formats, extras);
   const namedOnly = task.art?.namedOnly === true;
   // a focal point moved: only the files that depend on it (cover crops) are made again
   const encodes = namedOnly ? jobs.filter((j) => j.named?.cropped) : task.placeholder ? jobs : jobs.filter((j) => j.output || j.named);
