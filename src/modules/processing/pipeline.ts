@@ -5,8 +5,8 @@
  *
  * Where the time goes, and why the pipeline is shaped this way (12 MP JPEG, measured): libwebp's
  * full-size encode is ~0.95 s of single-threaded work, the 11 smaller encodes together ~0.37 s,
- * their resizes ~0.15 s, the decode ~0.06 s. So: decode once (for a camera photo, straight to a 2×
-^ * intermediate: see stillJobs in jobs.ts), start the full-size encode first, and let a second lane make the
+ * their resizes ~0.15 s, the decode ~0.06 s. So: decode once (for a camera photo, straight to an
+ * intermediate: see stillJobs in jobs.ts), start the full-size encode first, and let a second lane make the
  * smaller outputs on another core meanwhile. The image is then ready about when the full-size
  * encode alone would be (bench/pipeline.bench.ts). Under load, when the pool's images already fill the
  * cores, each gets one lane instead (lanesFor): the same throughput (bench:memory), less held at once.

@@ -9,7 +9,7 @@
  *   opaque stills (JPEG, PNG): 6 MP 80 MiB, 7.7 MP 91, 12 MP 110, 24 MP 183, 30 MP 235, 48 MP 304
  *     → at most ~7 bytes per pixel over a ~40 MiB floor: libwebp's ARGB copy and YUV planes for the
  *       full-size encode (which streams from the file, so the raw decode is not held beside it,
- *       pipeline.ts) and the small 2× intermediate the other outputs come from;
+ *       pipeline.ts) and the small intermediate the other outputs come from;
  *   stills with alpha (PNG, WebP): 6 MP 245–271 MiB over runs, 24 MP 867 → ≤ 40 B/px: the alpha plane is
  *     compressed losslessly, and libwebp's lossless encoder needs hash chains and histograms per pixel;
  *   animations: 20 × 0.23 MP 37 MiB, 60 × 0.92 MP 185, 100 × 1 MP 271 → frames are encoded one at

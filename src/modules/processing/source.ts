@@ -61,11 +61,14 @@ export interface Pixels {
   height: number;
 }
 
-/** A decode: oriented, sRGB (or P3), at the given dimensions. */
-export async function decode(task: RunTask, size: { width: number; height: number }): Promise<Pixels> {
+/**
+ * A decode: oriented, sRGB (or P3), at the given dimensions. `shrinkOnLoad`: the size is the source's
+ * halved (quartered…), which JPEG and WebP decode to directly.
+ */
+export async function decode(task: RunTask, size: { width: number; height: number }, shrinkOnLoad = false): Promise<Pixels> {
   try {
     // A no-op for the full size unless the image is over the WebP limit and the plan scaled it down.
-    const image = openSource(task).resize(size.width, size.height, { fit: 'fill', fastShrinkOnLoad: false });
+    const image = openSource(task).resize(size.width, size.height, { fit: 'fill', fastShrinkOnLoad: shrinkOnLoad });
     if (task.policy.wide) {
       const { data, info } = await image.withIccProfile('p3').tiff({ compression: 'none' }).toBuffer({ resolveWithObject: true });
       return { data, raw: null, width: info.width, height: info.height };
