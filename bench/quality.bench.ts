@@ -40,8 +40,9 @@ const spec = (target: number, max: number, probeWidth: number, tolerance: number
   probeWidth,
   bounds: { ...AUTO_BOUNDS, max, start: Math.min(AUTO_BOUNDS.start ?? max, max), tolerance },
 });
+// `--autos-only`: only the searches of --autos, not the default one
 const AUTO_SPECS: AutoSpec[] = [
-  spec(AUTO_TARGET, AUTO_BOUNDS.max, PROBE_WIDTH, AUTO_BOUNDS.tolerance ?? 0, `webp auto (default: target ${AUTO_TARGET}, max ${AUTO_BOUNDS.max}, probe ${PROBE_WIDTH} px)`),
+  ...(args.includes('--autos-only') ? [] : [spec(AUTO_TARGET, AUTO_BOUNDS.max, PROBE_WIDTH, AUTO_BOUNDS.tolerance ?? 0, `webp auto (default: target ${AUTO_TARGET}, max ${AUTO_BOUNDS.max}, probe ${PROBE_WIDTH} px)`)]),
   ...(option('autos') ?? '').split(',').filter(Boolean).map((text) => {
     const [target, max, width, tolerance] = text.split(':').map(Number);
     return spec(target!, max ?? AUTO_BOUNDS.max, width ?? PROBE_WIDTH, tolerance ?? 0, `webp auto, target ${target} max ${max ?? AUTO_BOUNDS.max} probe ${width ?? PROBE_WIDTH} tol ${tolerance ?? 0}`);
