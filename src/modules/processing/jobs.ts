@@ -22,17 +22,25 @@ import type { PlannedOutput } from './variant-plan.ts';
  * decode to 2000 px takes ~0.1 s less CPU than to 2560 px by resampling — and the outputs are as
  * close to resampling the full image as from a 2× Lanczos intermediate (12 MP, real and synthetic
  * photo: 53.6 dB PSNR at 1280 px against 54.1–54.3, 51 dB at 768 and 320 against 49.4–50.3; 12
- * independent sharp calls get 46–51). Otherwise (2.5–3× wider) a 2× intermediate is resampled.
+ * independent sharp calls get 46–51). Otherwise (2.5–3× wider, or a half still wider than 2×) a 2×
+ * intermediate is resampled.
  */
 const INTERMEDIATE_SCALE = 2;
 const INTERMEDIATE_ABOVE = 2.5;
 const MIN_OVERSAMPLING = 1.5;
 
-/** The intermediate's width for a full width over 2.5× the largest output's (see above). */
+/**
+ * The intermediate's width for a full width over 2.5× the largest output's (see above). Halving is
+ * only taken while it is no wider than the 2× intermediate: a 30 MP photo's half (3354 px) would hold
+ * 1.7× its pixels during the full-size encode (bench:memory), so it keeps the 2× one.
+ */
 export function intermediateWidth(fullWidth: number, largest: number): number {
-  let width = INTERMEDIATE_SCALE * largest;
-  for (let k = 1; Math.round(fullWidth / 2 ** k) >= MIN_OVERSAMPLING * largest; k++) width = Math.round(fullWidth / 2 ** k);
-  return width;
+  const resampled = INTERMEDIATE_SCALE * largest;
+  for (let k = 1; Math.round(fullWidth / 2 ** k) >= MIN_OVERSAMPLING * largest; k++) {
+    const halved = Math.round(fullWidth / 2 ** k);
+    if (halved <= resampled) return halved;
+  }
+  return resampled;
 }
 
 /**
