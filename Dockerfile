@@ -31,7 +31,7 @@ ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/data \
     MALLOC_ARENA_MAX=2 \
-    MALLOC_MMAP_THRESHOLD_=65536 \
+    MALLOC_MMAP_THRESHOLD_=196608 \
     NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
 COPY package.json ./

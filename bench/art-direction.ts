@@ -5,6 +5,7 @@
  * and a Display P3 photo kept wide against converted to sRGB.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -40,13 +41,20 @@ async function pair(runs: number, a: () => Promise<unknown>, b: () => Promise<un
   return [median(ta), median(tb)];
 }
 
-export async function artDirectionRows(pool: ProcessingPool, dir: string, runs: number): Promise<string> {
-  // a real camera photo at 12 MP (the dragonfly: leaves, high detail), as JPEG, HEIC and Display P3 JPEG
-  const photo = realPhotos('photo').find((p) => p.name === 'Dragonfly_by_Bolly.jpg')!;
+/** A real camera photo at 12 MP (the dragonfly: leaves, high detail) as a JPEG in `dir`: its path. */
+export async function artDirectionPhoto(dir: string): Promise<string> {
   const jpeg = join(dir, 'art-12mp.jpg');
+  if (existsSync(jpeg)) return jpeg;
+  const photo = realPhotos('photo').find((p) => p.name === 'Dragonfly_by_Bolly.jpg')!;
+  await writeFile(jpeg, await sharp(photo.path).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer());
+  return jpeg;
+}
+
+export async function artDirectionRows(pool: ProcessingPool, dir: string, runs: number): Promise<string> {
+  // the real photo as JPEG, HEIC and Display P3 JPEG
+  const jpeg = await artDirectionPhoto(dir);
   const heic = join(dir, 'art-12mp.heic');
   const p3 = join(dir, 'art-12mp-p3.jpg');
-  await writeFile(jpeg, await sharp(photo.path).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer());
   await writeFile(p3, await sharp(jpeg).withIccProfile('p3').jpeg({ quality: 90 }).toBuffer());
   await run('heif-enc', ['-q', '60', '-o', heic, jpeg]); // ~iPhone quality; ~20 s on a shared core
   const [gj, gh, gp] = await Promise.all([inspectSource(jpeg, LIMITS), inspectSource(heic, LIMITS), inspectSource(p3, LIMITS)]);

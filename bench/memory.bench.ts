@@ -24,7 +24,9 @@ import { footprintBytes } from '../src/modules/processing/pixel-budget.ts';
 import * as images from '../test/support/images.ts';
 import { runMain } from '../test/support/process.ts';
 import { RUNTIME_ENV } from '../scripts/runtime-env.ts';
+import { PREVIOUS_RUNTIME_ENV } from './cpu-rows.ts';
 import { formatTable, median, ratio } from './measure.ts';
+import { cpuSeconds } from './process-cpu.ts';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -41,7 +43,9 @@ const adminUrl = process.env.DATABASE_URL ?? embedded!.url('postgres');
 /** A 30 MP camera-like JPEG near 20 MiB (fine detail kept: quality 98, no chroma subsampling). */
 async function writePhoto(path: string): Promise<Buffer> {
   const [width, height] = [6708, 4472];
-  const bytes = await sharp(images.photoPixels(width, height, { seed: 3 }), { raw: { width, height, channels: 3 } }).jpeg({ quality: 98, chromaSubsampling: '4:4:4' }).toBuffer();
+  // BENCH_PROGRESSIVE=1: the same photo as a progressive JPEG (libjpeg holds all its coefficients while decoding)
+  const progressive = process.env.BENCH_PROGRESSIVE === '1';
+  const bytes = await sharp(images.photoPixels(width, height, { seed: 3 }), { raw: { width, height, channels: 3 } }).jpeg({ quality: 98, chromaSubsampling: '4:4:4', progressive }).toBuffer();
   await writeFile(path, bytes);
   return bytes;
 }
@@ -62,10 +66,12 @@ interface RunResult {
   before: number;
   seconds: number;
   perMinute: number;
+  /** The server's CPU seconds (all threads) per image over the load. */
+  cpuPerImage: number;
 }
 
 let runs = 0;
-async function loadRun(mode: string, budgetMb: string | undefined, photo: Buffer, defaults = false): Promise<RunResult> {
+async function loadRun(mode: string, budgetMb: string | undefined, photo: Buffer, defaults = false, settings?: Record<string, string>): Promise<RunResult> {
   const database = `bench_memory_${Date.now().toString(36)}_${runs++}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -75,7 +81,7 @@ async function loadRun(mode: string, budgetMb: string | undefined, photo: Buffer
   const port = await freePort();
   const env: Record<string, string> = { DATABASE_URL: url.toString(), DATA_DIR: join(dir, database), PORT: String(port), LOG_LEVEL: 'warn' };
   // what `npm start` sets, unless the mode measures glibc's and V8's defaults
-  Object.assign(env, defaults ? { MALLOC_ARENA_MAX: RUNTIME_ENV.MALLOC_ARENA_MAX } : RUNTIME_ENV);
+  Object.assign(env, defaults ? { MALLOC_ARENA_MAX: RUNTIME_ENV.MALLOC_ARENA_MAX } : (settings ?? RUNTIME_ENV));
   if (budgetMb) env.PROCESSING_MEMORY_MB = budgetMb;
   const server = runMain(['serve'], { ...env, LOG_LEVEL: 'info' });
   try {
@@ -96,6 +102,7 @@ async function loadRun(mode: string, budgetMb: string | undefined, photo: Buffer
     );
     const pid = server.child.pid!;
     const before = procStatus(pid, 'VmRSS');
+    const cpuBefore = cpuSeconds(pid);
 
     const started = performance.now();
     const ids = await Promise.all(
@@ -119,7 +126,7 @@ async function loadRun(mode: string, budgetMb: string | undefined, photo: Buffer
       await new Promise((r) => setTimeout(r, 200));
     }
     const seconds = (performance.now() - started) / 1000;
-    return { mode, peak: procStatus(pid, 'VmHWM'), before, seconds, perMinute: (UPLOADS * 60) / seconds };
+    return { mode, peak: procStatus(pid, 'VmHWM'), before, seconds, perMinute: (UPLOADS * 60) / seconds, cpuPerImage: (cpuSeconds(pid) - cpuBefore) / UPLOADS };
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
@@ -152,30 +159,34 @@ try {
   console.log(formatTable(probeRows));
 
   // the baseline first: how the server ran before the budget and the runtime settings
-  const modes: { mode: string; budgetMb: string | undefined; defaults?: boolean }[] = [
+  // BENCH_MEMORY_MODES=previous,default runs only those (by the first word of their name)
+  const allModes: { mode: string; budgetMb: string | undefined; defaults?: boolean; env?: Record<string, string> }[] = [
     { mode: 'before: no budget, glibc and V8 defaults (MALLOC_ARENA_MAX only)', budgetMb: NO_BUDGET_MB, defaults: true },
+    { mode: `previous runtime settings (mmap threshold 64 KiB), budget ${defaultMb} MiB`, budgetMb: undefined, env: PREVIOUS_RUNTIME_ENV },
     { mode: 'no budget', budgetMb: NO_BUDGET_MB },
-    { mode: `budget ${defaultMb} MiB (default)`, budgetMb: undefined },
+    { mode: `default: budget ${defaultMb} MiB, runtime settings`, budgetMb: undefined },
     ...(process.env.BENCH_EXTRA_BUDGETS ?? '').split(',').filter(Boolean).map((mb) => ({ mode: `budget ${mb} MiB`, budgetMb: mb })),
   ];
+  const only = (process.env.BENCH_MEMORY_MODES ?? '').split(',').filter(Boolean);
+  const modes = only.length ? allModes.filter((m) => only.includes(m.mode.split(/[ :]/)[0]!)) : allModes;
   const results: RunResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const { mode, budgetMb, defaults } of round % 2 ? [...modes].reverse() : modes) results.push(await loadRun(mode, budgetMb, photo, defaults));
+    for (const { mode, budgetMb, defaults, env } of round % 2 ? [...modes].reverse() : modes) results.push(await loadRun(mode, budgetMb, photo, defaults, env));
   }
 
-  const rows = [['mode', 'peak RSS (VmHWM)', 'RSS before load', `time for ${UPLOADS}`, 'images/min', 'per round (peak; img/min)']];
+  const rows = [['mode', 'peak RSS (VmHWM)', 'RSS before load', `time for ${UPLOADS}`, 'images/min', 'server CPU/image', 'per round (peak; img/min)']];
   const summary = modes.map(({ mode }) => {
     const mine = results.filter((r) => r.mode === mode);
     const peak = median(mine.map((r) => r.peak));
     const perMinute = median(mine.map((r) => r.perMinute));
-    rows.push([mode, mib(peak), mib(median(mine.map((r) => r.before))), `${median(mine.map((r) => r.seconds)).toFixed(1)} s`, perMinute.toFixed(1), mine.map((r) => `${mib(r.peak)}; ${r.perMinute.toFixed(1)}`).join(' | ')]);
+    rows.push([mode, mib(peak), mib(median(mine.map((r) => r.before))), `${median(mine.map((r) => r.seconds)).toFixed(1)} s`, perMinute.toFixed(1), `${median(mine.map((r) => r.cpuPerImage)).toFixed(2)} s`, mine.map((r) => `${mib(r.peak)}; ${r.perMinute.toFixed(1)}`).join(' | ')]);
     return { mode, peak, perMinute };
   });
   console.log(`\nload, median of ${ROUNDS} round(s):\n`);
   console.log(formatTable(rows));
   const [off, ...budgeted] = summary;
   for (const b of budgeted) {
-    console.log(`\n${b.mode} vs before: peak RSS ${ratio(b.peak / off!.peak)}, throughput ${ratio(b.perMinute / off!.perMinute)} (issue 11's target: peak < 700 MiB, throughput ≥ 0.90×)`);
+    console.log(`\n${b.mode} vs ${off!.mode}: peak RSS ${ratio(b.peak / off!.peak)}, throughput ${ratio(b.perMinute / off!.perMinute)}; peak ${mib(b.peak)} (goal < 700 MiB: ${b.peak < 700 * MIB ? 'met' : 'MISSED'})`);
   }
 } finally {
   await embedded?.stop();

@@ -1,12 +1,13 @@
 /**
  * The named variants' encodes (contract §13), made from the pixels the pipeline already decoded:
- * each crop's region is cut from the decode (the 2× intermediate of a camera photo holds enough
+ * each crop's region is cut from the decode (the intermediate of a camera photo, at least 1.5× its largest size, holds enough
  * pixels for any box up to its width), or, for a box that needs more, from the source file itself.
  * Runs in the worker (erasable TS; sharp and siblings only).
  */
 import type { Sharp } from 'sharp';
 import type { OutputFormat } from '../images/formats.ts';
-import type { Job, Pixels } from './pipeline.ts';
+import type { Job } from './jobs.ts';
+import type { Pixels } from './source.ts';
 import { planNamed, type NamedBox, type PlannedCrop, type Region } from './variant-plan.ts';
 
 export interface ArtTask {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { footprintBytes, PixelBudget } from './pixel-budget.ts';
+import { footprintBytes, PixelBudget, progressiveSamples } from './pixel-budget.ts';
 
 const MIB = 2 ** 20;
 /** Lets every settled promise's callbacks run. */
@@ -81,5 +81,17 @@ describe('footprintBytes', () => {
     expect(footprintBytes({ width: 1000, height: 1000, pages: 100, alpha: true }) / MIB).toBeCloseTo(277, 0); // measured 271
     // unknown alpha is the costly case
     expect(footprintBytes(mp30)).toBe(footprintBytes({ ...mp30, alpha: true }));
+  });
+
+  it('charges a progressive JPEG its DCT coefficients: 2 bytes per sample, by chroma subsampling', () => {
+    const mp30 = { width: 6800, height: 4500, pages: 1, alpha: false };
+    expect(progressiveSamples({ format: 'jpeg', isProgressive: false, chromaSubsampling: '4:2:0', channels: 3 })).toBe(0);
+    expect(progressiveSamples({ format: 'png', isProgressive: true, channels: 3 })).toBe(0);
+    expect(progressiveSamples({ format: 'jpeg', isProgressive: true, chromaSubsampling: '4:2:0', channels: 3 })).toBe(1.5);
+    expect(progressiveSamples({ format: 'jpeg', isProgressive: true, chromaSubsampling: '4:4:4', channels: 3 })).toBe(3);
+    expect(progressiveSamples({ format: 'jpeg', isProgressive: true, chromaSubsampling: '4:4:4:4', channels: 4 })).toBe(4);
+    expect(progressiveSamples({ format: 'jpeg', isProgressive: true, channels: 1 })).toBe(1);
+    const extra = (footprintBytes({ ...mp30, progressiveSamples: 1.5 }) - footprintBytes(mp30)) / MIB;
+    expect(extra).toBeCloseTo(87.5, 0); // measured +92 MiB (188 → 280) for a 30 MP 4:2:0 progressive JPEG
   });
 });

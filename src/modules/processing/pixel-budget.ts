@@ -9,11 +9,15 @@
  *   opaque stills (JPEG, PNG): 6 MP 80 MiB, 7.7 MP 91, 12 MP 110, 24 MP 183, 30 MP 235, 48 MP 304
  *     → at most ~7 bytes per pixel over a ~40 MiB floor: libwebp's ARGB copy and YUV planes for the
  *       full-size encode (which streams from the file, so the raw decode is not held beside it,
- *       pipeline.ts) and the small 2× intermediate the other outputs come from;
+ *       pipeline.ts) and the small intermediate the other outputs come from;
  *   stills with alpha (PNG, WebP): 6 MP 245–271 MiB over runs, 24 MP 867 → ≤ 40 B/px: the alpha plane is
  *     compressed losslessly, and libwebp's lossless encoder needs hash chains and histograms per pixel;
  *   animations: 20 × 0.23 MP 37 MiB, 60 × 0.92 MP 185, 100 × 1 MP 271 → frames are encoded one at
- *     a time: ~2 B/px over all frames plus ~48 B/px of one frame.
+ *     a time: ~2 B/px over all frames plus ~48 B/px of one frame;
+ *   progressive JPEGs on top: libjpeg holds every DCT coefficient of the picture (2 bytes per sample)
+ *     while it decodes one, and the full-size encode decodes as it goes: a 30 MP 4:2:0 photo 188 MiB
+ *     baseline, 280 progressive (+3 B/px); 4:4:4 holds twice that (issue 26: 20 uploads of such a
+ *     photo peaked at 926 MiB when the budget charged them as baseline JPEGs).
  *
  * So two 30 MP photos (2 × 246 MiB charged) fit the 512 MiB default of a two-thread pool.
  */
@@ -27,7 +31,12 @@ export interface JobFootprint {
   alpha?: boolean;
   /** A HEIC decoded in WebAssembly first (heic-decode.ts): its planes, RGBA copy and in-memory PNG come on top. */
   hevc?: boolean;
+  /** A progressive JPEG: its samples per pixel (3 for 4:4:4, 1.5 for 4:2:0, 1 for grey), whose coefficients libjpeg holds. */
+  progressiveSamples?: number;
 }
+
+/** Bytes of one DCT coefficient: libjpeg's JCOEF is a 16-bit integer. */
+const COEFFICIENT_BYTES = 2;
 
 const MIB = 2 ** 20;
 const FLOOR = 40 * MIB;
@@ -42,10 +51,25 @@ const ANIMATION_BYTES_PER_FRAME_PIXEL = 48;
 const HEVC_BYTES_PER_PIXEL = 14;
 
 /** The memory one image's pipeline holds at its peak, in bytes (from the measurements above, rounded up). */
-export function footprintBytes({ width, height, pages, alpha = true, hevc = false }: JobFootprint): number {
+export function footprintBytes({ width, height, pages, alpha = true, hevc = false, progressiveSamples = 0 }: JobFootprint): number {
   const frame = width * height;
   if (pages > 1) return FLOOR + ANIMATION_BYTES_PER_PIXEL * frame * pages + ANIMATION_BYTES_PER_FRAME_PIXEL * frame;
-  return FLOOR + (alpha ? ALPHA_BYTES_PER_PIXEL : OPAQUE_BYTES_PER_PIXEL) * frame + (hevc ? HEVC_BYTES_PER_PIXEL * frame : 0);
+  const coefficients = COEFFICIENT_BYTES * progressiveSamples * frame;
+  return FLOOR + (alpha ? ALPHA_BYTES_PER_PIXEL : OPAQUE_BYTES_PER_PIXEL) * frame + (hevc ? HEVC_BYTES_PER_PIXEL * frame : 0) + coefficients;
+}
+
+/**
+ * Samples per pixel of a progressive JPEG, from its header (sharp's metadata: `isProgressive`,
+ * `chromaSubsampling` like '4:2:0' or '4:4:4:4' for CMYK, `channels`); 0 for anything else.
+ */
+export function progressiveSamples(header: { format?: string; isProgressive?: boolean; chromaSubsampling?: string; channels?: number }): number {
+  if (header.format !== 'jpeg' || !header.isProgressive) return 0;
+  const channels = header.channels ?? 3;
+  if (channels === 1) return 1;
+  const [, b, c] = (header.chromaSubsampling ?? '4:2:0').split(':').map(Number);
+  // J:a:b — per 4×2 block of luma, a chroma samples in the first row, b in the second, for each of 2 chroma planes
+  const chroma = Number.isFinite(b) && Number.isFinite(c) ? ((b! + c!) / 8) * 2 : 1;
+  return 1 + chroma + (channels === 4 ? 1 : 0);
 }
 
 interface Waiter {

@@ -1,10 +1,11 @@
 /**
  * The worker-thread pool that runs image pipelines off the event loop: one image per thread, sized
  * to the cores, each task bounded in time. The main thread only plans, from the geometry that
- * intake read from the header (the file is not inspected again).
+ * intake read from the header (a JPEG's header is read again only for the memory budget: whether
+ * it is progressive).
  */
 // sharp's native module must be loaded by the main thread before any worker loads it.
-import 'sharp';
+import sharp from 'sharp';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ import type { WorkerMessage, WorkerTask } from './pipeline.worker.ts';
 import { restrictLoaders } from './loaders.ts';
 import { NEEDS_HEVC_DECODER, type OutputFormat, type SourceFormat } from '../images/formats.ts';
 import type { Placeholder } from '../images/placeholder.ts';
-import { footprintBytes, PixelBudget } from './pixel-budget.ts';
+import { footprintBytes, PixelBudget, progressiveSamples } from './pixel-budget.ts';
 import type { QualitySetting } from '../quality/quality-setting.ts';
 import { planVariants, type SourceGeometry } from './variant-plan.ts';
 
@@ -94,7 +95,9 @@ export class ProcessingPool {
     const { maxInputPixels, taskTimeoutMs } = this.#options;
     const plan = planVariants(source);
     // Admitted by the memory it will hold, not only by a free thread; waiting here is not its run time.
-    const release = await this.#budget.acquire(footprintBytes({ width: source.width, height: source.height, pages: source.pages, alpha: source.format !== 'jpeg', hevc: NEEDS_HEVC_DECODER.has(source.format) }));
+    // A JPEG's header is read once more (a few KiB, ~1 ms): a progressive one holds all its coefficients.
+    const samples = source.format === 'jpeg' ? progressiveSamples(await sharp(sourcePath).metadata().catch(() => ({}))) : 0;
+    const release = await this.#budget.acquire(footprintBytes({ width: source.width, height: source.height, pages: source.pages, alpha: source.format !== 'jpeg', hevc: NEEDS_HEVC_DECODER.has(source.format), progressiveSamples: samples }));
     const lanes = lanesFor(this.#budget.usage.running, this.#options.threads, this.#cores);
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();

@@ -71,3 +71,14 @@ describe('planVariants', () => {
     expect(() => plan(10, 10, 0)).toThrow(/pages/);
   });
 });
+
+describe('intermediateWidth', () => {
+  it('halves (quarters…) the full width while at least 1.5× and at most 2× the largest output, else resamples to 2×', async () => {
+    const { intermediateWidth } = await import('./jobs.ts');
+    expect(intermediateWidth(4000, 1280)).toBe(2000); // 12 MP: the JPEG decodes at 1/2
+    expect(intermediateWidth(4032, 1280)).toBe(2016);
+    expect(intermediateWidth(8000, 1280)).toBe(2000); // 48 MP: at 1/4
+    expect(intermediateWidth(6708, 1280)).toBe(2560); // 30 MP: the half (3354) would hold more than the 2× intermediate
+    expect(intermediateWidth(3500, 1280)).toBe(2560); // the half is under 1.5×
+  });
+});

@@ -17,6 +17,12 @@ export interface QualityBounds {
   start?: number;
   /** Default 4. */
   maxProbes?: number;
+  /**
+   * Stop once the lowest passing quality is at most this far above the highest failing one plus 1
+   * (default 0: search to the exact quality). Each probe costs a metric run; a point or two of
+   * quality costs ~1–2 % of the bytes.
+   */
+  tolerance?: number;
 }
 
 export interface QualityProbe {
@@ -48,6 +54,7 @@ export async function chooseQuality(encodeAndScore: (quality: number) => Promise
     const lo = fail ? fail.quality + 1 : min; // lowest quality that may still pass
     const hi = pass ? pass.quality - 1 : max; // highest quality still worth probing
     if (lo > hi) break; // pass.quality is the answer (or max when nothing passed and nothing is left)
+    if (pass && pass.quality - lo <= (bounds.tolerance ?? 0)) break; // close enough: take pass
     const guess = interpolate(probes, target, pass, fail);
     next = clamp(guess, lo, hi);
     if (probes.some((p) => p.quality === next)) break;

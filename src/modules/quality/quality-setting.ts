@@ -1,7 +1,7 @@
 /**
  * A collection's `quality` (contract §15): an encoder quality 1–100 (default 80, §4), or "auto" — per
- * image, the quality whose SSIMULACRA 2 score reaches what quality 80 gives a typical photo
- * (auto-quality.ts). Validation lives here so REST and GraphQL answer the same INVALID_QUALITY.
+ * image, the lowest quality up to 80 whose SSIMULACRA 2 score reaches a target chosen so that the
+ * corpus' 10th-percentile score stays at q80's (auto-quality.ts AUTO_TARGET). Validation lives here so REST and GraphQL answer the same INVALID_QUALITY.
  */
 import { ValidationError } from '../../errors.ts';
 

@@ -100,16 +100,86 @@ export function releaseSsimulacra2Memory(): void {
 
 /** The SSIMULACRA 2 score of `distorted` against `original` (same size, at least 8×8). */
 export function ssimulacra2(original: RgbImage, distorted: RgbImage): number {
-  const { width, height } = original;
-  if (distorted.width !== width || distorted.height !== height) throw new Error('ssimulacra2: the images differ in size');
-  if (width < 8 || height < 8) throw new Error('ssimulacra2: the minimum image size is 8×8 pixels');
-  for (const image of [original, distorted]) {
-    if ((image.channels !== 3 && image.channels !== 4) || image.data.length < width * height * image.channels) {
-      throw new Error('ssimulacra2: expected interleaved 8-bit RGB or RGBA pixels');
-    }
-  }
+  checkImage(original, original.width, original.height);
+  checkImage(distorted, original.width, original.height);
   if (original.channels === 3 && distorted.channels === 3) return score(original, distorted, 0.5);
   return Math.min(score(original, distorted, 0.1), score(original, distorted, 0.9));
+}
+
+/** The original's side of a comparison at each scale: its XYB planes, their blur and the blur of their squares. */
+interface ReferenceScale {
+  width: number;
+  height: number;
+  xyb: Planes;
+  mu: Planes;
+  s11: Planes;
+}
+
+/**
+ * An original prepared once for several comparisons (the quality search scores a few encodes of the
+ * same picture): two of the five blurs per scale and component, and the original's colour
+ * conversions, depend on it alone. 3-channel originals only; the scores are the same as ssimulacra2's.
+ */
+export interface Ssimulacra2Reference {
+  width: number;
+  height: number;
+  scales: ReferenceScale[];
+}
+
+export function ssimulacra2Reference(original: RgbImage): Ssimulacra2Reference {
+  checkImage(original, original.width, original.height);
+  if (original.channels !== 3) throw new Error('ssimulacra2Reference: expected 3-channel RGB pixels');
+  let { width, height } = original;
+  const ws = workspace(width * height, width);
+  toLinearPlanes(original.data, 3, width * height, ws.linear1, 0.5);
+  const scales: ReferenceScale[] = [];
+  for (let scale = 0; scale < SCALES; scale++) {
+    if (width < 8 || height < 8) break;
+    if (scale > 0) ({ width, height } = downsampleAll(ws.linear1, width, height));
+    const count = width * height;
+    const plane = () => new Float32Array(count);
+    const ref: ReferenceScale = { width, height, xyb: [plane(), plane(), plane()], mu: [plane(), plane(), plane()], s11: [plane(), plane(), plane()] };
+    linearToPositiveXyb(ws.linear1, ref.xyb, count);
+    for (let c = 0; c < 3; c++) {
+      const a = ref.xyb[c]!;
+      for (let i = 0; i < count; i++) ws.product[i] = a[i]! * a[i]!;
+      gaussianBlur(BLUR, ws.product, ref.s11[c]!, width, height, ws.blur);
+      gaussianBlur(BLUR, a, ref.mu[c]!, width, height, ws.blur);
+    }
+    scales.push(ref);
+  }
+  return { width: original.width, height: original.height, scales };
+}
+
+/** The score of `distorted` (3 or 4 channels, the reference's size) against a prepared original. */
+export function ssimulacra2Against(reference: Ssimulacra2Reference, distorted: RgbImage): number {
+  checkImage(distorted, reference.width, reference.height);
+  // with alpha the reference blends the original over two backgrounds: not what was prepared
+  if (distorted.channels !== 3) throw new Error('ssimulacra2Against: expected 3-channel RGB pixels');
+  let { width, height } = reference;
+  const ws = workspace(width * height, width);
+  toLinearPlanes(distorted.data, 3, width * height, ws.linear2, 0.5);
+  const norms: number[][][] = [[], [], []];
+  for (const [scale, ref] of reference.scales.entries()) {
+    if (scale > 0) ({ width, height } = downsampleAll(ws.linear2, width, height));
+    linearToPositiveXyb(ws.linear2, ws.xyb2, width * height);
+    for (let c = 0; c < 3; c++) norms[c]!.push(componentNorms(ws, ref.xyb[c]!, ws.xyb2[c]!, width, height, { mu1: ref.mu[c]!, s11: ref.s11[c]! }));
+  }
+  return transfer(weighted(norms));
+}
+
+function checkImage(image: RgbImage, width: number, height: number): void {
+  if (image.width !== width || image.height !== height) throw new Error('ssimulacra2: the images differ in size');
+  if (width < 8 || height < 8) throw new Error('ssimulacra2: the minimum image size is 8×8 pixels');
+  if ((image.channels !== 3 && image.channels !== 4) || image.data.length < width * height * image.channels) {
+    throw new Error('ssimulacra2: expected interleaved 8-bit RGB or RGBA pixels');
+  }
+}
+
+function downsampleAll(planes: Planes, width: number, height: number): { width: number; height: number } {
+  let size = { width, height };
+  for (const plane of planes) size = downsample2x(plane, width, height);
+  return size;
 }
 
 function score(original: RgbImage, distorted: RgbImage, background: number): number {
@@ -122,16 +192,19 @@ function score(original: RgbImage, distorted: RgbImage, background: number): num
   for (let scale = 0; scale < SCALES; scale++) {
     if (width < 8 || height < 8) break;
     if (scale > 0) {
-      let size = { width, height };
-      for (const plane of [...ws.linear1, ...ws.linear2]) size = downsample2x(plane, width, height);
-      ({ width, height } = size);
+      downsampleAll(ws.linear1, width, height);
+      ({ width, height } = downsampleAll(ws.linear2, width, height));
     }
     const count = width * height;
     linearToPositiveXyb(ws.linear1, ws.xyb1, count);
     linearToPositiveXyb(ws.linear2, ws.xyb2, count);
     for (let c = 0; c < 3; c++) norms[c]!.push(componentNorms(ws, ws.xyb1[c]!, ws.xyb2[c]!, width, height));
   }
-  // the reference walks its weights in this order over the scales it computed
+  return transfer(weighted(norms));
+}
+
+/** The reference walks its weights in this order over the scales it computed. */
+function weighted(norms: number[][][]): number {
   let sum = 0;
   let i = 0;
   for (let c = 0; c < 3; c++) {
@@ -143,7 +216,7 @@ function score(original: RgbImage, distorted: RgbImage, background: number): num
       }
     }
   }
-  return transfer(sum);
+  return sum;
 }
 
 function transfer(weighted: number): number {
@@ -153,16 +226,20 @@ function transfer(weighted: number): number {
 }
 
 /** The six norms of one XYB component at one scale. */
-function componentNorms(ws: Workspace, a: Float32Array, b: Float32Array, width: number, height: number): number[] {
+function componentNorms(ws: Workspace, a: Float32Array, b: Float32Array, width: number, height: number, prepared?: { mu1: Float32Array; s11: Float32Array }): number[] {
   const count = width * height;
-  const { product, mu1, mu2, s11, s22, s12, blur } = ws;
-  for (let i = 0; i < count; i++) product[i] = a[i]! * a[i]!;
-  gaussianBlur(BLUR, product, s11, width, height, blur);
+  const { product, mu2, s22, s12, blur } = ws;
+  const mu1 = prepared?.mu1 ?? ws.mu1;
+  const s11 = prepared?.s11 ?? ws.s11;
+  if (!prepared) {
+    for (let i = 0; i < count; i++) product[i] = a[i]! * a[i]!;
+    gaussianBlur(BLUR, product, s11, width, height, blur);
+    gaussianBlur(BLUR, a, mu1, width, height, blur);
+  }
   for (let i = 0; i < count; i++) product[i] = b[i]! * b[i]!;
   gaussianBlur(BLUR, product, s22, width, height, blur);
   for (let i = 0; i < count; i++) product[i] = a[i]! * b[i]!;
   gaussianBlur(BLUR, product, s12, width, height, blur);
-  gaussianBlur(BLUR, a, mu1, width, height, blur);
   gaussianBlur(BLUR, b, mu2, width, height, blur);
   let ssim = 0, ssim4 = 0, ring = 0, ring4 = 0, lost = 0, lost4 = 0;
   for (let i = 0; i < count; i++) {
