@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { planNamed, type NamedBox } from '../src/modules/processing/variant-plan.ts';
 import { appTest } from './support/fixtures.ts';
+import { animatedGif } from './support/images.ts';
 import type { Client } from './support/http.ts';
 import { realPhotos } from './support/real-photos.ts';
 import { listStoredFiles, sha256, waitForImage } from './support/upload.ts';
@@ -202,6 +203,34 @@ describe('named variants end to end', () => {
     // and a crop around the top point is not that picture (the comparison can tell them apart)
     const topOnly = await avatar(await waitForImage(alice, (await upload(alice, bytes, collection, 'top', top)).body.id));
     expect(meanDiff(topOnly, reference)).toBeGreaterThan(10);
+  });
+
+  test('an animated GIF: its named variants are still crops of the first frame, its sizes stay animated; moving the focal point re-cuts them', async ({ alice, collection }) => {
+    expect((await alice.json('PATCH', `/api/v1/collections/${collection}`, { variants: [BOXES[0]] })).status).toBe(200);
+    const gif = await animatedGif(4, 480, 270);
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(gif)], { type: 'image/gif' }), 'loop.gif');
+    form.append('checksum', sha256(gif));
+    form.append('collection', collection);
+    form.append('slug', 'loop');
+    form.append('focalX', '0');
+    form.append('focalY', '0.5');
+    const up = await alice.json<{ id: string }>('POST', '/api/v1/images', form);
+    expect(up.status).toBe(201);
+    const image = await waitForImage(alice, up.body.id);
+    expect(image.status).toBe('ready');
+    const avatar = named(image)[0]!;
+    expect([avatar.name, avatar.width, avatar.height, avatar.format]).toEqual(['avatar', 256, 256, 'webp']);
+    const bytes = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
+    const before = await bytes(avatar.url);
+    const meta = await sharp(before).metadata();
+    expect([meta.format, meta.pages ?? 1, meta.width, meta.height]).toEqual(['webp', 1, 256, 256]);
+    const numbered = (image.variants as NamedFileJson[]).find((v) => v.size === 320)!;
+    expect((await sharp(await bytes(numbered.url)).metadata()).pages).toBe(4);
+    // a 16:9 frame: the square crop moves from the left edge to the right one
+    expect((await alice.json('PATCH', `/api/v1/images/${up.body.id}`, { focalPoint: { x: 1, y: 0.5 } })).status).toBe(200);
+    await expect.poll(async () => (await bytes(avatar.url)).equals(before), { timeout: 30_000, interval: 200 }).toBe(false);
+    expect((await sharp(await bytes(avatar.url)).metadata()).pages ?? 1).toBe(1);
   });
 
   test('without a focal point the salient point is found and reported; reprocessing gives existing images new variants', async ({ app, alice, collection }) => {

@@ -205,9 +205,8 @@ export class ImageProcessor {
 /** What the pipeline needs of the collection's art direction and the image's focal point (contract §13). */
 function artTask({ image, art }: Claim): ArtTask {
   const focal = image.focalSource === 'given' && image.focalX !== null && image.focalY !== null ? { x: image.focalX, y: image.focalY } : null;
-  // animations get no named variants: their frames are re-read per output (pipeline.ts animatedJobs)
-  const boxes = image.frames > 1 ? [] : art.variants;
-  return { boxes, focal, metadata: art.metadata, colorProfile: art.colorProfile, source: { width: image.width, height: image.height } };
+  // an animation's named variants are still crops of its first frame (jobs.ts); its sizes stay animated
+  return { boxes: art.variants, focal, metadata: art.metadata, colorProfile: art.colorProfile, source: { width: image.width, height: image.height } };
 }
 
 /** The input's fault only when the pipeline says so (a file it cannot decode); a slow or failed storage call is not. */
