@@ -453,7 +453,11 @@ describe('the dashboard at /', () => {
     await page.getByRole('heading', { level: 1, name: 'Holiday 2026' }).waitFor();
     const cookie = `optimage_session=${(await context.cookies()).find((c) => c.name === 'optimage_session')!.value}`;
     expect((await fetch(`${app.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie } })).status).toBe(204);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
-    await page.getByRole('heading', { name: 'Sign in to optimage' }).waitFor();
+    // the next request the page makes finds the session gone: this click's, or a background one
+    // (the collection's live updates) that may come first — then the link is gone before the click lands
+    const signIn = page.getByRole('heading', { name: 'Sign in to optimage' });
+    const click = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click().catch(() => undefined);
+    await Promise.race([click, signIn.waitFor()]);
+    await signIn.waitFor();
   });
 });
