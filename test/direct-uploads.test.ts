@@ -83,7 +83,10 @@ test('create checks size, quota, collection and slug before anything moves; othe
   expect(await putBytes(created.body, bytes)).toBe(200);
   expect((await completeDirectUpload(bob, created.body.id)).status).toBe(404);
   // a tampered upload URL is refused before a byte is stored
-  expect(await putBytes({ ...created.body, url: created.body.url.replace(/sig=./, 'sig=0') }, bytes)).toBe(403);
+  // (flip the signature's first character to a different one: writing a fixed '0' left the URL unchanged whenever the signature began with '0')
+  const tampered = created.body.url.replace(/sig=(.)/, (_m: string, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`);
+  expect(tampered).not.toBe(created.body.url);
+  expect(await putBytes({ ...created.body, url: tampered }, bytes)).toBe(403);
 
   const key = (await alice.json<{ key: string }>('POST', '/api/v1/api-keys', { name: 'direct' })).body.key;
   const server = new Client(app.url);
