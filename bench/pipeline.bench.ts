@@ -12,7 +12,7 @@
  * Then CPU per image, each in a fresh process (bench/cpu-rows.ts: ours now, ours with the previous
  * runtime settings, naive under defaults), throughput against the naive ceiling, `quality: "auto"`
  * against 80, and the art-direction pairs (bench/art-direction.ts); BENCH_ONLY_ART=1 runs those alone,
- * BENCH_ONLY_CPU=1 the CPU rows alone. At the end, issue 26's goals in one list.
+ * BENCH_ONLY_CPU=1 the CPU rows alone, BENCH_ONLY_THROUGHPUT=1 the throughput batches (with their timeline). At the end, issue 26's goals in one list.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ import { ProcessingPool } from '../src/modules/processing/pool.ts';
 import { VARIANT_SIZES, WEBP_QUALITY } from '../src/modules/images/sizes.ts';
 import * as images from '../test/support/images.ts';
 import { artDirectionPhoto, artDirectionRows } from './art-direction.ts';
-import { autoQualityRow, cpuRows } from './cpu-rows.ts';
+import { autoQualityRow, cpuRows, probeCpu } from './cpu-rows.ts';
 import { deliveryRows } from './delivery.ts';
 import { findImageMagick, imageMagickVariants } from './imagemagick.ts';
 import { formatTable, measure, ms, ratio, type Measurement } from './measure.ts';
@@ -63,6 +63,39 @@ async function parallelCheck(): Promise<string> {
   return `${efficiency.toFixed(0)}%${efficiency < 90 ? ' — the host is contended: timings from this run are skewed' : ''}`;
 }
 
+/**
+ * THROUGHPUT_IMAGES of the same picture submitted at once, THROUGHPUT_BATCHES times (median), against
+ * the naive ceiling (the cores ÷ the naive pipeline's CPU per image); with the timeline of the
+ * median batch: when each image's thread started it and when it was done.
+ */
+async function throughput(pool: ProcessingPool, path: string, label: string, cores: number, naiveCpu: number): Promise<{ perMinute: number; ceiling: number; line: string }> {
+  const geometry = await inspectSource(path, { maxInputPixels: 100_000_000, maxFrames: 10_000 });
+  const timelines: { ms: number; spans: string }[] = [];
+  const batch = await measure(THROUGHPUT_BATCHES, async () => {
+    const t0 = performance.now();
+    const spans = await Promise.all(
+      Array.from({ length: THROUGHPUT_IMAGES }, async () => {
+        let start = -1;
+        await pool.process(path, geometry, () => {
+          if (start < 0) start = performance.now() - t0;
+        });
+        return [start, performance.now() - t0] as const;
+      }),
+    );
+    timelines.push({ ms: performance.now() - t0, spans: spans.map(([a, b]) => `${(a / 1000).toFixed(2)}–${(b / 1000).toFixed(2)}`).join(' ') });
+  });
+  const perMinute = (THROUGHPUT_IMAGES / batch.medianMs) * 60_000;
+  const ceiling = (cores / naiveCpu) * 60;
+  const middle = timelines.slice(1).sort((a, b) => a.ms - b.ms)[Math.floor((timelines.length - 1) / 2)]!;
+  const line =
+    `throughput, ${label}, ${THROUGHPUT_IMAGES} images at once on ${cores} threads (median of ${THROUGHPUT_BATCHES} batches): ` +
+    `${(batch.medianMs / 1000).toFixed(2)} s → ${perMinute.toFixed(1)} images/min; naive ceiling ${cores} cores ÷ ${naiveCpu.toFixed(2)} ` +
+    `CPU-s/image = ${ceiling.toFixed(1)} images/min → ${ratio(perMinute / ceiling)} of it; ` +
+    `cores busy ${((100 * batch.cpuMs) / (cores * batch.medianMs)).toFixed(0)}% of the batch (${(batch.cpuMs / 1000 / THROUGHPUT_IMAGES).toFixed(2)} CPU-s/image)\n` +
+    `  timeline of the median batch (s, each image's start on a thread – done): ${middle.spans}`;
+  return { perMinute, ceiling, line };
+}
+
 const open = (input: Input, dir: string) => sharp(join(dir, input.file), { pages: input.animated ? -1 : 1 }).rotate();
 
 async function naive(input: Input, dir: string): Promise<void> {
@@ -94,6 +127,12 @@ async function main(): Promise<void> {
     if (process.env.BENCH_ONLY_CPU === '1') {
       console.log(`${(await cpuRows(cpuImages, Number(process.env.CPU_RUNS ?? 3))).table}\n`);
       console.log(`${await autoQualityRow('12 MP real photo', realPath, Number(process.env.CPU_RUNS ?? 3))}\n`);
+      console.log(`2-core check after: ${await parallelCheck()}`);
+      return;
+    }
+    if (process.env.BENCH_ONLY_THROUGHPUT === '1') {
+      const naiveCpu = (await probeCpu('naive', join(dir, inputs[0]!.file), Number(process.env.CPU_RUNS ?? 3), {})).cpuSeconds;
+      console.log(`${(await throughput(pool, join(dir, inputs[0]!.file), inputs[0]!.label, cores, naiveCpu)).line}\n`);
       console.log(`2-core check after: ${await parallelCheck()}`);
       return;
     }
@@ -136,18 +175,8 @@ async function main(): Promise<void> {
     // Throughput: every thread busy, one image per thread at a time, against the naive ceiling
     // (the cores ÷ the naive pipeline's CPU per image: what 12 independent calls per image could reach).
     const reference = inputs[0]!;
-    const naiveCpu = cpu.naive.cpuSeconds;
-    const batch = await measure(THROUGHPUT_BATCHES, () =>
-      Promise.all(Array.from({ length: THROUGHPUT_IMAGES }, async () => pool.process(join(dir, reference.file), await inspectSource(join(dir, reference.file), { maxInputPixels: 100_000_000, maxFrames: 10_000 })))),
-    );
-    const perMinute = (THROUGHPUT_IMAGES / batch.medianMs) * 60_000;
-    const ceiling = (cores / naiveCpu) * 60;
-    console.log(
-      `throughput, ${reference.label}, ${THROUGHPUT_IMAGES} images at once on ${cores} threads (median of ${THROUGHPUT_BATCHES} batches): ` +
-        `${(batch.medianMs / 1000).toFixed(2)} s → ${perMinute.toFixed(1)} images/min; naive ceiling ${cores} cores ÷ ${naiveCpu.toFixed(2)} ` +
-        `CPU-s/image = ${ceiling.toFixed(1)} images/min → ${ratio(perMinute / ceiling)} of it; ` +
-        `cores busy ${((100 * batch.cpuMs) / (cores * batch.medianMs)).toFixed(0)}% of the batch (${(batch.cpuMs / 1000 / THROUGHPUT_IMAGES).toFixed(2)} CPU-s/image)`,
-    );
+    const { perMinute, ceiling, line } = await throughput(pool, join(dir, reference.file), reference.label, cores, cpu.naive.cpuSeconds);
+    console.log(line);
     console.log(`\n${await autoQualityRow('12 MP real photo', realPath, Number(process.env.CPU_RUNS ?? 3))}`);
     const referencePath = join(dir, reference.file);
     const referenceGeometry = await inspectSource(referencePath, { maxInputPixels: 100_000_000, maxFrames: 10_000 });

@@ -212,6 +212,23 @@ describe('ProcessingPool.process', () => {
     expect(await optimizeSteps(pool)).toEqual(twoLanes ? [['OPTIMIZE', STEP_PROGRESS.RESIZE], ['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]] : [['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]]);
   });
 
+  it('an image that started beside another gets its second lane once the other leaves the threads', async () => {
+    const small = await images.writeImage(dir, 'beside.jpg', await images.photoJpeg(1000, 750));
+    const large = await images.writeImage(dir, 'camera-rebalanced.jpg', await images.photoJpeg(4000, 3000));
+    // the small image is in a thread first, so the large one is dispatched with one lane (two images, two cores)
+    let started!: () => void;
+    const smallStarted = new Promise<void>((resolve) => (started = resolve));
+    const smallDone = processFile(pool, small, () => started());
+    await smallStarted;
+    const steps: [ProcessingStep, number][] = [];
+    await Promise.all([smallDone, processFile(pool, large, (step, progress) => steps.push([step, progress]))]);
+    // the small image left within its first ~0.1 s: the large one's smaller sizes then finished beside
+    // its full-size encode (OPTIMIZE from RESIZE's end); on one lane they would come after it (as on a
+    // one-core machine, where there is no second lane to give)
+    const twoLanes = lanesFor(1, 2, availableParallelism()) === 2;
+    expect(steps.filter(([step]) => step === 'OPTIMIZE')).toEqual(twoLanes ? [['OPTIMIZE', STEP_PROGRESS.RESIZE], ['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]] : [['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]]);
+  });
+
   it('fails a truncated JPEG as an invalid image (its header alone looks fine)', async () => {
     await expect(inspectSource(paths.truncatedJpeg!, limits)).resolves.toMatchObject({ format: 'jpeg', width: 800, height: 600 });
     const failure = processFile(pool, paths.truncatedJpeg!);

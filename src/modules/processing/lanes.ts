@@ -25,20 +25,73 @@ export function lanesFor(running: number, threads: number, cores: number): numbe
 }
 
 /**
- * Runs `jobs` on `lanes` lanes, largest `cost` first onto whichever lane is free, calling `done` as
- * each finishes. The first failure stops the other lanes taking jobs and is thrown.
+ * An image's lane count, which the pool may change while the image runs: raised when other images
+ * leave the threads (the last image of a batch takes the idle core instead of finishing alone on
+ * one), lowered when new ones arrive (a lane above the count finishes its encode and stops).
  */
-export async function runLanes<J extends { cost: number; encode: () => Promise<unknown> }>(jobs: readonly J[], lanes: number, done: (job: J, result: Awaited<ReturnType<J['encode']>>) => void): Promise<void> {
+export class LaneCount {
+  #value: number;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(value: number) {
+    this.#value = Math.max(1, value);
+  }
+
+  get value(): number {
+    return this.#value;
+  }
+
+  set(value: number): void {
+    const next = Math.max(1, value);
+    if (next === this.#value) return;
+    this.#value = next;
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Calls `listener` on every change until the returned function is called. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+/**
+ * Runs `jobs` on `lanes` lanes (a number, or a LaneCount followed as it changes), largest `cost`
+ * first onto whichever lane is free, calling `done` as each finishes. The first failure stops the
+ * other lanes taking jobs and is thrown once the encodes in flight have returned.
+ */
+export function runLanes<J extends { cost: number; encode: () => Promise<unknown> }>(jobs: readonly J[], lanes: number | LaneCount, done: (job: J, result: Awaited<ReturnType<J['encode']>>) => void): Promise<void> {
+  const count = typeof lanes === 'number' ? new LaneCount(lanes) : lanes;
   const queue = [...jobs].sort((a, b) => b.cost - a.cost);
-  let failed = false;
-  const lane = async () => {
-    for (let job = queue.shift(); job && !failed; job = queue.shift()) {
-      const result = await job.encode().catch((err: unknown) => {
-        failed = true; // the other lane stops taking jobs
-        throw err;
-      });
-      done(job, result as Awaited<ReturnType<J['encode']>>);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+  return new Promise<void>((resolve, reject) => {
+    let active = 0;
+    let failure: { err: unknown } | null = null;
+    const settle = () => {
+      if (active > 0 || (!failure && queue.length > 0)) return;
+      unsubscribe();
+      if (failure) reject(failure.err);
+      else resolve();
+    };
+    // A lane takes its first job synchronously, so `active` and `queue` stay in step for fill().
+    const lane = async () => {
+      active++;
+      try {
+        while (!failure && queue.length > 0 && active <= count.value) {
+          const job = queue.shift()!;
+          done(job, (await job.encode()) as Awaited<ReturnType<J['encode']>>);
+        }
+      } catch (err) {
+        failure ??= { err }; // the other lanes stop taking jobs
+      } finally {
+        active--;
+        settle();
+      }
+    };
+    const fill = () => {
+      while (!failure && active < count.value && queue.length > 0) void lane();
+    };
+    const unsubscribe = count.subscribe(fill);
+    fill();
+    settle();
+  });
 }

@@ -9,7 +9,8 @@
  * intermediate: see stillJobs in jobs.ts), start the full-size encode first, and let a second lane make the
  * smaller outputs on another core meanwhile. The image is then ready about when the full-size
  * encode alone would be (bench/pipeline.bench.ts). Under load, when the pool's images already fill the
- * cores, each gets one lane instead (lanesFor): the same throughput (bench:memory), less held at once.
+ * cores, each gets one lane instead (lanesFor): the same throughput (bench:memory), less held at once;
+ * when the others leave the threads, the pool gives a running image its second lane back.
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
@@ -20,13 +21,13 @@ import { readCopyright } from './exif-copyright.ts';
 import { decodeHeic } from './heic-decode.ts';
 import { isWideGamut } from './icc-gamut.ts';
 import { animatedJobs, stillJobs, type Job, type StillExtras } from './jobs.ts';
-import { LANES, runLanes } from './lanes.ts';
+import { LANES, runLanes, type LaneCount } from './lanes.ts';
 import type { ArtTask, NamedOutput } from './named-outputs.ts';
 import { PLAIN_POLICY, type OutputPolicy } from './output-policy.ts';
 import { asInvalidImage, type RunTask } from './source.ts';
 import type { PlannedOutput } from './variant-plan.ts';
 
-export { LANES, lanesFor } from './lanes.ts';
+export { LaneCount, LANES, lanesFor } from './lanes.ts';
 export { encode, fromPixels, INVALID_IMAGE, type Pixels, type RunTask } from './source.ts';
 export type { Job } from './jobs.ts';
 export type { ArtTask, NamedOutput };
@@ -46,7 +47,7 @@ export interface PipelineTask {
   formats: readonly OutputFormat[];
   /** Off only for the benchmark's side-by-side baseline. */
   placeholder: boolean;
-  /** Encodes in flight for this image (default LANES); the pool passes 1 when its images already fill the cores (lanesFor). */
+  /** Encodes in flight for this image at its start (default LANES); the pool passes 1 when its images already fill the cores (lanesFor), and may change it as it runs (runPipeline's `lanes`). */
   lanes?: number;
   /** The collection's quality (contract §15): 1–100, or "auto" to search it per image; default 80. */
   quality?: QualitySetting;
@@ -74,8 +75,12 @@ export interface PipelineResult {
   wide: boolean;
 }
 
-/** Runs the plan; outputs come back in plan order, each output's formats in `task.formats` order. */
-export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListener = () => {}): Promise<PipelineResult> {
+/**
+ * Runs the plan; outputs come back in plan order, each output's formats in `task.formats` order.
+ * `lanes`, when given, is followed as it changes (the pool raises it when the image is left alone
+ * in the threads); otherwise `task.lanes` holds for the whole image.
+ */
+export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListener = () => {}, lanes?: LaneCount): Promise<PipelineResult> {
   const full = pipelineTask.plan.find((o) => o.sizes.includes(0));
   if (!full) throw new Error('runPipeline: the plan has no full-size output');
   const formats = pipelineTask.animated ? pipelineTask.formats.filter((f) => f === 'webp') : pipelineTask.formats;
@@ -98,7 +103,7 @@ export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListen
   let placeholder: Placeholder | null = null;
   // Largest first onto whichever lane is free: the full-size encode starts at once, and the
   // placeholder (cost 0) runs last, on the lane that finishes the small sizes beside it.
-  await runLanes(encodes, task.lanes ?? LANES, (job, result) => {
+  await runLanes(encodes, lanes ?? task.lanes ?? LANES, (job, result) => {
     if (!Buffer.isBuffer(result)) {
       placeholder = result;
       return;

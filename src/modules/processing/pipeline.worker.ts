@@ -6,7 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import sharp from 'sharp';
 import type { Placeholder } from '../images/placeholder.ts';
-import { runPipeline, type NamedOutput, type PipelineResult, type PipelineTask, type ProcessingStep, type VariantOutput } from './pipeline.ts';
+import { LaneCount, LANES, runPipeline, type NamedOutput, type PipelineResult, type PipelineTask, type ProcessingStep, type VariantOutput } from './pipeline.ts';
 
 // libvips settings are process-wide. One libvips thread per sharp call: the pool runs one image per
 // core and an image keeps a second call in flight only while a core of the process's share is idle
@@ -26,10 +26,20 @@ export type WorkerMessage =
   | { type: 'result'; outputs: VariantOutput[]; placeholder: Placeholder | null; quality: number; named: NamedOutput[]; focal: PipelineResult['focal']; wide: boolean }
   | { type: 'error'; message: string; code: string | undefined };
 
+/** From the pool while the image runs: its lane count now (lanesFor over the images in the threads). */
+export interface LanesMessage {
+  type: 'lanes';
+  lanes: number;
+}
+
 export default async function processImage({ port, ...task }: WorkerTask): Promise<void> {
   const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+  const lanes = new LaneCount(task.lanes ?? LANES);
+  port.on('message', (message: LanesMessage) => {
+    if (message.type === 'lanes') lanes.set(message.lanes);
+  });
   try {
-    const { outputs, placeholder, quality, named, focal, wide } = await runPipeline(task, (step, progress) => send({ type: 'step', step, progress }));
+    const { outputs, placeholder, quality, named, focal, wide } = await runPipeline(task, (step, progress) => send({ type: 'step', step, progress }), lanes);
     send({ type: 'result', outputs, placeholder, quality, named, focal, wide }, [...outputs, ...named].map((o) => o.bytes.buffer as ArrayBuffer));
   } catch (err) {
     // Errors cross threads without their own properties; the code decides whether a job is retried.

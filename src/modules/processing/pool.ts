@@ -9,12 +9,12 @@ import sharp from 'sharp';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AppError, ValidationError } from '../../errors.ts';
 import { PIPELINE_STEPS, STEP_PROGRESS } from '../images/steps.ts';
 import { INVALID_IMAGE, lanesFor, type ArtTask, type NamedOutput, type PipelineResult, type ProcessingStep, type VariantOutput } from './pipeline.ts';
-import type { WorkerMessage, WorkerTask } from './pipeline.worker.ts';
+import type { LanesMessage, WorkerMessage, WorkerTask } from './pipeline.worker.ts';
 import { restrictLoaders } from './loaders.ts';
 import { NEEDS_HEVC_DECODER, type OutputFormat, type SourceFormat } from '../images/formats.ts';
 import type { Placeholder } from '../images/placeholder.ts';
@@ -74,6 +74,8 @@ export class ProcessingPool {
   readonly #options: Required<ProcessingPoolOptions>;
   readonly #budget: PixelBudget;
   readonly #cores = availableParallelism();
+  /** Images a thread is running now, each with its lane count as last sent (rebalance()). */
+  readonly #inThreads = new Map<MessagePort, number>();
 
   constructor(options: ProcessingPoolOptions) {
     restrictLoaders();
@@ -106,6 +108,10 @@ export class ProcessingPool {
       port1.on('message', (message: WorkerMessage) => {
         // The clock starts when a thread starts the image: time queued behind others is not its fault.
         timer ??= setTimeout(() => abort.abort(), taskTimeoutMs);
+        if (!this.#inThreads.has(port1)) {
+          this.#inThreads.set(port1, lanes);
+          this.#rebalance();
+        }
         if (message.type === 'step') onStep?.(message.step, overallProgress(message.step, message.progress));
         else if (message.type === 'result') resolve(message);
         else reject(message.code === INVALID_IMAGE ? new ValidationError(message.message, INVALID_IMAGE) : new Error(message.message));
@@ -125,8 +131,24 @@ export class ProcessingPool {
       throw err;
     } finally {
       clearTimeout(timer);
+      this.#inThreads.delete(port1);
       port1.close();
       release();
+      this.#rebalance();
+    }
+  }
+
+  /**
+   * Gives every image in the threads the lanes lanesFor allows for their number now: one each while
+   * they fill the cores, two once one is left with a core idle beside it — the last image of a batch
+   * finishes on both cores instead of one (bench:pipeline's throughput timeline).
+   */
+  #rebalance(): void {
+    const lanes = lanesFor(this.#inThreads.size, this.#options.threads, this.#cores);
+    for (const [port, sent] of this.#inThreads) {
+      if (sent === lanes) continue;
+      this.#inThreads.set(port, lanes);
+      port.postMessage({ type: 'lanes', lanes } satisfies LanesMessage);
     }
   }
 
