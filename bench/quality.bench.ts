@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { AUTO_BOUNDS, AUTO_TARGET, PROBE_WIDTH, searchWebpQuality, type SearchOptions } from '../src/modules/quality/auto-quality.ts';
+import { AUTO_BOUNDS, AUTO_EFFORT, AUTO_TARGET, PROBE_WIDTH, searchWebpQuality, type SearchOptions } from '../src/modules/quality/auto-quality.ts';
 import { ssimulacra2, type RgbImage } from '../src/modules/quality/ssimulacra2.ts';
 import { realPhotos, type RealPhoto } from '../test/support/real-photos.ts';
 
@@ -28,24 +28,26 @@ const option = (name: string) => {
 const limit = Number(option('limit') ?? Infinity);
 const SIZES = (option('sizes') ?? '320,1024').split(',').map(Number);
 /**
- * Other searches for auto besides the default (`-- --autos 70:92:512:0,68:85:384:2`: target, highest
- * quality, probe width, tolerance), and `--auto-only` to skip the encoder settings.
+ * Other searches for auto besides the default (`-- --autos 70:92:512:0,68:85:384:2:6`: target, highest
+ * quality, probe width, tolerance, and the effort of the probes and of the encodes), and `--auto-only`
+ * to skip the encoder settings.
  */
 interface AutoSpec extends SearchOptions {
   label: string;
 }
-const spec = (target: number, max: number, probeWidth: number, tolerance: number, label: string): AutoSpec => ({
+const spec = (target: number, max: number, probeWidth: number, tolerance: number, label: string, effort = AUTO_EFFORT): AutoSpec => ({
   label,
   target,
   probeWidth,
+  effort,
   bounds: { ...AUTO_BOUNDS, max, start: Math.min(AUTO_BOUNDS.start ?? max, max), tolerance },
 });
 // `--autos-only`: only the searches of --autos, not the default one
 const AUTO_SPECS: AutoSpec[] = [
   ...(args.includes('--autos-only') ? [] : [spec(AUTO_TARGET, AUTO_BOUNDS.max, PROBE_WIDTH, AUTO_BOUNDS.tolerance ?? 0, `webp auto (default: target ${AUTO_TARGET}, max ${AUTO_BOUNDS.max}, probe ${PROBE_WIDTH} px)`)]),
   ...(option('autos') ?? '').split(',').filter(Boolean).map((text) => {
-    const [target, max, width, tolerance] = text.split(':').map(Number);
-    return spec(target!, max ?? AUTO_BOUNDS.max, width ?? PROBE_WIDTH, tolerance ?? 0, `webp auto, target ${target} max ${max ?? AUTO_BOUNDS.max} probe ${width ?? PROBE_WIDTH} tol ${tolerance ?? 0}`);
+    const [target, max, width, tolerance, effort] = text.split(':').map(Number);
+    return spec(target!, max ?? AUTO_BOUNDS.max, width ?? PROBE_WIDTH, tolerance ?? 0, `webp auto, target ${target} max ${max ?? AUTO_BOUNDS.max} probe ${width ?? PROBE_WIDTH} tol ${tolerance ?? 0} effort ${effort ?? AUTO_EFFORT}`, effort ?? AUTO_EFFORT);
   }),
 ];
 const AUTO_ONLY = args.includes('--auto-only');
@@ -73,7 +75,7 @@ const ALL_CONFIGS: Config[] = [
   webp('webp q80 smartSubsample', { smartSubsample: true }),
   webp('webp q80 preset photo', { preset: 'photo' }),
   { label: 'cwebp -q 80 -m 4 (external)', kind: 'cwebp', encode: (i) => i },
-  ...AUTO_SPECS.map((a, auto): Config => ({ label: a.label, kind: 'auto', auto, encode: (i, q) => i.webp({ quality: q }) })),
+  ...AUTO_SPECS.map((a, auto): Config => ({ label: a.label, kind: 'auto', auto, encode: (i, q) => i.webp({ quality: q, effort: a.effort }) })),
   ...[45, 55, 60, 65, 75].map((q) => avif(`avif q${q} effort 2 tune ssim`, q, 'ssim')),
   ...[50, 60].map((q) => avif(`avif q${q} effort 2 tune iq`, q, 'iq')),
   avif('avif q60 effort 4 tune ssim', 60, 'ssim', 4),

@@ -13,7 +13,7 @@ import { startCutProxy } from './support/cut-proxy.ts';
 import { cameraPhoto } from './support/fixtures.ts';
 import { Client } from './support/http.ts';
 import { startMotoS3 } from './support/moto-s3.ts';
-import { s3AppEnv, type TestS3 } from './support/s3.ts';
+import { s3AppEnv, startFaultProxy, type TestS3 } from './support/s3.ts';
 import { startTus } from './support/tus.ts';
 import { sha256, waitForImage } from './support/upload.ts';
 
@@ -150,6 +150,46 @@ describe('resumable uploads in the S3 bucket', () => {
       stalled?.destroy();
       await nodeB.close();
       await nodeA.close();
+    }
+  });
+
+  it('with the bucket unreachable, creating or continuing an upload answers 503 with Retry-After (not 500), and the upload then resumes', async () => {
+    const proxy = await startFaultProxy(s3.endpoint);
+    const app = await startTestApp(s3AppEnv(s3, proxy.endpoint));
+    try {
+      const alice = new Client(app.url);
+      const { collection, headers } = await signUpWithKey(alice);
+      const photo = await cameraPhoto({ bytes: 7_000_000 });
+      const tus = { ...headers, 'tus-resumable': '1.0.0' };
+      const metadata = Object.entries({ filename: 'away.jpg', collection, checksum: sha256(photo) }).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+      const create = () => fetch(`${app.url}/api/v1/uploads`, { method: 'POST', headers: { ...tus, 'upload-length': String(photo.length), 'upload-metadata': metadata } });
+      const unavailable = async (res: Response) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as unknown });
+      const refusal = { status: 503, retryAfter: '5', body: { message: expect.stringContaining('temporarily unavailable'), code: 'UNAVAILABLE' } };
+
+      proxy.setRules({ failFraction: 1, failWith: 'drop' });
+      expect(await unavailable(await create())).toEqual(refusal);
+      proxy.setRules({ failFraction: 1, failWith: 503 });
+      expect(await unavailable(await create())).toEqual(refusal);
+
+      proxy.setRules({});
+      const created = await create();
+      expect(created.status).toBe(201);
+      const path = new URL(created.headers.get('location')!).pathname;
+      const patch = (from: number, to: number) =>
+        fetch(app.url + path, { method: 'PATCH', body: new Uint8Array(photo.subarray(from, to)), headers: { ...tus, 'upload-offset': String(from), 'content-type': 'application/offset+octet-stream' } });
+      expect((await patch(0, 6_000_000)).status).toBe(204);
+      proxy.setRules({ failFraction: 1, failWith: 'drop' });
+      expect(await unavailable(await patch(6_000_000, photo.length))).toEqual(refusal);
+      proxy.setRules({});
+      // the bucket back: the offset is where it was, the rest goes through and the image is made
+      const head = await fetch(app.url + path, { method: 'HEAD', headers: tus });
+      expect(head.headers.get('upload-offset')).toBe('6000000');
+      const done = await patch(6_000_000, photo.length);
+      expect(done.status).toBe(204);
+      expect((await waitForImage(alice, done.headers.get('optimage-image-id')!)).status).toBe('ready');
+    } finally {
+      await app.close();
+      await proxy.close();
     }
   });
 

@@ -101,6 +101,7 @@ export class ProcessingPool {
     const samples = source.format === 'jpeg' ? progressiveSamples(await sharp(sourcePath).metadata().catch(() => ({}))) : 0;
     const release = await this.#budget.acquire(footprintBytes({ width: source.width, height: source.height, pages: source.pages, alpha: source.format !== 'jpeg', hevc: NEEDS_HEVC_DECODER.has(source.format), progressiveSamples: samples }));
     const lanes = lanesFor(this.#budget.usage.running, this.#options.threads, this.#cores);
+    this.#rebalance(); // one more image admitted: those already in threads may have to give a lane back
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -139,12 +140,15 @@ export class ProcessingPool {
   }
 
   /**
-   * Gives every image in the threads the lanes lanesFor allows for their number now: one each while
-   * they fill the cores, two once one is left with a core idle beside it — the last image of a batch
-   * finishes on both cores instead of one (bench:pipeline's throughput timeline).
+   * Gives every image in the threads the lanes lanesFor allows now, counting the images admitted (in
+   * a thread, or about to take one: the budget admits the next as it releases the last): one each
+   * while they fill the cores, two once an image is left with a core idle beside it and nothing
+   * admitted to take it — the last image of a batch finishes on both cores instead of one
+   * (bench:pipeline's throughput timeline), and an image never opens a lane that the next image is
+   * about to need (bench:memory's peak).
    */
   #rebalance(): void {
-    const lanes = lanesFor(this.#inThreads.size, this.#options.threads, this.#cores);
+    const lanes = lanesFor(this.#budget.usage.running, this.#options.threads, this.#cores);
     for (const [port, sent] of this.#inThreads) {
       if (sent === lanes) continue;
       this.#inThreads.set(port, lanes);

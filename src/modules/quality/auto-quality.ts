@@ -39,6 +39,9 @@ export const AUTO_BOUNDS: QualityBounds = { min: 40, max: 80, start: 75, maxProb
  */
 export const PROBE_WIDTH = 320;
 
+/** libwebp effort of the probes and, under auto, of every size but the full one (sharp's default is 4). */
+export const AUTO_EFFORT = 4;
+
 /** Quality of the setting's default (contract §4). */
 const DEFAULT_WEBP_QUALITY = 80;
 /** AVIF quality at parity with WebP q80 (images/sizes.ts AVIF_SETTINGS); other qualities scale with it. */
@@ -74,17 +77,19 @@ export interface SearchOptions {
   target?: number;
   bounds?: QualityBounds;
   probeWidth?: number;
+  /** libwebp effort of the probe's encodes (default: AUTO_EFFORT, the smaller sizes' effort under auto). */
+  effort?: number;
 }
 
 /** The search itself (also run by bench/quality.bench.ts). */
 export async function searchWebpQuality(pixels: { data: Buffer; raw: Raw }, options: SearchOptions = {}): Promise<QualityChoice> {
-  const { target = AUTO_TARGET, bounds = AUTO_BOUNDS, probeWidth = PROBE_WIDTH } = options;
+  const { target = AUTO_TARGET, bounds = AUTO_BOUNDS, probeWidth = PROBE_WIDTH, effort = AUTO_EFFORT } = options;
   const reference = await probeVariant(pixels, probeWidth);
   const input = () => sharp(reference.data, { raw: { width: reference.width, height: reference.height, channels: reference.channels as Raw['channels'] } });
   // an opaque probe's own side of the metric is computed once for all probes (same scores, ~40 % less work each)
   const prepared = reference.channels === 3 ? ssimulacra2Reference(reference) : null;
   const encodeAndScore = async (quality: number) => {
-    const webp = await input().webp({ quality }).toBuffer();
+    const webp = await input().webp({ quality, effort }).toBuffer();
     const { data, info } = await sharp(webp).raw().toBuffer({ resolveWithObject: true });
     const decoded = { data, width: info.width, height: info.height, channels: info.channels };
     return prepared && decoded.channels === 3 ? ssimulacra2Against(prepared, decoded) : ssimulacra2(reference, decoded);

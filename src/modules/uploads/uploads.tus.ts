@@ -12,6 +12,7 @@ import { ERRORS, HEADERS, TUS_RESUMABLE } from '@tus/utils';
 import type { ServerRequest } from 'srvx';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { AppError } from '../../errors.ts';
+import { asServiceUnavailable } from '../../http/unavailable.ts';
 import { fileTooLarge } from '../../storage/spool.ts';
 import { sendJson } from '../../adapter/send-json.ts';
 import type { Logger } from '../../logger.ts';
@@ -75,7 +76,8 @@ export function createTusHandler(uploads: UploadsService, options: TusOptions, l
     },
     onResponseError: (req, err) => {
       // over the limit at creation: the same answer as POST /api/v1/images gives
-      const refused = err === ERRORS.ERR_MAX_SIZE_EXCEEDED ? fileTooLarge(options.maxUploadBytes) : err;
+      // the bucket or the database away (after the SDK's own retries): 503 + Retry-After, as the REST routes answer
+      const refused = err === ERRORS.ERR_MAX_SIZE_EXCEEDED ? fileTooLarge(options.maxUploadBytes) : (asServiceUnavailable(err) ?? err);
       if (refused instanceof AppError) {
         refusalHeaders.set(nodeReq(req), refused.headers);
         return { status_code: refused.status, body: JSON.stringify({ message: refused.message, code: refused.code }) };
