@@ -214,7 +214,7 @@ describe('ProcessingPool.process', () => {
 
   it('an image that started beside another gets its second lane once the other leaves the threads', async () => {
     const small = await images.writeImage(dir, 'beside.jpg', await images.photoJpeg(1000, 750));
-    const large = await images.writeImage(dir, 'camera-rebalanced.jpg', await images.photoJpeg(4000, 3000));
+    const large = await images.writeImage(dir, 'camera-rebalanced.jpg', await images.photoJpeg(6000, 4000));
     // the small image is in a thread first, so the large one is dispatched with one lane (two images, two cores)
     let started!: () => void;
     const smallStarted = new Promise<void>((resolve) => (started = resolve));
@@ -222,7 +222,8 @@ describe('ProcessingPool.process', () => {
     await smallStarted;
     const steps: [ProcessingStep, number][] = [];
     await Promise.all([smallDone, processFile(pool, large, (step, progress) => steps.push([step, progress]))]);
-    // the small image left within its first ~0.1 s: the large one's smaller sizes then finished beside
+    // the small image left within its first ~0.1 s, and a quarter of a second later (RAISE_AFTER_MS) the
+    // 24 MP image had its second lane: its smaller sizes then finished beside
     // its full-size encode (OPTIMIZE from RESIZE's end); on one lane they would come after it (as on a
     // one-core machine, where there is no second lane to give)
     const twoLanes = lanesFor(1, 2, availableParallelism()) === 2;

@@ -69,6 +69,9 @@ export interface ProcessOptions {
  */
 export type StepCallback = (step: ProcessingStep, progress: number) => void;
 
+/** How long a core of the pool's share must stay idle before a running image is given a second lane (#rebalance). */
+const RAISE_AFTER_MS = 250;
+
 export class ProcessingPool {
   readonly #piscina: Piscina;
   readonly #options: Required<ProcessingPoolOptions>;
@@ -76,6 +79,7 @@ export class ProcessingPool {
   readonly #cores = availableParallelism();
   /** Images a thread is running now, each with its lane count as last sent (rebalance()). */
   readonly #inThreads = new Map<MessagePort, number>();
+  #raiseTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ProcessingPoolOptions) {
     restrictLoaders();
@@ -144,16 +148,34 @@ export class ProcessingPool {
    * a thread, or about to take one: the budget admits the next as it releases the last): one each
    * while they fill the cores, two once an image is left with a core idle beside it and nothing
    * admitted to take it — the last image of a batch finishes on both cores instead of one
-   * (bench:pipeline's throughput timeline), and an image never opens a lane that the next image is
-   * about to need (bench:memory's peak).
+   * (bench:pipeline's throughput timeline). A lane is taken back at once but given only after the
+   * core has stayed idle for RAISE_AFTER_MS: in the service the next job arrives within that (the
+   * freed slot publishes its image and fetches the next job), and a lane opened meanwhile would be
+   * held across the next image's decode — bench:memory's peak.
    */
   #rebalance(): void {
     const lanes = lanesFor(this.#budget.usage.running, this.#options.threads, this.#cores);
+    let raise = false;
     for (const [port, sent] of this.#inThreads) {
-      if (sent === lanes) continue;
-      this.#inThreads.set(port, lanes);
-      port.postMessage({ type: 'lanes', lanes } satisfies LanesMessage);
+      if (sent > lanes) this.#sendLanes(port, lanes);
+      else if (sent < lanes) raise = true;
     }
+    if (!raise) {
+      clearTimeout(this.#raiseTimer);
+      this.#raiseTimer = undefined;
+    } else if (!this.#raiseTimer) {
+      this.#raiseTimer = setTimeout(() => {
+        this.#raiseTimer = undefined;
+        const now = lanesFor(this.#budget.usage.running, this.#options.threads, this.#cores);
+        for (const [port, sent] of this.#inThreads) if (sent < now) this.#sendLanes(port, now);
+      }, RAISE_AFTER_MS);
+      this.#raiseTimer.unref();
+    }
+  }
+
+  #sendLanes(port: MessagePort, lanes: number): void {
+    this.#inThreads.set(port, lanes);
+    port.postMessage({ type: 'lanes', lanes } satisfies LanesMessage);
   }
 
   /** Share of the pool's capacity used since it started (0–1), for metrics. */
@@ -163,6 +185,7 @@ export class ProcessingPool {
 
   /** Lets running images finish, refuses queued ones, then stops the threads. */
   async close(): Promise<void> {
+    clearTimeout(this.#raiseTimer);
     await this.#piscina.close({ force: true });
   }
 }

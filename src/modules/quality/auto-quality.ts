@@ -52,6 +52,11 @@ export function avifQualityFor(webpQuality: number): number {
   return Math.max(1, Math.min(100, Math.round((webpQuality * AVIF_AT_DEFAULT) / DEFAULT_WEBP_QUALITY)));
 }
 
+/** The libwebp effort of a still image's resized files (undefined: sharp's default, 4). */
+export function resizedEffort(setting: QualitySetting | undefined): number | undefined {
+  return setting === 'auto' && AUTO_EFFORT !== 4 ? AUTO_EFFORT : undefined;
+}
+
 /** A setting's quality when no search can run (animated images: "auto" takes the default). */
 export function fixedQuality(setting: QualitySetting | undefined): number {
   return typeof setting === 'number' ? setting : DEFAULT_WEBP_QUALITY;
