@@ -57,7 +57,7 @@ interface Config {
   /** auto only: which search (index into AUTO_SPECS). */
   auto?: number;
   /** Encodes `input` (the picture at one size); for auto, `quality` is what the search chose. */
-  encode: (input: Sharp, quality: number) => Sharp;
+  encode: (input: Sharp, quality: number, effort: number | undefined) => Sharp;
   kind: 'sharp' | 'cwebp' | 'auto';
 }
 
@@ -75,7 +75,7 @@ const ALL_CONFIGS: Config[] = [
   webp('webp q80 smartSubsample', { smartSubsample: true }),
   webp('webp q80 preset photo', { preset: 'photo' }),
   { label: 'cwebp -q 80 -m 4 (external)', kind: 'cwebp', encode: (i) => i },
-  ...AUTO_SPECS.map((a, auto): Config => ({ label: a.label, kind: 'auto', auto, encode: (i, q) => i.webp({ quality: q, effort: a.effort }) })),
+  ...AUTO_SPECS.map((a, auto): Config => ({ label: a.label, kind: 'auto', auto, encode: (i, q, effort) => i.webp({ quality: q, effort: effort ?? 4 }) })),
   ...[45, 55, 60, 65, 75].map((q) => avif(`avif q${q} effort 2 tune ssim`, q, 'ssim')),
   ...[50, 60].map((q) => avif(`avif q${q} effort 2 tune iq`, q, 'iq')),
   avif('avif q60 effort 4 tune ssim', 60, 'ssim', 4),
@@ -115,7 +115,7 @@ async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'optimage-quality-bench-'));
   const results = new Map<string, Row>(); // `${size}|${label}`
   const autoQualities: number[][] = AUTO_SPECS.map(() => []);
-  const chosen = new Map<number, number>(); // auto spec → quality, per picture
+  const chosen = new Map<number, { quality: number; effort: number | undefined }>(); // auto spec → encoding, per picture
   const searchCpu = AUTO_SPECS.map(() => 0);
   const probeCounts = AUTO_SPECS.map(() => 0);
   try {
@@ -129,7 +129,7 @@ async function main() {
         searchCpu[a]! += cpuNow() - searchStart;
         probeCounts[a]! += choice.probes.length;
         autoQualities[a]!.push(choice.quality);
-        chosen.set(a, choice.quality);
+        chosen.set(a, { quality: choice.quality, effort: choice.effort });
       }
       for (const size of SIZES) {
         const original: RgbImage = await sharp(photo.path).autoOrient().toColourspace('srgb').resize(size).removeAlpha().raw().toBuffer({ resolveWithObject: true })
@@ -147,7 +147,8 @@ async function main() {
             bytes = readFileSync(join(tmp, 'out.webp'));
           } else {
             const start = cpuNow();
-            bytes = await config.encode(input(), chosen.get(config.auto ?? 0) ?? 80).toBuffer();
+            const auto = config.auto === undefined ? undefined : chosen.get(config.auto);
+            bytes = await config.encode(input(), auto?.quality ?? 80, auto?.effort).toBuffer();
             cpu = cpuNow() - start;
           }
           const score = ssimulacra2(original, await decode(bytes));

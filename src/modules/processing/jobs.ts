@@ -5,7 +5,7 @@
 import type { Sharp } from 'sharp';
 import type { OutputFormat } from '../images/formats.ts';
 import type { Placeholder } from '../images/placeholder.ts';
-import { encoderQuality, fixedQuality, resizedEffort } from '../quality/auto-quality.ts';
+import { encoderSettings, fixedQuality } from '../quality/auto-quality.ts';
 import { makePlaceholder } from './placeholder.ts';
 import { namedJobs, type NamedOutput } from './named-outputs.ts';
 import type { PipelineResult } from './pipeline.ts';
@@ -89,9 +89,8 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
     fullSize = () => fromPixels(base);
   }
   // the quality hook: "auto" searches it on a mid-size variant of these same decoded pixels
-  const quality = await encoderQuality(task.quality, resampleBase);
-  // "auto" spends a higher effort on the resized files (off the critical path), none on the full size
-  const effort = resizedEffort(task.quality);
+  // ("auto" may spend a higher effort on the resized files, off the critical path; never on the full size)
+  const { quality, effort } = await encoderSettings(task.quality, resampleBase);
   const { policy } = task;
   const encodes = task.plan.flatMap((output) =>
     formats.map((format) => ({

@@ -52,24 +52,35 @@ export function avifQualityFor(webpQuality: number): number {
   return Math.max(1, Math.min(100, Math.round((webpQuality * AVIF_AT_DEFAULT) / DEFAULT_WEBP_QUALITY)));
 }
 
-/** The libwebp effort of a still image's resized files (undefined: sharp's default, 4). */
-export function resizedEffort(setting: QualitySetting | undefined): number | undefined {
-  return setting === 'auto' && AUTO_EFFORT !== 4 ? AUTO_EFFORT : undefined;
-}
-
 /** A setting's quality when no search can run (animated images: "auto" takes the default). */
 export function fixedQuality(setting: QualitySetting | undefined): number {
   return typeof setting === 'number' ? setting : DEFAULT_WEBP_QUALITY;
 }
 
-/** The hook: the WebP quality for an image whose decoded pixels are `pixels`. */
-export async function encoderQuality(setting: QualitySetting | undefined, decoded: { data: Buffer; raw: Raw | null }): Promise<number> {
-  if (setting !== 'auto') return fixedQuality(setting);
+/**
+ * How a still image's files are encoded: the WebP quality of every size and, under "auto" when the
+ * search reached its target, the libwebp effort of the resized files (AUTO_EFFORT; the full size
+ * keeps sharp's default 4: it is the critical path of upload → ready). Undefined effort: 4.
+ */
+export interface EncoderSettings {
+  quality: number;
+  effort?: number;
+}
+
+/** The hook: the encoder settings for an image whose decoded pixels are `decoded`. */
+export async function encoderSettings(setting: QualitySetting | undefined, decoded: { data: Buffer; raw: Raw | null }): Promise<EncoderSettings> {
+  if (setting !== 'auto') return { quality: fixedQuality(setting) };
   // a high-bit-depth decode is kept encoded (raw: null): the metric takes 8-bit sRGB
   const pixels = decoded.raw ? { data: decoded.data, raw: decoded.raw } : await eightBit(decoded.data);
   // the metric needs 8×8 at least: a tiny image or a thin strip takes the default
-  if (Math.min(pixels.raw.width, pixels.raw.height, Math.round((pixels.raw.height * PROBE_WIDTH) / pixels.raw.width)) < 8) return DEFAULT_WEBP_QUALITY;
-  return (await searchWebpQuality(pixels)).quality;
+  if (Math.min(pixels.raw.width, pixels.raw.height, Math.round((pixels.raw.height * PROBE_WIDTH) / pixels.raw.width)) < 8) return { quality: DEFAULT_WEBP_QUALITY };
+  const { quality, effort } = await searchWebpQuality(pixels);
+  return effort === undefined ? { quality } : { quality, effort };
+}
+
+/** The WebP quality alone (encoderSettings' quality). */
+export async function encoderQuality(setting: QualitySetting | undefined, decoded: { data: Buffer; raw: Raw | null }): Promise<number> {
+  return (await encoderSettings(setting, decoded)).quality;
 }
 
 async function eightBit(encoded: Buffer): Promise<{ data: Buffer; raw: Raw }> {
@@ -86,8 +97,13 @@ export interface SearchOptions {
   effort?: number;
 }
 
-/** The search itself (also run by bench/quality.bench.ts). */
-export async function searchWebpQuality(pixels: { data: Buffer; raw: Raw }, options: SearchOptions = {}): Promise<QualityChoice> {
+/**
+ * The search itself (also run by bench/quality.bench.ts), with the effort the resized files take:
+ * the probes' effort when a quality reached the target; undefined (4) when none did and the image
+ * keeps the highest quality — it then keeps q80's files exactly (at effort 6 a capped picture
+ * scored up to 0.7 lower than q80's, and these pictures are the 10th percentile the goal bounds).
+ */
+export async function searchWebpQuality(pixels: { data: Buffer; raw: Raw }, options: SearchOptions = {}): Promise<QualityChoice & { effort: number | undefined }> {
   const { target = AUTO_TARGET, bounds = AUTO_BOUNDS, probeWidth = PROBE_WIDTH, effort = AUTO_EFFORT } = options;
   const reference = await probeVariant(pixels, probeWidth);
   const input = () => sharp(reference.data, { raw: { width: reference.width, height: reference.height, channels: reference.channels as Raw['channels'] } });
@@ -99,7 +115,9 @@ export async function searchWebpQuality(pixels: { data: Buffer; raw: Raw }, opti
     const decoded = { data, width: info.width, height: info.height, channels: info.channels };
     return prepared && decoded.channels === 3 ? ssimulacra2Against(prepared, decoded) : ssimulacra2(reference, decoded);
   };
-  return chooseQuality(encodeAndScore, target, bounds);
+  const choice = await chooseQuality(encodeAndScore, target, bounds);
+  const reached = choice.score !== null && choice.score >= target;
+  return { ...choice, effort: reached && effort !== 4 ? effort : undefined };
 }
 
 async function probeVariant(pixels: { data: Buffer; raw: Raw }, probeWidth: number): Promise<RgbImage> {
