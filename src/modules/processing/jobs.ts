@@ -5,7 +5,7 @@
 import type { Sharp } from 'sharp';
 import type { OutputFormat } from '../images/formats.ts';
 import type { Placeholder } from '../images/placeholder.ts';
-import { encoderSettings, fixedQuality } from '../quality/auto-quality.ts';
+import { encoderQuality, fixedQuality } from '../quality/auto-quality.ts';
 import { makePlaceholder } from './placeholder.ts';
 import { namedJobs, type NamedOutput } from './named-outputs.ts';
 import type { PipelineResult } from './pipeline.ts';
@@ -89,8 +89,7 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
     fullSize = () => fromPixels(base);
   }
   // the quality hook: "auto" searches it on a mid-size variant of these same decoded pixels
-  // ("auto" may spend a higher effort on the resized files, off the critical path; never on the full size)
-  const { quality, effort } = await encoderSettings(task.quality, resampleBase);
+  const quality = await encoderQuality(task.quality, resampleBase);
   const { policy } = task;
   const encodes = task.plan.flatMap((output) =>
     formats.map((format) => ({
@@ -100,7 +99,7 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
       encode:
         output === full
           ? () => encode(fullSize(), format, policy, viaIntermediate ? 'file' : 'pixels', quality).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
-          : () => encode(resizeTo(fromPixels(resampleBase), output), format, policy, 'pixels', quality, effort),
+          : () => encode(resizeTo(fromPixels(resampleBase), output), format, policy, 'pixels', quality),
     })),
   );
   // from the same decoded pixels (the smaller intermediate when there is one): no second decode
@@ -111,7 +110,7 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
   // full-size encode already runs (only the named encodes wait for it)
   const focal = art.focal ? Promise.resolve({ ...art.focal, source: 'given' as const }) : salientPoint(fromPixels(resampleBase)).then((p) => ({ ...p, source: 'auto' as const }));
   void focal.then((f) => (extras.focal = f), () => {}); // a failure reaches the named encodes
-  const named = namedJobs(art, focal, formats, { base: resampleBase, fromPixels, fromFile: () => openSource(task), encode: (image, format, from) => encode(image, format, policy, from, quality, effort), relativeCost: RELATIVE_COST, invalid: asInvalidImage });
+  const named = namedJobs(art, focal, formats, { base: resampleBase, fromPixels, fromFile: () => openSource(task), encode: (image, format, from) => encode(image, format, policy, from, quality), relativeCost: RELATIVE_COST, invalid: asInvalidImage });
   return { jobs: [...encodes, ...named, placeholder], quality };
 }
 

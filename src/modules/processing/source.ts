@@ -43,12 +43,11 @@ export function openSource(task: RunTask): Sharp {
 
 /**
  * Encodes with the image's output policy (profile, EXIF) at a WebP quality (AVIF: its counterpart,
- * avifQualityFor) and, when given, a libwebp effort (default sharp's 4); `from` says whether the
- * pixels are the pipeline's decode.
+ * avifQualityFor); `from` says whether the pixels are the pipeline's decode.
  */
-export function encode(image: Sharp, format: OutputFormat, policy: OutputPolicy = PLAIN_POLICY, from: 'file' | 'pixels' = 'pixels', quality: number = WEBP_QUALITY, webpEffort?: number): Promise<Buffer> {
+export function encode(image: Sharp, format: OutputFormat, policy: OutputPolicy = PLAIN_POLICY, from: 'file' | 'pixels' = 'pixels', quality: number = WEBP_QUALITY): Promise<Buffer> {
   const out = applyPolicy(image, policy, from);
-  return (format === 'avif' ? out.avif({ ...AVIF_SETTINGS, quality: avifQualityFor(quality) }) : out.webp({ quality, ...(webpEffort === undefined ? {} : { effort: webpEffort }) })).toBuffer();
+  return (format === 'avif' ? out.avif({ ...AVIF_SETTINGS, quality: avifQualityFor(quality) }) : out.webp({ quality })).toBuffer();
 }
 
 /**

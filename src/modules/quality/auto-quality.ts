@@ -39,7 +39,10 @@ export const AUTO_BOUNDS: QualityBounds = { min: 40, max: 80, start: 75, maxProb
  */
 export const PROBE_WIDTH = 320;
 
-/** libwebp effort of the probes and, under auto, of every size but the full one (sharp's default is 4). */
+/**
+ * libwebp effort of the probes (sharp's default, as every file's). Higher efforts for the resized
+ * files were measured (bench:quality `--autos 72:80:320:2:5`, docs/quality.md) and not taken.
+ */
 export const AUTO_EFFORT = 4;
 
 /** Quality of the setting's default (contract §4). */
@@ -57,30 +60,14 @@ export function fixedQuality(setting: QualitySetting | undefined): number {
   return typeof setting === 'number' ? setting : DEFAULT_WEBP_QUALITY;
 }
 
-/**
- * How a still image's files are encoded: the WebP quality of every size and, under "auto" when the
- * search reached its target, the libwebp effort of the resized files (AUTO_EFFORT; the full size
- * keeps sharp's default 4: it is the critical path of upload → ready). Undefined effort: 4.
- */
-export interface EncoderSettings {
-  quality: number;
-  effort?: number;
-}
-
-/** The hook: the encoder settings for an image whose decoded pixels are `decoded`. */
-export async function encoderSettings(setting: QualitySetting | undefined, decoded: { data: Buffer; raw: Raw | null }): Promise<EncoderSettings> {
-  if (setting !== 'auto') return { quality: fixedQuality(setting) };
+/** The hook: the WebP quality for an image whose decoded pixels are `pixels`. */
+export async function encoderQuality(setting: QualitySetting | undefined, decoded: { data: Buffer; raw: Raw | null }): Promise<number> {
+  if (setting !== 'auto') return fixedQuality(setting);
   // a high-bit-depth decode is kept encoded (raw: null): the metric takes 8-bit sRGB
   const pixels = decoded.raw ? { data: decoded.data, raw: decoded.raw } : await eightBit(decoded.data);
   // the metric needs 8×8 at least: a tiny image or a thin strip takes the default
-  if (Math.min(pixels.raw.width, pixels.raw.height, Math.round((pixels.raw.height * PROBE_WIDTH) / pixels.raw.width)) < 8) return { quality: DEFAULT_WEBP_QUALITY };
-  const { quality, effort } = await searchWebpQuality(pixels);
-  return effort === undefined ? { quality } : { quality, effort };
-}
-
-/** The WebP quality alone (encoderSettings' quality). */
-export async function encoderQuality(setting: QualitySetting | undefined, decoded: { data: Buffer; raw: Raw | null }): Promise<number> {
-  return (await encoderSettings(setting, decoded)).quality;
+  if (Math.min(pixels.raw.width, pixels.raw.height, Math.round((pixels.raw.height * PROBE_WIDTH) / pixels.raw.width)) < 8) return DEFAULT_WEBP_QUALITY;
+  return (await searchWebpQuality(pixels)).quality;
 }
 
 async function eightBit(encoded: Buffer): Promise<{ data: Buffer; raw: Raw }> {
@@ -93,15 +80,14 @@ export interface SearchOptions {
   target?: number;
   bounds?: QualityBounds;
   probeWidth?: number;
-  /** libwebp effort of the probe's encodes (default: AUTO_EFFORT, the smaller sizes' effort under auto). */
+  /** libwebp effort of the probes' encodes (default AUTO_EFFORT). */
   effort?: number;
 }
 
 /**
- * The search itself (also run by bench/quality.bench.ts), with the effort the resized files take:
- * the probes' effort when a quality reached the target; undefined (4) when none did and the image
- * keeps the highest quality — it then keeps q80's files exactly (at effort 6 a capped picture
- * scored up to 0.7 lower than q80's, and these pictures are the 10th percentile the goal bounds).
+ * The search itself (also run by bench/quality.bench.ts, which also tries other efforts: `effort` is
+ * then the one the picture's files would take — the probes' when a quality reached the target, else
+ * undefined, i.e. 4, so a picture kept at the highest quality keeps q80's files exactly).
  */
 export async function searchWebpQuality(pixels: { data: Buffer; raw: Raw }, options: SearchOptions = {}): Promise<QualityChoice & { effort: number | undefined }> {
   const { target = AUTO_TARGET, bounds = AUTO_BOUNDS, probeWidth = PROBE_WIDTH, effort = AUTO_EFFORT } = options;
