@@ -23,7 +23,7 @@ import { listen } from './listen.ts';
 import { readMultipart } from './multipart.ts';
 import { compileRoutes, errorResponse, matchRoute, readJson, sendJson, type RestRequest } from './rest.ts';
 import { restRoutes } from './routes.ts';
-import { unavailableResponse } from './unavailable.ts';
+import { asServiceUnavailable, unavailableResponse } from './unavailable.ts';
 import { readCredentials, resolveActor } from './viewer.ts';
 import { attachWebSockets } from './websocket.ts';
 
@@ -82,7 +82,7 @@ function createHttpHandler(config: Config, deps: EdgeDeps, logger: Logger) {
   const policy = new OriginPolicy(config.http.publicBaseUrl, config.http.corsOrigins);
   const routes = compileRoutes(restRoutes(services, config));
   const graphql = createGraphQL(services, config, logger, (type, engine) => deps.metrics.graphqlOperations.inc({ type, engine }));
-  const tus = createTusHandler(services.uploads, { publicBaseUrl: config.http.publicBaseUrl, maxUploadBytes: config.limits.maxUploadBytes, isAllowedOrigin: (o) => policy.isAllowedCrossOrigin(o) }, logger.child({ module: 'uploads' }));
+  const tus = createTusHandler(services.uploads, { publicBaseUrl: config.http.publicBaseUrl, maxUploadBytes: config.limits.maxUploadBytes, isAllowedOrigin: (o) => policy.isAllowedCrossOrigin(o), asUnavailable: asServiceUnavailable }, logger.child({ module: 'uploads' }));
   // the dashboard's SPA fallback comes last: everything else keeps its paths
   const extraHandlers = [
     createPrivateDeliveryHandler(services.delivery, deps.store, config.delivery.privateDelivery),

@@ -12,7 +12,6 @@ import { ERRORS, HEADERS, TUS_RESUMABLE } from '@tus/utils';
 import type { ServerRequest } from 'srvx';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { AppError } from '../../errors.ts';
-import { asServiceUnavailable } from '../../http/unavailable.ts';
 import { fileTooLarge } from '../../storage/spool.ts';
 import { sendJson } from '../../adapter/send-json.ts';
 import type { Logger } from '../../logger.ts';
@@ -42,6 +41,8 @@ export interface TusOptions {
   publicBaseUrl: string;
   maxUploadBytes: number;
   isAllowedOrigin: (origin: string) => boolean;
+  /** The HTTP edge's outage classifier (http/unavailable.ts): the 503 to answer for a backing service away, or null. */
+  asUnavailable: (err: unknown) => AppError | null;
 }
 
 export function createTusHandler(uploads: UploadsService, options: TusOptions, logger: Logger) {
@@ -77,7 +78,7 @@ export function createTusHandler(uploads: UploadsService, options: TusOptions, l
     onResponseError: (req, err) => {
       // over the limit at creation: the same answer as POST /api/v1/images gives
       // the bucket or the database away (after the SDK's own retries): 503 + Retry-After, as the REST routes answer
-      const refused = err === ERRORS.ERR_MAX_SIZE_EXCEEDED ? fileTooLarge(options.maxUploadBytes) : (asServiceUnavailable(err) ?? err);
+      const refused = err === ERRORS.ERR_MAX_SIZE_EXCEEDED ? fileTooLarge(options.maxUploadBytes) : (options.asUnavailable(err) ?? err);
       if (refused instanceof AppError) {
         refusalHeaders.set(nodeReq(req), refused.headers);
         return { status_code: refused.status, body: JSON.stringify({ message: refused.message, code: refused.code }) };
