@@ -117,6 +117,16 @@ describe('API keys page at 1280 px', () => {
     const rows = page.locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
     await page.screenshot({ path: `${SHOTS}/dashboard-keys-1280.png`, fullPage: true, animations: 'disabled' });
+    // every visible column heading on one line ("Last used" wrapped to two at this width)
+    const headingLines = await page.locator('thead th:not(:has(.visually-hidden))').evaluateAll((cells) =>
+      cells.map((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return [cell.textContent?.trim(), new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size] as const;
+      }),
+    );
+    expect(headingLines.map(([name]) => name)).toEqual(['Name', 'Key', 'Scopes', 'Expires', 'Last used']);
+    expect(headingLines.filter(([, lines]) => lines > 1)).toEqual([]);
     const scroll = await page.locator('.table-scroll').evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
     expect(scroll.scrollWidth).toBeLessThanOrEqual(scroll.clientWidth);
     for (const button of await page.getByRole('button', { name: 'Revoke' }).all()) {

@@ -44,6 +44,18 @@ async function signUpWithKey(client: Client): Promise<{ collection: string; head
   return { collection, headers: { authorization: `Bearer ${key.body.key}` } };
 }
 
+/** Plain tus requests for one photo (no client library: the tests look at each answer). */
+function tusRequests(appUrl: string, headers: Record<string, string>, photo: Buffer, fields: Record<string, string>) {
+  const tus = { ...headers, 'tus-resumable': '1.0.0' };
+  const metadata = Object.entries({ ...fields, checksum: sha256(photo) }).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+  return {
+    tus,
+    create: () => fetch(`${appUrl}/api/v1/uploads`, { method: 'POST', headers: { ...tus, 'upload-length': String(photo.length), 'upload-metadata': metadata } }),
+    patch: (path: string, from: number, to: number) =>
+      fetch(appUrl + path, { method: 'PATCH', body: new Uint8Array(photo.subarray(from, to)), headers: { ...tus, 'upload-offset': String(from), 'content-type': 'application/offset+octet-stream' } }),
+  };
+}
+
 describe('resumable uploads in the S3 bucket', () => {
   it('a 20 MB photo cut mid-chunk on one API node resumes on another from the bucket\'s offset and becomes a ready image', async () => {
     // node A behind a proxy that cuts the line; node B on the same database and bucket
@@ -160,9 +172,7 @@ describe('resumable uploads in the S3 bucket', () => {
       const alice = new Client(app.url);
       const { collection, headers } = await signUpWithKey(alice);
       const photo = await cameraPhoto({ bytes: 7_000_000 });
-      const tus = { ...headers, 'tus-resumable': '1.0.0' };
-      const metadata = Object.entries({ filename: 'away.jpg', collection, checksum: sha256(photo) }).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
-      const create = () => fetch(`${app.url}/api/v1/uploads`, { method: 'POST', headers: { ...tus, 'upload-length': String(photo.length), 'upload-metadata': metadata } });
+      const { tus, create, patch: patchAt } = tusRequests(app.url, headers, photo, { filename: 'away.jpg', collection });
       const unavailable = async (res: Response) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as unknown });
       const refusal = { status: 503, retryAfter: '5', body: { message: expect.stringContaining('temporarily unavailable'), code: 'UNAVAILABLE' } };
 
@@ -175,8 +185,7 @@ describe('resumable uploads in the S3 bucket', () => {
       const created = await create();
       expect(created.status).toBe(201);
       const path = new URL(created.headers.get('location')!).pathname;
-      const patch = (from: number, to: number) =>
-        fetch(app.url + path, { method: 'PATCH', body: new Uint8Array(photo.subarray(from, to)), headers: { ...tus, 'upload-offset': String(from), 'content-type': 'application/offset+octet-stream' } });
+      const patch = (from: number, to: number) => patchAt(path, from, to);
       expect((await patch(0, 6_000_000)).status).toBe(204);
       proxy.setRules({ failFraction: 1, failWith: 'drop' });
       expect(await unavailable(await patch(6_000_000, photo.length))).toEqual(refusal);
@@ -199,13 +208,11 @@ describe('resumable uploads in the S3 bucket', () => {
       const alice = new Client(app.url);
       const { collection, headers } = await signUpWithKey(alice);
       const photo = await cameraPhoto({ bytes: 8_000_000 });
-      const tus = { ...headers, 'tus-resumable': '1.0.0' };
-      const metadata = Object.entries({ filename: 'later.jpg', collection, checksum: sha256(photo) }).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
-      const created = await fetch(`${app.url}/api/v1/uploads`, { method: 'POST', headers: { ...tus, 'upload-length': String(photo.length), 'upload-metadata': metadata } });
+      const { tus, create, patch: patchAt } = tusRequests(app.url, headers, photo, { filename: 'later.jpg', collection });
+      const created = await create();
       expect(created.status).toBe(201);
       const path = new URL(created.headers.get('location')!).pathname;
-      const patch = (from: number, to: number) =>
-        fetch(app.url + path, { method: 'PATCH', body: new Uint8Array(photo.subarray(from, to)), headers: { ...tus, 'upload-offset': String(from), 'content-type': 'application/offset+octet-stream' } });
+      const patch = (from: number, to: number) => patchAt(path, from, to);
       // one full part, then 1 MB under the part minimum (kept as the `.part` object)
       expect((await patch(0, 6_000_000)).status).toBe(204);
       expect((await patch(6_000_000, 7_000_000)).status).toBe(204);
