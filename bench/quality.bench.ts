@@ -6,7 +6,9 @@
  * side as the external baseline, in the same run. Then the goals: auto against q80 (bytes, p10, CPU),
  * and AVIF at parity with WebP q80 (bytes at the same median score, interpolated between qualities).
  *
- * Options: `-- --limit N` (the first N pictures of each kind), `-- --sizes 320,1024`.
+ * Options: `-- --limit N` (the first N pictures of each kind), `-- --sizes 320,1024`, `-- --inputs
+ * original` (each size resized from the original, and the search on a 1024-px decode: the method of
+ * the tables before 5 Dec 2026; by default both come from the pipeline's intermediate, as in jobs.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +18,8 @@ import sharp, { type Sharp } from 'sharp';
 import { AUTO_BOUNDS, AUTO_EFFORT, AUTO_TARGET, PROBE_WIDTH, searchWebpQuality, type SearchOptions } from '../src/modules/quality/auto-quality.ts';
 import { ssimulacra2, type RgbImage } from '../src/modules/quality/ssimulacra2.ts';
 import { realPhotos, type RealPhoto } from '../test/support/real-photos.ts';
+import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
+import { intermediateWidth } from '../src/modules/processing/jobs.ts';
 
 sharp.concurrency(1);
 sharp.cache(false);
@@ -26,28 +30,33 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const limit = Number(option('limit') ?? Infinity);
+/** Where each size's input comes from: `pipeline` (default) or `original` (the method before 5 Dec 2026). */
+const INPUTS = option('inputs') === 'original' ? 'original' : 'pipeline';
+/** The widest resized output (sizes.ts): what the pipeline's intermediate is sized for. */
+const LARGEST_RESIZED = Math.max(...VARIANT_SIZES);
 const SIZES = (option('sizes') ?? '320,1024').split(',').map(Number);
 /**
- * Other searches for auto besides the default (`-- --autos 70:92:512:0,68:85:384:2:6`: target, highest
- * quality, probe width, tolerance, and the effort of the probes and of the encodes), and `--auto-only`
+ * Other searches for auto besides the default (`-- --autos 70:92:512:0,68:85:384:2:6:75`: target, highest
+ * quality, probe width, tolerance, the effort of the probes and of the encodes, the first probe), and `--auto-only`
  * to skip the encoder settings.
  */
 interface AutoSpec extends SearchOptions {
   label: string;
 }
-const spec = (target: number, max: number, probeWidth: number, tolerance: number, label: string, effort = AUTO_EFFORT): AutoSpec => ({
+const spec = (target: number, max: number, probeWidth: number, tolerance: number, label: string, effort = AUTO_EFFORT, start = AUTO_BOUNDS.start ?? max): AutoSpec => ({
   label,
   target,
   probeWidth,
   effort,
-  bounds: { ...AUTO_BOUNDS, max, start: Math.min(AUTO_BOUNDS.start ?? max, max), tolerance },
+  bounds: { ...AUTO_BOUNDS, max, start: Math.min(start, max), tolerance },
 });
 // `--autos-only`: only the searches of --autos, not the default one
 const AUTO_SPECS: AutoSpec[] = [
   ...(args.includes('--autos-only') ? [] : [spec(AUTO_TARGET, AUTO_BOUNDS.max, PROBE_WIDTH, AUTO_BOUNDS.tolerance ?? 0, `webp auto (default: target ${AUTO_TARGET}, max ${AUTO_BOUNDS.max}, probe ${PROBE_WIDTH} px)`)]),
   ...(option('autos') ?? '').split(',').filter(Boolean).map((text) => {
-    const [target, max, width, tolerance, effort] = text.split(':').map(Number);
-    return spec(target!, max ?? AUTO_BOUNDS.max, width ?? PROBE_WIDTH, tolerance ?? 0, `webp auto, target ${target} max ${max ?? AUTO_BOUNDS.max} probe ${width ?? PROBE_WIDTH} tol ${tolerance ?? 0} effort ${effort ?? AUTO_EFFORT}`, effort ?? AUTO_EFFORT);
+    const [target, max, width, tolerance, effort, start] = text.split(':').map(Number);
+    const first = start ?? AUTO_BOUNDS.start ?? max ?? AUTO_BOUNDS.max;
+    return spec(target!, max ?? AUTO_BOUNDS.max, width ?? PROBE_WIDTH, tolerance ?? 0, `webp auto, target ${target} max ${max ?? AUTO_BOUNDS.max} probe ${width ?? PROBE_WIDTH} tol ${tolerance ?? 0} effort ${effort ?? AUTO_EFFORT} first ${first}`, effort ?? AUTO_EFFORT, first);
   }),
 ];
 const AUTO_ONLY = args.includes('--auto-only');
@@ -121,8 +130,14 @@ async function main() {
   try {
     for (const [n, photo] of corpus.entries()) {
       process.stderr.write(`\r${n + 1}/${corpus.length} ${photo.name.padEnd(45)}`);
-      // the search, as the pipeline runs it: from decoded pixels (here 1024 wide), scoring at 512
-      const { data, info } = await sharp(photo.path).autoOrient().toColourspace('srgb').resize(1024).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      // the search, as the pipeline runs it: on the pixels every resized file is made from (the
+      // intermediate of jobs.ts: a camera photo decoded to 1.5–2× the largest resized width, a
+      // smaller picture at its own size); `--inputs original`: the earlier method, searching a
+      // 1024-px decode while each size's input came from the original on its own
+      const meta = await sharp(photo.path).autoOrient().metadata();
+      const fullWidth = meta.autoOrient?.width ?? meta.width!;
+      const baseWidth = INPUTS === 'original' ? 1024 : fullWidth > 2.5 * LARGEST_RESIZED ? intermediateWidth(fullWidth, LARGEST_RESIZED) : fullWidth;
+      const { data, info } = await sharp(photo.path).autoOrient().toColourspace('srgb').resize(baseWidth).removeAlpha().raw().toBuffer({ resolveWithObject: true });
       for (const [a, options] of AUTO_SPECS.entries()) {
         const searchStart = cpuNow();
         const choice = await searchWebpQuality({ data, raw: { width: info.width, height: info.height, channels: 3 } }, options);
@@ -132,8 +147,11 @@ async function main() {
         chosen.set(a, { quality: choice.quality, effort: choice.effort });
       }
       for (const size of SIZES) {
-        const original: RgbImage = await sharp(photo.path).autoOrient().toColourspace('srgb').resize(size).removeAlpha().raw().toBuffer({ resolveWithObject: true })
-          .then(({ data: d, info: i }) => ({ data: d, width: i.width, height: i.height, channels: 3 }));
+        // each size's input (and the reference its encodes are scored against): as resizeTo makes it
+        // from the intermediate, or (`--inputs original`) resized from the original
+        const height = Math.max(1, Math.round((info.height * size) / info.width));
+        const resized = INPUTS === 'original' ? sharp(photo.path).autoOrient().toColourspace('srgb').resize(size).removeAlpha() : sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).resize(size, height, { fit: 'fill' });
+        const original: RgbImage = await resized.raw().toBuffer({ resolveWithObject: true }).then(({ data: d, info: i }) => ({ data: d, width: i.width, height: i.height, channels: 3 }));
         const input = () => sharp(original.data, { raw: { width: original.width, height: original.height, channels: 3 } });
         const pngPath = join(tmp, 'in.png');
         for (const config of CONFIGS) {
