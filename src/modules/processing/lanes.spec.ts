@@ -54,7 +54,7 @@ describe('runLanes with a LaneCount the pool changes while the image runs', () =
       gates.get(name)!();
       for (let i = 0; i < 5; i++) await Promise.resolve();
     };
-    return { list, log, finish, running: () => [...gates.keys()].filter((k) => log.includes(`start ${k}`)), most: () => most, inFlight: () => inFlight };
+    return { list, log, finish, most: () => most, inFlight: () => inFlight };
   }
 
   it('opens a second lane at once when the count is raised, and closes it after its encode when lowered', async () => {
