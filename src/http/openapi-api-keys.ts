@@ -1,5 +1,5 @@
 /** OpenAPI paths of API keys (contract §2, §10): scoped, per collection, expiring. */
-import { error, idParam, json, ref, unauthorized } from './openapi-parts.ts';
+import { body, error, idParam, json, ref, unauthorized } from './openapi-parts.ts';
 
 export function apiKeyPaths() {
   return {
@@ -7,18 +7,11 @@ export function apiKeyPaths() {
       get: { summary: 'List API keys (no secrets)', responses: { 200: json({ type: 'array', items: ref('ApiKey') }, 'Keys'), 401: unauthorized } },
       post: {
         summary: 'Create an API key; the secret is shown only in this response',
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                required: ['name'],
-                properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, teamId: { type: 'string' }, scopes: { type: 'array', items: ref('KeyScope') }, collections: { type: 'array', items: { type: 'string' } }, expiresAt: { type: 'string', format: 'date-time' } },
-              },
-            },
-          },
-        },
+        requestBody: body({
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, teamId: { type: 'string' }, scopes: { type: 'array', items: ref('KeyScope') }, collections: { type: 'array', items: { type: 'string' } }, expiresAt: { type: 'string', format: 'date-time' } },
+        }),
         responses: { 201: json(ref('NewApiKey'), 'Created'), 400: error('Missing name', 'INVALID_NAME'), 401: unauthorized, 403: error('Scopes beyond your role', 'FORBIDDEN') },
       },
     },

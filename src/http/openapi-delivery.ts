@@ -1,7 +1,6 @@
 /** OpenAPI paths of private delivery (contract §11: signed URLs on demand) and direct uploads (§12). */
-import { error, idParam, json, rateLimitHeaders, ref, unauthorized } from './openapi-parts.ts';
+import { body, error, idParam, json, rateLimitHeaders, ref, unauthorized } from './openapi-parts.ts';
 
-const body = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
 const forbidden = error('Your role or key may not do this in that collection', 'FORBIDDEN');
 
 export function signedUrlPaths() {

@@ -8,6 +8,8 @@ export const json = (schema: object, description: string, example?: unknown) => 
   content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } },
 });
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+/** A required JSON request body of `schema`. */
+export const body = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
 export const unauthorized = error('Not authenticated', 'UNAUTHENTICATED');
 export const idParam = (name: string, example: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, example });
 

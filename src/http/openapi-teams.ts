@@ -1,12 +1,11 @@
 /** The OpenAPI description of teams, members, invitations and upload tokens (contract §10); merged into openapi.ts. */
 import { KEY_SCOPES, ROLES } from '../auth/actor.ts';
-import { error, idParam, json, ref, unauthorized } from './openapi-parts.ts';
+import { body, error, idParam, json, ref, unauthorized } from './openapi-parts.ts';
 
 const forbidden = error('Beyond your role, or not your team', 'FORBIDDEN');
 const teamId = idParam('id', 'team_abc123');
 const role = { enum: [...ROLES] };
 const date = { type: 'string', format: 'date-time' };
-const body = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
 const obj = (required: string[], properties: Record<string, object>) => ({ type: 'object', required, properties });
 
 export function teamPaths() {

@@ -1,5 +1,5 @@
 /** The OpenAPI description of /api/v1/webhooks (contract §8); merged into openapi.ts. */
-import { error, idParam, json, ref, unauthorized } from './openapi-parts.ts';
+import { body, error, idParam, json, ref, unauthorized } from './openapi-parts.ts';
 
 const notFound = error('No such webhook', 'WEBHOOK_NOT_FOUND');
 const hookId = idParam('id', 'whk_abc');
@@ -12,7 +12,7 @@ export function webhookPaths() {
       get: { summary: 'List webhooks (no secrets)', responses: { 200: json({ type: 'array', items: ref('Webhook') }, 'Webhooks'), 401: unauthorized } },
       post: {
         summary: 'Register an endpoint for image events; the signing secret is returned only here',
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['url', 'events'], properties: { url: { type: 'string', format: 'uri' }, events: { type: 'array', items: ref('WebhookEvent'), minItems: 1 } } } } } },
+        requestBody: body({ type: 'object', required: ['url', 'events'], properties: { url: { type: 'string', format: 'uri' }, events: { type: 'array', items: ref('WebhookEvent'), minItems: 1 } } }),
         responses: {
           201: json(ref('NewWebhook'), 'Registered'),
           400: error('Bad URL or events, or a URL on a loopback, private or link-local address', 'WEBHOOK_URL_FORBIDDEN'),

@@ -8,7 +8,7 @@ import { MAX_DATA_URL_BYTES } from '../modules/images/placeholder.ts';
 import { VARIANT_SIZES } from '../modules/images/sizes.ts';
 import { apiKeyPaths, apiKeySchemas } from './openapi-api-keys.ts';
 import { directUploadPaths, signedUrlPaths, deliverySchemas } from './openapi-delivery.ts';
-import { error, idParam, json, rateLimitHeaders, ref, unauthorized } from './openapi-parts.ts';
+import { body, error, idParam, json, rateLimitHeaders, ref, unauthorized } from './openapi-parts.ts';
 import { teamPaths, teamSchemas } from './openapi-teams.ts';
 import { webhookPaths, webhookSchemas } from './openapi-webhooks.ts';
 
@@ -40,7 +40,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: 'Create an account and start a session',
           security: [],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('Credentials') } } },
+          requestBody: body(ref('Credentials')),
           responses: { 201: json(ref('User'), 'Signed up; sets the session cookie'), 400: error('Invalid email or password too short', 'WEAK_PASSWORD'), 409: error('Email already registered', 'EMAIL_TAKEN') },
         },
       },
@@ -48,7 +48,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: 'Start a session',
           security: [],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('Credentials') } } },
+          requestBody: body(ref('Credentials')),
           responses: { 200: json(ref('User'), 'Logged in; sets a new session cookie'), 401: error('Invalid email or password', 'INVALID_CREDENTIALS'), 429: error('Too many failed logins', 'LOGIN_THROTTLED') },
         },
       },
@@ -59,7 +59,7 @@ export function openApiDocument(serverUrl: string) {
         get: { summary: 'List collections, newest first', responses: { 200: json({ type: 'array', items: ref('Collection') }, 'Collections'), 401: unauthorized } },
         post: {
           summary: 'Create a collection',
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, teamId: { type: 'string', description: 'Default: the personal team' } } } } } },
+          requestBody: body({ type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, teamId: { type: 'string', description: 'Default: the personal team' } } }),
           responses: { 201: json(ref('Collection'), 'Created'), 400: error('Missing or too long name', 'INVALID_NAME'), 401: unauthorized },
         },
       },
