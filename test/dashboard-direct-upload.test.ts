@@ -8,11 +8,7 @@
  * names the origin the AWS SDK presigns those PUTs for, in each addressing style.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -20,24 +16,13 @@ import { startTestApp, type TestApp } from './support/app.ts';
 import { launchChromium } from './support/browser.ts';
 import { Client } from './support/http.ts';
 import { realPhotos } from './support/real-photos.ts';
+import { startBrowserUploadS3, type TestS3 } from './support/s3.ts';
 
-type S3rver = new (options: Record<string, unknown>) => { run(): Promise<AddressInfo>; close(): Promise<void> };
-const S3rverServer = createRequire(import.meta.url)('s3rver') as S3rver;
 const SHOTS = process.env.OPTIMAGE_SHOTS ?? '/work/shots';
 const THRESHOLD = 1024 * 1024;
 
 // docs/private-delivery.md's bucket CORS rules, as S3's XML; the dashboard is on 127.0.0.1 at a free port
-const CORS = `<CORSConfiguration><CORSRule>
-  <AllowedOrigin>http://127.0.0.1:*</AllowedOrigin>
-  <AllowedMethod>PUT</AllowedMethod>
-  <AllowedHeader>content-type</AllowedHeader>
-  <AllowedHeader>x-amz-checksum-sha256</AllowedHeader>
-  <ExposeHeader>ETag</ExposeHeader>
-  <MaxAgeSeconds>3000</MaxAgeSeconds>
-</CORSRule></CORSConfiguration>`;
-
-let directory: string;
-let s3: InstanceType<S3rver>;
+let s3: TestS3;
 let endpoint: string;
 let app: TestApp;
 let browser: Browser;
@@ -45,20 +30,10 @@ let browser: Browser;
 beforeAll(async () => {
   if (!process.env.OPTIMAGE_BUILT) execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   await mkdir(SHOTS, { recursive: true });
-  directory = await mkdtemp(join(tmpdir(), 'optimage-s3rver-dash-'));
-  s3 = new S3rverServer({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: 'optimage-public' }, { name: 'optimage-private', configs: [CORS] }] });
-  endpoint = `http://127.0.0.1:${(await s3.run()).port}`;
-  app = await startTestApp({
-    STORAGE: 's3',
-    S3_ENDPOINT: endpoint,
-    S3_REGION: 'us-east-1',
-    S3_BUCKET: 'optimage-public',
-    S3_PRIVATE_BUCKET: 'optimage-private',
-    S3_ACCESS_KEY_ID: 'S3RVER',
-    S3_SECRET_ACCESS_KEY: 'S3RVER',
-    S3_FORCE_PATH_STYLE: 'true',
-    CDN_BASE_URL: `${endpoint}/optimage-public`,
-  });
+  const started = await startBrowserUploadS3();
+  s3 = started.s3;
+  endpoint = s3.endpoint;
+  app = await startTestApp(started.env);
   browser = await launchChromium();
 }, 180_000);
 
@@ -66,7 +41,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
   await s3?.close();
-  if (directory) await rm(directory, { recursive: true, force: true });
 });
 
 test('on S3 storage a large photo dropped on the dashboard goes straight to the bucket and becomes ready', async () => {

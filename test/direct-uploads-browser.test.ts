@@ -5,52 +5,25 @@
  * The page runs the documented snippet: hash with Web Crypto, create, PUT as told, complete. A page
  * of an origin the rules do not list cannot PUT.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, expect, test } from 'vitest';
 import { startTestApp } from './support/app.ts';
 import { launchChromium, openPageOn } from './support/browser.ts';
 import { cameraPhoto } from './support/fixtures.ts';
 import { Client } from './support/http.ts';
+import { startBrowserUploadS3 } from './support/s3.ts';
 import { waitForImage } from './support/upload.ts';
 
-type S3rver = new (options: Record<string, unknown>) => { run(): Promise<AddressInfo>; close(): Promise<void> };
-const S3rverServer = createRequire(import.meta.url)('s3rver') as S3rver;
 
 // the rules of docs/private-delivery.md, as S3's XML; the app's origin is 127.0.0.1 on a free port
-const CORS = `<CORSConfiguration><CORSRule>
-  <AllowedOrigin>http://127.0.0.1:*</AllowedOrigin>
-  <AllowedMethod>PUT</AllowedMethod>
-  <AllowedHeader>content-type</AllowedHeader>
-  <AllowedHeader>x-amz-checksum-sha256</AllowedHeader>
-  <ExposeHeader>ETag</ExposeHeader>
-  <MaxAgeSeconds>3000</MaxAgeSeconds>
-</CORSRule></CORSConfiguration>`;
-
-const directory = await mkdtemp(join(tmpdir(), 'optimage-s3rver-cors-'));
-const s3 = new S3rverServer({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: 'optimage-public' }, { name: 'optimage-private', configs: [CORS] }] });
-const endpoint = `http://127.0.0.1:${(await s3.run()).port}`;
-const app = await startTestApp({
-  STORAGE: 's3',
-  S3_ENDPOINT: endpoint,
-  S3_REGION: 'us-east-1',
-  S3_BUCKET: 'optimage-public',
-  S3_PRIVATE_BUCKET: 'optimage-private',
-  S3_ACCESS_KEY_ID: 'S3RVER',
-  S3_SECRET_ACCESS_KEY: 'S3RVER',
-  S3_FORCE_PATH_STYLE: 'true',
-  CDN_BASE_URL: `${endpoint}/optimage-public`,
-});
+const { s3, env } = await startBrowserUploadS3();
+const endpoint = s3.endpoint;
+const app = await startTestApp(env);
 const browser = await launchChromium();
 afterAll(async () => {
   await browser.close();
   await app.close();
   await s3.close();
-  await rm(directory, { recursive: true, force: true });
 });
 
 /** The browser snippet of docs/private-delivery.md ("Direct upload from the browser"), run in the page. */

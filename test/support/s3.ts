@@ -21,7 +21,7 @@ type S3rverConstructor = new (options: {
   port: number;
   silent: boolean;
   directory: string;
-  configureBuckets: { name: string }[];
+  configureBuckets: { name: string; configs?: string[] }[];
 }) => S3rverInstance;
 
 const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
@@ -47,8 +47,24 @@ export interface TestS3 {
   close(): Promise<void>;
 }
 
-/** Starts s3rver on 127.0.0.1 (port 0) in a fresh temp directory, with `bucket` and `extraBuckets` created. */
-export async function startS3(options: { bucket?: string; extraBuckets?: string[] } = {}): Promise<TestS3> {
+/**
+ * The CORS rule docs/private-delivery.md asks for on the private bucket, so that a page of the app's
+ * origin (here any loopback port) may PUT a direct upload with its checksum header and read the ETag.
+ */
+export const BROWSER_PUT_CORS = `<CORSConfiguration><CORSRule>
+  <AllowedOrigin>http://127.0.0.1:*</AllowedOrigin>
+  <AllowedMethod>PUT</AllowedMethod>
+  <AllowedHeader>content-type</AllowedHeader>
+  <AllowedHeader>x-amz-checksum-sha256</AllowedHeader>
+  <ExposeHeader>ETag</ExposeHeader>
+  <MaxAgeSeconds>3000</MaxAgeSeconds>
+</CORSRule></CORSConfiguration>`;
+
+/**
+ * Starts s3rver on 127.0.0.1 (port 0) in a fresh temp directory, with `bucket` and `extraBuckets`
+ * created, each with the configuration documents (CORS XML) `configs` names for it.
+ */
+export async function startS3(options: { bucket?: string; extraBuckets?: string[]; configs?: Record<string, string[]> } = {}): Promise<TestS3> {
   const bucket = options.bucket ?? 'optimage-test';
   const extra = options.extraBuckets ?? [];
   const directory = await mkdtemp(join(tmpdir(), 'optimage-s3rver-'));
@@ -57,7 +73,7 @@ export async function startS3(options: { bucket?: string; extraBuckets?: string[
     port: 0,
     silent: true,
     directory,
-    configureBuckets: [bucket, ...extra].map((name) => ({ name })),
+    configureBuckets: [bucket, ...extra].map((name) => ({ name, ...(options.configs?.[name] ? { configs: options.configs[name] } : {}) })),
   });
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
@@ -82,6 +98,15 @@ export async function startS3(options: { bucket?: string; extraBuckets?: string[
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * s3rver with a public bucket and a private one that browsers may PUT direct uploads into
+ * (BROWSER_PUT_CORS), and the app's environment for both: what the browser tests of direct uploads run.
+ */
+export async function startBrowserUploadS3(): Promise<{ s3: TestS3; env: Record<string, string> }> {
+  const s3 = await startS3({ bucket: 'optimage-public', extraBuckets: ['optimage-private'], configs: { 'optimage-private': [BROWSER_PUT_CORS] } });
+  return { s3, env: { ...s3AppEnv(s3), S3_PRIVATE_BUCKET: 'optimage-private' } };
 }
 
 /** The app's environment for STORAGE=s3 against `s3` (through `endpoint`, e.g. a fault proxy), the bucket serving CDN_BASE_URL. */
