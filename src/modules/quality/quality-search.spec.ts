@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { AUTO_BOUNDS, AUTO_TARGET } from './auto-quality.ts';
 import { chooseQuality } from './quality-search.ts';
 import { isQualitySetting, parseQualitySetting, qualityColumn } from './quality-setting.ts';
 
@@ -50,6 +52,26 @@ describe('chooseQuality', () => {
     const choice = await chooseQuality(noisy.encodeAndScore, 82, { min: 40, max: 92, start: 75, maxProbes: 3 });
     expect(noisy.calls.length).toBeLessThanOrEqual(3);
     expect(choice.score ?? 0).toBeGreaterThanOrEqual(82);
+  });
+
+  it('with the default bounds, ends within a point of the lowest passing quality on real WebP curves', async () => {
+    // the 320-px curves of the 32 corpus pictures (bench:quality-curves --write): SSIMULACRA 2 of WebP
+    // effort 4 at every quality 40–80, measured on the probe the pipeline scores
+    const fixture = JSON.parse(readFileSync(new URL('../../../test/fixtures/webp-score-curves.json', import.meta.url), 'utf8')) as { curves: { name: string; score: Record<'320', number[]> }[] };
+    expect(fixture.curves).toHaveLength(32);
+    let close = 0;
+    for (const { name, score } of fixture.curves) {
+      const at = (q: number) => score['320'][q - 40]!;
+      const { calls, encodeAndScore } = probeCounter(at);
+      const choice = await chooseQuality(encodeAndScore, AUTO_TARGET, AUTO_BOUNDS);
+      const lowest = Array.from({ length: 41 }, (_, i) => 40 + i).find((q) => at(q) >= AUTO_TARGET) ?? 80;
+      expect(calls.length, name).toBeLessThanOrEqual(4);
+      // never below the target: what it chose passed, or it kept 80 because nothing probed did
+      expect(choice.quality === 80 || at(choice.quality) >= AUTO_TARGET, name).toBe(true);
+      if (choice.quality - lowest <= 1) close++;
+    }
+    // 27 of 32 with the first probe at 76; a first probe at 80 ran out of probes above the answer on 9
+    expect(close).toBeGreaterThanOrEqual(27);
   });
 
   it('refuses bounds outside 1–100', async () => {
