@@ -4,9 +4,10 @@
  * the pipeline's own decoded pixels (no second read of the original): each probe encodes that variant
  * as WebP at a quality, decodes it and scores it with SSIMULACRA 2 against the variant, and the lowest
  * quality reaching AUTO_TARGET is then used for every size. Runs in the worker thread: erasable TS,
- * importing only sharp and siblings.
+ * importing only sharp, siblings and the size table.
  */
 import sharp, { type Raw } from 'sharp';
+import { AVIF_SETTINGS, WEBP_QUALITY } from '../images/sizes.ts';
 import { chooseQuality, type QualityBounds, type QualityChoice } from './quality-search.ts';
 import type { QualitySetting } from './quality-setting.ts';
 import { ssimulacra2, ssimulacra2Against, ssimulacra2Reference, type RgbImage } from './ssimulacra2.ts';
@@ -19,7 +20,7 @@ import { ssimulacra2, ssimulacra2Against, ssimulacra2Reference, type RgbImage } 
  * pipeline makes them (every size resized from the one intermediate the probe comes from), 72.5 is
  * the lowest target that holds the p10 at both sizes (+0.00 and +0.00), for 0.875× and 0.885× q80's
  * bytes; 72 held it at 320 px but lost 0.9 at 1024. Each half of the corpus alone picks the same
- * target. Short of the 0.85× goal: `bench:quality -- --oracle` shows that no single quality per
+ * target. Short of the 0.85× goal: `npm run bench:quality-curves` shows that no single quality per
  * image can meet it on this corpus, even one chosen knowing every size's score (0.852× at 1024 px
  * with the p10 0.4 under): it takes a quality per size.
  */
@@ -53,9 +54,9 @@ export const PROBE_WIDTH = 320;
 export const AUTO_EFFORT = 4;
 
 /** Quality of the setting's default (contract §4). */
-const DEFAULT_WEBP_QUALITY = 80;
-/** AVIF quality at parity with WebP q80 (images/sizes.ts AVIF_SETTINGS); other qualities scale with it. */
-const AVIF_AT_DEFAULT = 60;
+const DEFAULT_WEBP_QUALITY = WEBP_QUALITY;
+/** AVIF's quality for WebP's default (images/sizes.ts AVIF_SETTINGS); other qualities scale with it. */
+const AVIF_AT_DEFAULT = AVIF_SETTINGS.quality;
 
 /** The AVIF quality that goes with a WebP quality (60 for 80, as AVIF_SETTINGS measured). */
 export function avifQualityFor(webpQuality: number): number {
