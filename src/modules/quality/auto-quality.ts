@@ -8,7 +8,7 @@
  */
 import sharp, { type Raw } from 'sharp';
 import { AVIF_SETTINGS, WEBP_QUALITY } from '../images/sizes.ts';
-import { chooseQuality, type QualityBounds, type QualityChoice } from './quality-search.ts';
+import { chooseQuality, firstProbe, type QualityBounds, type QualityChoice } from './quality-search.ts';
 import type { QualitySetting } from './quality-setting.ts';
 import { ssimulacra2, ssimulacra2Against, ssimulacra2Reference, type RgbImage } from './ssimulacra2.ts';
 
@@ -18,7 +18,7 @@ import { ssimulacra2, ssimulacra2Against, ssimulacra2Reference, type RgbImage } 
  * bound the 10th percentile rather than the median: at 320 and 1024 px, auto's p10 SSIMULACRA 2 no
  * lower than q80's p10 − 0.5, with as few bytes as that allows. Measured on the files as the
  * pipeline makes them (every size resized from the one intermediate the probe comes from), 72.5 is
- * the lowest target that holds the p10 at both sizes (+0.00 and +0.00), for 0.875× and 0.885× q80's
+ * the lowest target that holds the p10 at both sizes (+0.00 and +0.00), for 0.876× and 0.887× q80's
  * bytes; 72 held it at 320 px but lost 0.9 at 1024. Each half of the corpus alone picks the same
  * target. Short of the 0.85× goal: `npm run bench:quality-curves` shows that no single quality per
  * image can meet it on this corpus, even one chosen knowing every size's score (0.852× at 1024 px
@@ -31,12 +31,14 @@ export const AUTO_TARGET = 72.5;
  * (a picture that q80 leaves below the target keeps q80's look and bytes: raising it only ever cost
  * bytes, which is not what auto is for). First probe at 76: WebP's score curve is steep between 75
  * and 80 and flatter below, so from a first probe at 80 the search often runs out of probes above
- * the answer (seeding, Wine, greentock: 80 where 73–76 pass). From 76 it ends within a point of the
- * lowest passing quality on 27 of the 32 pictures, against 23 from 80: at target 72.5, 0.875× q80's
- * bytes at 320 px against 0.902×, for 2.97 probes per picture against 2.94. It stops once the
- * answer is known within 1 quality point.
+ * the answer (seeding, Wine, greentock: 80 where 73–76 pass). At most 3 probes, stopping once the
+ * answer is known within 1 quality point: on the corpus' curves (test/fixtures/webp-score-curves.json)
+ * it ends within a point of the lowest passing quality on 25 of the 32 pictures (27 with a fourth
+ * probe, 23 for the earlier default: first probe 80, 4 probes, ±2), for 0.876× q80's bytes at 320 px
+ * with 2.63 probes per picture. A fourth probe would save 0.1 % of the bytes for 0.34 more probes
+ * per picture, and the search adds to upload → ready (its goal, 1.15× q80's, is nearly used up).
  */
-export const AUTO_BOUNDS: QualityBounds = { min: 40, max: 80, start: 76, maxProbes: 4, tolerance: 1 };
+export const AUTO_BOUNDS: QualityBounds = { min: 40, max: 80, start: 76, maxProbes: 3, tolerance: 1 };
 
 /**
  * The variant the search scores on: this wide (the contract's 320 size), or the image's own width if
@@ -101,12 +103,20 @@ export async function searchWebpQuality(pixels: { data: Buffer; raw: Raw }, opti
   const { target = AUTO_TARGET, bounds = AUTO_BOUNDS, probeWidth = PROBE_WIDTH, effort = AUTO_EFFORT } = options;
   const reference = await probeVariant(pixels, probeWidth);
   const input = () => sharp(reference.data, { raw: { width: reference.width, height: reference.height, channels: reference.channels as Raw['channels'] } });
+  const encodeAndDecode = async (quality: number) => {
+    const webp = await input().webp({ quality, effort }).toBuffer();
+    const { data, info } = await sharp(webp).raw().toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: info.channels };
+  };
+  // the first probe's encode runs in libvips while this thread prepares the metric: the search's
+  // time adds to upload → ready
+  const first = firstProbe(bounds);
+  const firstEncode = encodeAndDecode(first);
+  firstEncode.catch(() => {}); // awaited below; a failure surfaces there
   // an opaque probe's own side of the metric is computed once for all probes (same scores, ~40 % less work each)
   const prepared = reference.channels === 3 ? ssimulacra2Reference(reference) : null;
   const encodeAndScore = async (quality: number) => {
-    const webp = await input().webp({ quality, effort }).toBuffer();
-    const { data, info } = await sharp(webp).raw().toBuffer({ resolveWithObject: true });
-    const decoded = { data, width: info.width, height: info.height, channels: info.channels };
+    const decoded = await (quality === first ? firstEncode : encodeAndDecode(quality));
     return prepared && decoded.channels === 3 ? ssimulacra2Against(prepared, decoded) : ssimulacra2(reference, decoded);
   };
   const choice = await chooseQuality(encodeAndScore, target, bounds);

@@ -45,7 +45,7 @@ export async function chooseQuality(encodeAndScore: (quality: number) => Promise
   if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && max <= 100 && min <= max)) throw new Error('chooseQuality: bounds must be integers with 1 ≤ min ≤ max ≤ 100');
   const maxProbes = Math.max(1, bounds.maxProbes ?? 4);
   const probes: QualityProbe[] = [];
-  let next = clamp(Math.round(bounds.start ?? (min + max) / 2), min, max);
+  let next = firstProbe(bounds);
   while (probes.length < maxProbes) {
     const score = await encodeAndScore(next);
     probes.push({ quality: next, score });
@@ -63,6 +63,11 @@ export async function chooseQuality(encodeAndScore: (quality: number) => Promise
   if (best) return { quality: best.quality, score: best.score, probes };
   const atMax = probes.find((p) => p.quality === max);
   return { quality: max, score: atMax?.score ?? null, probes };
+}
+
+/** Where chooseQuality probes first (callers may start that encode early). */
+export function firstProbe(bounds: QualityBounds): number {
+  return clamp(Math.round(bounds.start ?? (bounds.min + bounds.max) / 2), bounds.min, bounds.max);
 }
 
 /** The quality where the score should meet the target, rounded up (toward passing). */
