@@ -5,6 +5,8 @@
  * wall time, for `ours` (ProcessingPool, one image at a time, as the service runs it) or `naive` (12
  * independent sharp calls from the file, one libvips thread like the pool's).
  * `node dist/bench/cpu-probe.js ours|naive <file> <runs> [quality]`; prints one line of JSON.
+ * `ours <file> <runs> 80,auto`: the pool alternates the qualities run by run (the order flipped every
+ * run) in this one process, and prints `{ paired: [...] }`, one entry per quality.
  */
 import sharp from 'sharp';
 import { inspectSource } from '../src/modules/images/sniff.ts';
@@ -15,16 +17,17 @@ import { median } from './measure.ts';
 
 const [mode, path, runsArg, qualityArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 3);
-const quality: QualitySetting = qualityArg === 'auto' ? 'auto' : Number(qualityArg ?? WEBP_QUALITY);
+const parseQuality = (text: string | undefined): QualitySetting => (text === 'auto' ? 'auto' : Number(text ?? WEBP_QUALITY));
+const qualities = (qualityArg ?? String(WEBP_QUALITY)).split(',').map(parseQuality);
 sharp.concurrency(1);
 sharp.cache(false);
 
-let run: () => Promise<unknown>;
+let run: (quality: QualitySetting) => Promise<unknown>;
 let close = async () => {};
 if (mode === 'ours') {
   const pool = new ProcessingPool({ threads: 2, taskTimeoutMs: 600_000, maxInputPixels: 200_000_000 });
   const geometry = await inspectSource(path!, { maxInputPixels: 200_000_000, maxFrames: 10_000 });
-  run = () => pool.process(path!, geometry, undefined, { quality });
+  run = (quality) => pool.process(path!, geometry, undefined, { quality });
   close = () => pool.close();
 } else {
   run = async () => {
@@ -34,14 +37,34 @@ if (mode === 'ours') {
     }
   };
 }
-await run(); // warm-up: threads, sharp, JIT
-const times: number[] = [];
-const before = process.cpuUsage();
-for (let i = 0; i < runs; i++) {
-  const start = performance.now();
-  await run();
-  times.push(performance.now() - start);
+for (const quality of qualities) await run(quality); // warm-up: threads, sharp, JIT
+if (qualities.length > 1) {
+  // paired: each quality's runs interleaved with the others', so drift on the host hits them alike
+  const times = qualities.map((): number[] => []);
+  const cpuSeconds = qualities.map(() => 0);
+  for (let i = 0; i < runs; i++) {
+    const order = qualities.map((_, k) => k);
+    if (i % 2 === 1) order.reverse();
+    for (const k of order) {
+      const before = process.cpuUsage();
+      const start = performance.now();
+      await run(qualities[k]!);
+      times[k]!.push(performance.now() - start);
+      const cpu = process.cpuUsage(before);
+      cpuSeconds[k]! += (cpu.user + cpu.system) / 1e6;
+    }
+  }
+  await close();
+  console.log(JSON.stringify({ paired: qualities.map((quality, k) => ({ quality, cpuSeconds: cpuSeconds[k]! / runs, medianMs: median(times[k]!), times: times[k] })) }));
+} else {
+  const times: number[] = [];
+  const before = process.cpuUsage();
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await run(qualities[0]!);
+    times.push(performance.now() - start);
+  }
+  const cpu = process.cpuUsage(before);
+  await close();
+  console.log(JSON.stringify({ mode, cpuSeconds: (cpu.user + cpu.system) / 1e6 / runs, userSeconds: cpu.user / 1e6 / runs, systemSeconds: cpu.system / 1e6 / runs, medianMs: median(times) }));
 }
-const cpu = process.cpuUsage(before);
-await close();
-console.log(JSON.stringify({ mode, cpuSeconds: (cpu.user + cpu.system) / 1e6 / runs, userSeconds: cpu.user / 1e6 / runs, systemSeconds: cpu.system / 1e6 / runs, medianMs: median(times) }));

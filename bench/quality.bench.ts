@@ -36,27 +36,28 @@ const INPUTS = option('inputs') === 'original' ? 'original' : 'pipeline';
 const LARGEST_RESIZED = Math.max(...VARIANT_SIZES);
 const SIZES = (option('sizes') ?? '320,1024').split(',').map(Number);
 /**
- * Other searches for auto besides the default (`-- --autos 70:92:512:0,68:85:384:2:6:75`: target, highest
- * quality, probe width, tolerance, the effort of the probes and of the encodes, the first probe), and `--auto-only`
+ * Other searches for auto besides the default (`-- --autos 70:92:512:0,68:85:384:2:6:75:4`: target, highest
+ * quality, probe width, tolerance, the effort of the probes and of the encodes, the first probe, the most probes), and `--auto-only`
  * to skip the encoder settings.
  */
 interface AutoSpec extends SearchOptions {
   label: string;
 }
-const spec = (target: number, max: number, probeWidth: number, tolerance: number, label: string, effort = AUTO_EFFORT, start = AUTO_BOUNDS.start ?? max): AutoSpec => ({
+const spec = (target: number, max: number, probeWidth: number, tolerance: number, label: string, effort = AUTO_EFFORT, start = AUTO_BOUNDS.start ?? max, maxProbes = AUTO_BOUNDS.maxProbes): AutoSpec => ({
   label,
   target,
   probeWidth,
   effort,
-  bounds: { ...AUTO_BOUNDS, max, start: Math.min(start, max), tolerance },
+  bounds: { ...AUTO_BOUNDS, max, start: Math.min(start, max), tolerance, maxProbes },
 });
 // `--autos-only`: only the searches of --autos, not the default one
 const AUTO_SPECS: AutoSpec[] = [
   ...(args.includes('--autos-only') ? [] : [spec(AUTO_TARGET, AUTO_BOUNDS.max, PROBE_WIDTH, AUTO_BOUNDS.tolerance ?? 0, `webp auto (default: target ${AUTO_TARGET}, max ${AUTO_BOUNDS.max}, probe ${PROBE_WIDTH} px)`)]),
   ...(option('autos') ?? '').split(',').filter(Boolean).map((text) => {
-    const [target, max, width, tolerance, effort, start] = text.split(':').map(Number);
+    const [target, max, width, tolerance, effort, start, probes] = text.split(':').map(Number);
     const first = start ?? AUTO_BOUNDS.start ?? max ?? AUTO_BOUNDS.max;
-    return spec(target!, max ?? AUTO_BOUNDS.max, width ?? PROBE_WIDTH, tolerance ?? 0, `webp auto, target ${target} max ${max ?? AUTO_BOUNDS.max} probe ${width ?? PROBE_WIDTH} tol ${tolerance ?? 0} effort ${effort ?? AUTO_EFFORT} first ${first}`, effort ?? AUTO_EFFORT, first);
+    const maxProbes = probes ?? AUTO_BOUNDS.maxProbes;
+    return spec(target!, max ?? AUTO_BOUNDS.max, width ?? PROBE_WIDTH, tolerance ?? 0, `webp auto, target ${target} max ${max ?? AUTO_BOUNDS.max} probe ${width ?? PROBE_WIDTH} tol ${tolerance ?? 0} effort ${effort ?? AUTO_EFFORT} first ${first} probes ≤ ${maxProbes}`, effort ?? AUTO_EFFORT, first, maxProbes);
   }),
 ];
 const AUTO_ONLY = args.includes('--auto-only');
