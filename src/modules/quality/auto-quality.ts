@@ -36,7 +36,7 @@ export const AUTO_TARGET = 72.5;
  * it ends within a point of the lowest passing quality on 25 of the 32 pictures (27 with a fourth
  * probe, 23 for the earlier default: first probe 80, 4 probes, ±2), for 0.876× q80's bytes at 320 px
  * with 2.63 probes per picture. A fourth probe would save 0.1 % of the bytes for 0.34 more probes
- * per picture, and the search adds to upload → ready (its goal, 1.15× q80's, is nearly used up).
+ * per picture, and the search is the part of auto that adds to upload → ready (goal ≤ 1.15× q80's).
  */
 export const AUTO_BOUNDS: QualityBounds = { min: 40, max: 80, start: 76, maxProbes: 3, tolerance: 1 };
 
