@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEP_PROGRESS } from '../src/modules/images/steps.ts';
 import { allStagingKeys, originalKey } from '../src/modules/images/variant-urls.ts';
-import { createTestDatabase, dropTestDatabase } from './support/app.ts';
+import { createTestDatabase, dropTestDatabase, endPool } from './support/app.ts';
 import { cameraPhoto } from './support/fixtures.ts';
 import { Client } from './support/http.ts';
 import { runMain, type RunningProcess } from './support/process.ts';
@@ -90,7 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const node of started) if (node.process.child.exitCode === null) node.process.child.kill('SIGKILL');
   await Promise.all(started.map((n) => n.process.exited));
-  await db?.end();
+  if (db) await endPool(db);
   if (databaseUrl) await dropTestDatabase(databaseUrl);
   await s3?.close();
   await Promise.all(started.map((n) => rm(n.dataDir, { recursive: true, force: true })));

@@ -26,6 +26,25 @@ export async function createTestDatabase(): Promise<string> {
   return url.toString();
 }
 
+/**
+ * Ends a pg.Pool for good. pg-pool's end() resolves once its clients are asked to close, not once
+ * they have: a `DROP DATABASE … WITH (FORCE)` right after can terminate a backend still closing, and
+ * its FATAL (57P01) then reaches the pool as an 'error' event, uncaught without a listener. So this
+ * waits for every client's 'remove' and ignores errors from clients already being closed.
+ */
+export async function endPool(pool: pg.Pool): Promise<void> {
+  pool.on('error', () => {}); // only closing clients are left to report anything
+  let open = pool.totalCount;
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on('remove', () => {
+      if (--open === 0) resolve();
+    });
+  });
+  await pool.end();
+  await closed;
+}
+
 /** Drops a database made by createTestDatabase (leaves nothing behind on a shared DATABASE_URL server). */
 export async function dropTestDatabase(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
