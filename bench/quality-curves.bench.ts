@@ -15,13 +15,12 @@
  * `-- --write FILE` stores the curves (the 320-px ones are the fixture of quality-search.spec.ts).
  */
 import { writeFileSync } from 'node:fs';
-import sharp, { type Sharp } from 'sharp';
+import sharp from 'sharp';
 import { AUTO_BOUNDS, AUTO_TARGET } from '../src/modules/quality/auto-quality.ts';
 import { chooseQuality } from '../src/modules/quality/quality-search.ts';
-import { ssimulacra2, type RgbImage } from '../src/modules/quality/ssimulacra2.ts';
-import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
-import { intermediateWidth } from '../src/modules/processing/jobs.ts';
+import { ssimulacra2 } from '../src/modules/quality/ssimulacra2.ts';
 import { realPhotos } from '../test/support/real-photos.ts';
+import { fromRgb, intermediate, quantile, resizedFrom, rgbPixels } from './corpus-pixels.ts';
 
 sharp.concurrency(1);
 sharp.cache(false);
@@ -39,32 +38,21 @@ export interface Curve {
 }
 
 const at = (c: Curve, size: Size, q: number) => ({ score: c.score[size][q - 40]!, bytes: c.bytes[size][q - 40]! });
-const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
 const lowestReaching = (c: Curve, size: Size, floor: number) => QUALITIES.find((q) => at(c, size, q).score >= floor) ?? 80;
 
-async function pixels(image: Sharp): Promise<RgbImage> {
-  const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: 3 };
-}
-
 async function measure(): Promise<Curve[]> {
-  const largest = Math.max(...VARIANT_SIZES);
   const corpus = (['photo', 'render', 'flat'] as const).flatMap((k) => realPhotos(k));
   const curves: Curve[] = [];
   for (const [n, photo] of corpus.entries()) {
     process.stderr.write(`\r${n + 1}/${corpus.length} ${photo.name.padEnd(45)}`);
-    const meta = await sharp(photo.path).autoOrient().metadata();
-    const fullWidth = meta.autoOrient?.width ?? meta.width!;
-    const baseWidth = fullWidth > 2.5 * largest ? intermediateWidth(fullWidth, largest) : fullWidth;
-    const base = await pixels(sharp(photo.path).autoOrient().toColourspace('srgb').resize(baseWidth));
+    const base = await intermediate(photo.path);
     const curve: Curve = { name: photo.name, kind: photo.kind, score: { 320: [], 1024: [] }, bytes: { 320: [], 1024: [] } };
     for (const size of SIZES) {
-      const fromBase = (img: RgbImage) => sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
-      const input = await pixels(fromBase(base).resize(size, Math.max(1, Math.round((base.height * size) / base.width)), { fit: 'fill' }));
+      const input = await resizedFrom(base, size);
       for (const q of QUALITIES) {
-        const webp = await fromBase(input).webp({ quality: q, effort: 4 }).toBuffer();
+        const webp = await fromRgb(input).webp({ quality: q, effort: 4 }).toBuffer();
         curve.bytes[size].push(webp.length);
-        curve.score[size].push(Math.round(ssimulacra2(input, await pixels(sharp(webp))) * 1000) / 1000);
+        curve.score[size].push(Math.round(ssimulacra2(input, await rgbPixels(sharp(webp))) * 1000) / 1000);
       }
     }
     curves.push(curve);

@@ -16,10 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { AUTO_BOUNDS, AUTO_EFFORT, AUTO_TARGET, PROBE_WIDTH, searchWebpQuality, type SearchOptions } from '../src/modules/quality/auto-quality.ts';
-import { ssimulacra2, type RgbImage } from '../src/modules/quality/ssimulacra2.ts';
+import { ssimulacra2 } from '../src/modules/quality/ssimulacra2.ts';
 import { realPhotos, type RealPhoto } from '../test/support/real-photos.ts';
-import { VARIANT_SIZES } from '../src/modules/images/sizes.ts';
-import { intermediateWidth } from '../src/modules/processing/jobs.ts';
+import { fromRgb, intermediate, quantile, resizedFrom, rgbPixels } from './corpus-pixels.ts';
 
 sharp.concurrency(1);
 sharp.cache(false);
@@ -32,8 +31,6 @@ const option = (name: string) => {
 const limit = Number(option('limit') ?? Infinity);
 /** Where each size's input comes from: `pipeline` (default) or `original` (the method before 5 Dec 2026). */
 const INPUTS = option('inputs') === 'original' ? 'original' : 'pipeline';
-/** The widest resized output (sizes.ts): what the pipeline's intermediate is sized for. */
-const LARGEST_RESIZED = Math.max(...VARIANT_SIZES);
 const SIZES = (option('sizes') ?? '320,1024').split(',').map(Number);
 /**
  * Other searches for auto besides the default (`-- --autos 70:92:512:0,68:85:384:2:6:75:4`: target, highest
@@ -113,15 +110,6 @@ const childCpu = () => {
   return (Number(fields[13]) + Number(fields[14])) / 100;
 };
 
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-};
-
-async function decode(bytes: Buffer): Promise<RgbImage> {
-  const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: 3 };
-}
 
 async function main() {
   const kinds = ['photo', 'render', 'flat'] as const;
@@ -139,13 +127,10 @@ async function main() {
       // intermediate of jobs.ts: a camera photo decoded to 1.5–2× the largest resized width, a
       // smaller picture at its own size); `--inputs original`: the earlier method, searching a
       // 1024-px decode while each size's input came from the original on its own
-      const meta = await sharp(photo.path).autoOrient().metadata();
-      const fullWidth = meta.autoOrient?.width ?? meta.width!;
-      const baseWidth = INPUTS === 'original' ? 1024 : fullWidth > 2.5 * LARGEST_RESIZED ? intermediateWidth(fullWidth, LARGEST_RESIZED) : fullWidth;
-      const { data, info } = await sharp(photo.path).autoOrient().toColourspace('srgb').resize(baseWidth).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const base = await intermediate(photo.path, INPUTS === 'original' ? 1024 : undefined);
       for (const [a, options] of AUTO_SPECS.entries()) {
         const searchStart = cpuNow();
-        const choice = await searchWebpQuality({ data, raw: { width: info.width, height: info.height, channels: 3 } }, options);
+        const choice = await searchWebpQuality({ data: base.data, raw: { width: base.width, height: base.height, channels: 3 } }, options);
         searchCpu[a]! += cpuNow() - searchStart;
         probeCounts[a]! += choice.probes.length;
         autoQualities[a]!.push(choice.quality);
@@ -154,10 +139,8 @@ async function main() {
       for (const size of SIZES) {
         // each size's input (and the reference its encodes are scored against): as resizeTo makes it
         // from the intermediate, or (`--inputs original`) resized from the original
-        const height = Math.max(1, Math.round((info.height * size) / info.width));
-        const resized = INPUTS === 'original' ? sharp(photo.path).autoOrient().toColourspace('srgb').resize(size).removeAlpha() : sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).resize(size, height, { fit: 'fill' });
-        const original: RgbImage = await resized.raw().toBuffer({ resolveWithObject: true }).then(({ data: d, info: i }) => ({ data: d, width: i.width, height: i.height, channels: 3 }));
-        const input = () => sharp(original.data, { raw: { width: original.width, height: original.height, channels: 3 } });
+        const original = INPUTS === 'original' ? await rgbPixels(sharp(photo.path).autoOrient().toColourspace('srgb').resize(size)) : await resizedFrom(base, size);
+        const input = () => fromRgb(original);
         const pngPath = join(tmp, 'in.png');
         for (const config of CONFIGS) {
           let bytes: Buffer;
@@ -174,7 +157,7 @@ async function main() {
             bytes = await config.encode(input(), auto?.quality ?? 80, auto?.effort).toBuffer();
             cpu = cpuNow() - start;
           }
-          const score = ssimulacra2(original, await decode(bytes));
+          const score = ssimulacra2(original, await rgbPixels(sharp(bytes)));
           const key = `${size}|${config.label}`;
           const row = results.get(key) ?? { bytes: 0, scores: [], cpu: 0 };
           row.bytes += bytes.length;
