@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ssimulacra2, type RgbImage } from '../src/modules/quality/ssimulacra2.ts';
+import sharp from 'sharp';
+import { ssimulacra2, ssimulacra2Against, ssimulacra2Reference, type RgbImage } from '../src/modules/quality/ssimulacra2.ts';
 import { pairDistorted, pairOriginal, type PairRecipe } from './quality-pairs.ts';
 import { realPhotos } from './support/real-photos.ts';
 
@@ -40,6 +41,40 @@ describe('SSIMULACRA 2 agrees with the reference implementation', () => {
     for (const row of rows) expect(Math.abs(row.diff), row.pair).toBeLessThanOrEqual(1.0);
   });
 });
+
+describe('SSIMULACRA 2 skips only the maps of negligible weight', () => {
+  // Sizes with 2 to 6 scales: the reference walks its weights over the scales an image has, so which
+  // maps are skipped depends on it (8×8 has two already: a scale is computed when the size it is
+  // halved from is 8×8). WebP at three qualities of a real photo.
+  const SIZES = [[8, 8], [9, 8], [16, 9], [16, 16], [31, 64], [40, 30], [100, 67], [257, 129], [320, 213], [640, 427], [1024, 683]] as const;
+
+  it('scores within 0.01 of computing every map, and a prepared original the same as an unprepared one', { timeout: 120_000 }, async () => {
+    const [photo] = realPhotos('photo');
+    const picture = await sharp(photo!.path).resize(1400).removeAlpha().toBuffer();
+    const levels = new Set<number>();
+    for (const [width, height] of SIZES) {
+      levels.add(scaleCountOf(width, height));
+      const original: RgbImage = { data: await sharp(picture).resize(width, height, { fit: 'fill' }).raw().toBuffer(), width, height, channels: 3 };
+      const prepared = ssimulacra2Reference(original);
+      for (const quality of [30, 60, 85]) {
+        const webp = await sharp(original.data, { raw: { width, height, channels: 3 } }).webp({ quality }).toBuffer();
+        const distorted: RgbImage = { data: await sharp(webp).removeAlpha().raw().toBuffer(), width, height, channels: 3 };
+        const fast = ssimulacra2(original, distorted);
+        const every = ssimulacra2(original, distorted, { everyMap: true });
+        expect(Math.abs(fast - every), `${width}×${height} q${quality}: ${fast} vs ${every}`).toBeLessThan(0.01);
+        expect(ssimulacra2Against(prepared, distorted), `${width}×${height} q${quality}`).toBe(fast);
+      }
+    }
+    expect([...levels].sort()).toEqual([2, 3, 4, 5, 6]);
+  });
+});
+
+/** Scales of a width × height image: halvings while the size halved from is at least 8×8. */
+function scaleCountOf(width: number, height: number): number {
+  let count = 0;
+  for (let w = width, h = height; count < 6 && w >= 8 && h >= 8; count++) if (count > 0) [w, h] = [Math.ceil(w / 2), Math.ceil(h / 2)];
+  return count;
+}
 
 describe('SSIMULACRA 2 orders encodes', () => {
   it('gives 100 to identical images and lower scores to worse encodes', { timeout: 120_000 }, async () => {

@@ -51,11 +51,15 @@ const M20 = 0.24342268924547819, M21 = 0.20476744424496821, M22 = 1 - M20 - M21;
 const BIAS = 0.0037930732552754493;
 const BIAS_CBRT = Math.cbrt(BIAS);
 
-/** Linear RGB planes → the positive XYB planes (X·14 + 0.42, Y + 0.01, B − Y + 0.55), `count` pixels. */
+/**
+ * Linear RGB planes → the positive XYB planes (X·14 + 0.42, Y + 0.01, B − Y + 0.55), `count` pixels.
+ * Without `withB` the B plane is left as it was (one cube root in three saved where it is not used).
+ */
 export function linearToPositiveXyb(
   linear: readonly [Float32Array, Float32Array, Float32Array],
   xyb: readonly [Float32Array, Float32Array, Float32Array],
   count: number,
+  withB = true,
 ): void {
   const [r, g, b] = linear;
   const [outX, outY, outB] = xyb;
@@ -63,10 +67,11 @@ export function linearToPositiveXyb(
     const ri = r[i]!, gi = g[i]!, bi = b[i]!;
     const l = Math.cbrt(Math.max(0, M00 * ri + M01 * gi + M02 * bi + BIAS)) - BIAS_CBRT;
     const m = Math.cbrt(Math.max(0, M10 * ri + M11 * gi + M12 * bi + BIAS)) - BIAS_CBRT;
-    const s = Math.cbrt(Math.max(0, M20 * ri + M21 * gi + M22 * bi + BIAS)) - BIAS_CBRT;
     const y = 0.5 * (l + m);
     outX[i] = 0.5 * (l - m) * 14 + 0.42;
     outY[i] = y + 0.01;
+    if (!withB) continue;
+    const s = Math.cbrt(Math.max(0, M20 * ri + M21 * gi + M22 * bi + BIAS)) - BIAS_CBRT;
     outB[i] = s - y + 0.55;
   }
 }
