@@ -43,7 +43,7 @@ export const AUTO_BOUNDS: QualityBounds = { min: 40, max: 80, start: 76, maxProb
 /**
  * The variant the search scores on: this wide (the contract's 320 size), or the image's own width if
  * smaller. The search runs before any encode starts, so its time adds to upload → ready: at 320 px
- * it costs ~0.13 s of CPU per image against ~0.42 s at 512 (bench:quality), and on this corpus the
+ * it costs ~0.08 s of CPU per image (bench:quality), a third of what it costs at 512, and on this corpus the
  * scores at 320 px predict both sizes' p10 better than at 512 (a 512-px probe at target 70 held the
  * p10 at 1024 px but dropped it by 3.7 points at 320).
  */
