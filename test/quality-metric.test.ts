@@ -1,8 +1,9 @@
 /**
  * SSIMULACRA 2 (src/modules/quality/ssimulacra2.ts) against the reference implementation: 48 pairs of
  * real pictures × WebP/AVIF/JPEG × qualities at 1024 px, recreated from their recipes
- * (quality-pairs.ts), each within ±1.0 of the reference binary's score in the fixture. And the
- * metric's order: a worse encode of the same picture scores lower.
+ * (quality-pairs.ts), each within ±1.0 of the reference binary's score in the fixture; the maps it
+ * skips for their negligible weights, bounded against computing them all; and the metric's order: a
+ * worse encode of the same picture scores lower.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
