@@ -28,7 +28,12 @@ export async function listImages(library: ImageLibrary, actor: Actor, query: URL
   assertCan(actor, 'images:read'); // before a streamed answer's headers
   const limitText = query.get('limit');
   const afterText = query.get('after');
-  if (limitText === null && afterText === null) return { status: 200, stream: (res) => void streamAll(res, library, actor, toJson) };
+  if (limitText === null && afterText === null) {
+    // the first page is read before answering, so a failure there (the database away: 503 with
+    // Retry-After) reaches the HTTP edge like any other route's instead of a 500 from inside the stream
+    const first = await pageWithVariants(library, actor, STREAM_PAGE);
+    return { status: 200, stream: (res) => void streamAll(res, library, actor, toJson, first) };
+  }
   const limit = Number(limitText ?? MAX_PAGE);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ValidationError(`limit must be a whole number from 1 to ${MAX_PAGE}`, 'INVALID_INPUT', 'limit');
   const after = afterText === null ? undefined : decodeCursor(afterText, 'after');
@@ -43,26 +48,24 @@ export async function listImages(library: ImageLibrary, actor: Actor, query: URL
   return { status: 200, body: page.map(toJson), headers };
 }
 
-async function streamAll(res: ServerResponse, library: ImageLibrary, actor: Actor, toJson: ToJson): Promise<void> {
+/** The whole list, from its first page (already read) on; a failure after it can only cut the connection. */
+async function streamAll(res: ServerResponse, library: ImageLibrary, actor: Actor, toJson: ToJson, firstPage: PagedImage[]): Promise<void> {
   const write = async (text: string) => {
     if (!res.write(text)) await new Promise((resolve) => res.once('drain', resolve));
   };
   try {
-    let after: PageCursor | undefined;
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    let page = firstPage;
     let first = true;
     for (;;) {
-      const page = await pageWithVariants(library, actor, STREAM_PAGE, after);
-      if (first) res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
       await write((first ? '[' : '') + page.map((image, i) => (first && i === 0 ? '' : ',') + JSON.stringify(toJson(image))).join(''));
       first = false;
       if (page.length < STREAM_PAGE || res.destroyed) break;
-      const last = page.at(-1)!.cursor;
-      after = decodeCursor(last, 'after');
+      page = await pageWithVariants(library, actor, STREAM_PAGE, decodeCursor(page.at(-1)!.cursor, 'after'));
     }
     res.end(']');
   } catch (err) {
-    // before the first byte the client gets a JSON error; after it, only a cut connection says so
-    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'Could not list the images', code: 'INTERNAL' }));
-    else res.destroy(err as Error);
+    // the status line has gone: only a cut connection tells the client the array is incomplete
+    res.destroy(err as Error);
   }
 }
