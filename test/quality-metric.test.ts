@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { ssimulacra2, ssimulacra2Against, ssimulacra2Reference, type RgbImage } from '../src/modules/quality/ssimulacra2.ts';
+import { scaleCount } from '../src/modules/quality/ssimulacra2-weights.ts';
 import { pairDistorted, pairOriginal, type PairRecipe } from './quality-pairs.ts';
 import { realPhotos } from './support/real-photos.ts';
 
@@ -54,7 +55,7 @@ describe('SSIMULACRA 2 skips only the maps of negligible weight', () => {
     const picture = await sharp(photo!.path).resize(1400).removeAlpha().toBuffer();
     const levels = new Set<number>();
     for (const [width, height] of SIZES) {
-      levels.add(scaleCountOf(width, height));
+      levels.add(scaleCount(width, height));
       const original: RgbImage = { data: await sharp(picture).resize(width, height, { fit: 'fill' }).raw().toBuffer(), width, height, channels: 3 };
       const prepared = ssimulacra2Reference(original);
       for (const quality of [30, 60, 85]) {
@@ -69,13 +70,6 @@ describe('SSIMULACRA 2 skips only the maps of negligible weight', () => {
     expect([...levels].sort()).toEqual([2, 3, 4, 5, 6]);
   });
 });
-
-/** Scales of a width × height image: halvings while the size halved from is at least 8×8. */
-function scaleCountOf(width: number, height: number): number {
-  let count = 0;
-  for (let w = width, h = height; count < 6 && w >= 8 && h >= 8; count++) if (count > 0) [w, h] = [Math.ceil(w / 2), Math.ceil(h / 2)];
-  return count;
-}
 
 describe('SSIMULACRA 2 orders encodes', () => {
   it('gives 100 to identical images and lower scores to worse encodes', { timeout: 120_000 }, async () => {
