@@ -13,7 +13,10 @@ COPY deploy/tsconfig.image.json ./deploy/
 COPY src ./src
 COPY migrations ./migrations
 COPY web ./web
-RUN npm run build:packages --silent && npx tsc -p deploy/tsconfig.image.json && npm run build:web --silent
+# the metric's WebAssembly kernels (AssemblyScript), loaded from next to their module
+COPY wasm ./wasm
+RUN npm run build:packages --silent && npm run build:wasm --silent && npx tsc -p deploy/tsconfig.image.json \
+ && cp src/modules/quality/ssimulacra2.wasm dist/src/modules/quality/ && npm run build:web --silent
 
 FROM node:24-slim AS deps
 WORKDIR /app

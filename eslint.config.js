@@ -37,7 +37,7 @@ export const architectureRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', '.tmp/', 'src/graphql/generated/', 'test/generated/', 'web/src/generated/', 'packages/*/dist/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', '.tmp/', 'src/graphql/generated/', 'test/generated/', 'web/src/generated/', 'packages/*/dist/', 'wasm/' /* AssemblyScript: asc checks it (npm run build:wasm) */] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -26,6 +26,7 @@ interface ImageBody {
   width?: number;
   height?: number;
   variants?: { size: number; format: string; url: string; bytes: number }[];
+  quality?: number | null;
 }
 
 const [mode, baseUrl, stateFile] = process.argv.slice(2);
@@ -96,6 +97,11 @@ if (mode === 'upload') {
     if (status !== 201) throw new Error(`POST /api/v1/collections answered ${status}: ${JSON.stringify(body)}`);
     return body.id;
   });
+  // "auto" runs the quality search, so the metric's WebAssembly kernels must be in the image and load
+  await step('set its quality to "auto"', async () => {
+    const { status, body } = await client.json('PATCH', `/api/v1/collections/${collection}`, { quality: 'auto' });
+    if (status !== 200) throw new Error(`PATCH /api/v1/collections/${collection} answered ${status}: ${JSON.stringify(body)}`);
+  });
   const path = cameraPhotoPath();
   const bytes = await readFile(path);
   const uploaded = await step(`uploaded ${path.split('/').pop()} (${(bytes.length / 1e6).toFixed(1)} MB)`, async () => {
@@ -104,6 +110,9 @@ if (mode === 'upload') {
     return body;
   });
   const ready = await step('image ready', () => waitReady(client, uploaded.id, 240_000));
+  await step(`"auto" chose quality ${ready.quality}`, async () => {
+    if (!Number.isInteger(ready.quality) || ready.quality! < 40 || ready.quality! > 80) throw new Error(`the ready image reports quality ${ready.quality}: expected what the search chose, 40–80`);
+  });
   const variant = pickVariant(ready);
   const variantBytes = await step(`fetched variant ${variant.size}w (${ready.width}×${ready.height} source)`, () => fetchVariant(variant.path));
   const state: State = { email, password, imageId: uploaded.id, variantPath: variant.path, variantBytes };

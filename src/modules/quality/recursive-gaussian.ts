@@ -3,7 +3,8 @@
  * Implementation of the Gaussian Filter Using Truncated Cosine Functions" (IEEE TSP 2016), as libjxl
  * applies it: three second-order sections (k = 1, 3, 5) fed by the sum of the samples N + 1 before and
  * N − 1 after the output, outside the image read as zero, run along the rows and then down the columns.
- * O(1) per pixel whatever sigma is. Pure; the caller owns every buffer (no allocation per call).
+ * O(1) per pixel whatever sigma is. This file derives the coefficients; the filter itself runs in the
+ * WebAssembly kernels (wasm/ssimulacra2.ts, `blur`).
  */
 
 export interface RecursiveGaussian {
@@ -21,9 +22,11 @@ export interface RecursiveGaussian {
   mulIn: number[][];
   mulPrev: number[][];
   mulPrev2: number[][];
-  /** The same three tables packed per section (in 0–3, prev 4–7, prev2 8–11) for the hot loop. */
+  /** The same three tables packed per section (in 0–3, prev 4–7, prev2 8–11), as the kernels read them. */
   unrolled: Float64Array;
 }
+
+const f32 = Math.fround;
 
 /** Coefficients for `sigma`, from the paper's closed forms (equations 33–57). */
 export function recursiveGaussian(sigma: number): RecursiveGaussian {
@@ -65,116 +68,4 @@ function solve3(a: number[], b: number[]): number[] {
   const det = (m: number[]) => m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
   const d = det(a);
   return [0, 1, 2].map((col) => det(a.map((v, i) => (i % 3 === col ? b[Math.floor(i / 3)]! : v))) / d);
-}
-
-/** Scratch space for blurs of images up to `pixels` pixels and `width` columns. */
-export interface BlurScratch {
-  temp: Float32Array;
-  /** The vertical pass's per-column state: the previous two outputs of each section. */
-  columnState: Float32Array;
-}
-
-export function blurScratch(pixels: number, width: number): BlurScratch {
-  return { temp: new Float32Array(pixels), columnState: new Float32Array(6 * width) };
-}
-
-/** out = the blur of `input` (width × height, row-major); `input` and `out` may not be the same array. */
-export function gaussianBlur(g: RecursiveGaussian, input: Float32Array, out: Float32Array, width: number, height: number, scratch: BlurScratch): void {
-  const temp = scratch.temp;
-  for (let y = 0; y < height; y++) blurRow(g, input, temp, y * width, width);
-  blurColumns(g, temp, out, width, height, scratch.columnState);
-}
-
-function blurRow(g: RecursiveGaussian, input: Float32Array, out: Float32Array, offset: number, width: number): void {
-  const n = g.radius;
-  const state = ROW_STATE; // per section: previous output, the one before
-  state.fill(0);
-  const at = (i: number) => (i >= 0 && i < width ? input[offset + i]! : 0);
-  // one output at a time near the edges (with bounds checks), four at a time in between
-  const firstAligned = Math.ceil((n + 1) / 4) * 4;
-  let x = -n + 1;
-  for (; x < Math.min(firstAligned, width); x++) single(g, state, f32(at(x - n - 1) + at(x + n - 1)), out, offset + x, x >= 0);
-  const c = g.unrolled;
-  for (; x < width - n + 1 - 3; x += 4) {
-    const base = offset + x;
-    const s0 = f32(input[base - n - 1]! + input[base + n - 1]!);
-    const s1 = f32(input[base - n]! + input[base + n]!);
-    const s2 = f32(input[base - n + 1]! + input[base + n + 1]!);
-    const s3 = f32(input[base - n + 2]! + input[base + n + 2]!);
-    // per section k: c[12k..12k+3] input weights, +4 previous-output weights, +8 weights of the one before
-    let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-    for (let k = 0, o = 0; k < 3; k++, o += 12) {
-      const prev = state[2 * k]!, prev2 = state[2 * k + 1]!;
-      const i0 = c[o]!, i1 = c[o + 1]!, i2 = c[o + 2]!, i3 = c[o + 3]!;
-      const o0 = f32(c[o + 4]! * prev + f32(c[o + 8]! * prev2 + f32(i0 * s0)));
-      const o1 = f32(c[o + 5]! * prev + f32(c[o + 9]! * prev2 + f32(i0 * s1 + f32(i1 * s0))));
-      const o2 = f32(c[o + 6]! * prev + f32(c[o + 10]! * prev2 + f32(i0 * s2 + f32(i1 * s1 + f32(i2 * s0)))));
-      const o3 = f32(c[o + 7]! * prev + f32(c[o + 11]! * prev2 + f32(i0 * s3 + f32(i1 * s2 + f32(i2 * s1 + f32(i3 * s0))))));
-      state[2 * k] = o3;
-      state[2 * k + 1] = o2;
-      // outputs sum as out1 + (out3 + out5)
-      if (k === 0) { t0 = o0; t1 = o1; t2 = o2; t3 = o3; }
-      else if (k === 1) { LANES[0] = o0; LANES[1] = o1; LANES[2] = o2; LANES[3] = o3; }
-      else {
-        out[base] = f32(t0 + f32(LANES[0]! + o0));
-        out[base + 1] = f32(t1 + f32(LANES[1]! + o1));
-        out[base + 2] = f32(t2 + f32(LANES[2]! + o2));
-        out[base + 3] = f32(t3 + f32(LANES[3]! + o3));
-      }
-    }
-  }
-  for (; x < width; x++) single(g, state, f32(at(x - n - 1) + at(x + n - 1)), out, offset + x, true);
-}
-
-const f32 = Math.fround;
-const ROW_STATE = new Float64Array(6);
-const SUMS = new Float64Array(4);
-const LANES = new Float64Array(4);
-
-/** One step of the recurrence for the three sections (fused multiply-adds, single precision). */
-function single(g: RecursiveGaussian, state: Float64Array, sum: number, out: Float32Array, index: number, write: boolean): void {
-  let total = 0;
-  const outs = SUMS; // free here: the four-wide loop is not running
-  for (let k = 0; k < 3; k++) {
-    const prev = state[2 * k]!, prev2 = state[2 * k + 1]!;
-    let o = f32(sum * g.mulIn[k]![0]!);
-    o = f32(o - prev2);
-    o = f32(g.mulPrev[k]![0]! * prev + o);
-    state[2 * k + 1] = prev;
-    state[2 * k] = o;
-    outs[k] = o;
-  }
-  total = f32(outs[0]! + f32(outs[1]! + outs[2]!));
-  if (write) out[index] = total;
-}
-
-/** The same recurrence down every column at once, a row at a time (cache-friendly). */
-function blurColumns(g: RecursiveGaussian, input: Float32Array, out: Float32Array, width: number, height: number, state: Float32Array): void {
-  const n = g.radius;
-  const [a1, a3, a5] = g.n2;
-  const [b1, b3, b5] = g.d1;
-  state.fill(0, 0, 6 * width);
-  // per section: the previous output of each column (s) and the one before (r)
-  const s1 = state.subarray(0, width), r1 = state.subarray(width, 2 * width);
-  const s3 = state.subarray(2 * width, 3 * width), r3 = state.subarray(3 * width, 4 * width);
-  const s5 = state.subarray(4 * width, 5 * width), r5 = state.subarray(5 * width, 6 * width);
-  for (let y = -n + 1; y < height; y++) {
-    const top = y - n - 1;
-    const bottom = y + n - 1;
-    const topRow = top >= 0 ? top * width : -1;
-    const bottomRow = bottom < height ? bottom * width : -1;
-    const outRow = y * width;
-    const write = y >= 0;
-    for (let x = 0; x < width; x++) {
-      const sum = f32((topRow >= 0 ? input[topRow + x]! : 0) + (bottomRow >= 0 ? input[bottomRow + x]! : 0));
-      const p1 = s1[x]!, p3 = s3[x]!, p5 = s5[x]!;
-      const y1 = f32(a1 * sum + f32(-b1 * p1 - r1[x]!));
-      const y3 = f32(a3 * sum + f32(-b3 * p3 - r3[x]!));
-      const y5 = f32(a5 * sum + f32(-b5 * p5 - r5[x]!));
-      r1[x] = p1; s1[x] = y1;
-      r3[x] = p3; s3[x] = y3;
-      r5[x] = p5; s5[x] = y5;
-      if (write) out[outRow + x] = f32(y1 + f32(y3 + y5));
-    }
-  }
 }

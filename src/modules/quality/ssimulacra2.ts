@@ -12,12 +12,13 @@
  *
  * Pure: two interleaved 8-bit sRGB buffers (3 channels, or 4 with alpha: then the worse of the scores
  * over a dark and a bright background, as the reference does) → a number. Checked against the reference
- * binary in test/quality-metric.test.ts (fixtures/ssimulacra2-reference.json). All working memory
- * is typed arrays, kept between calls for the same or smaller size (Workspace).
+ * binary in test/quality-metric.test.ts (fixtures/ssimulacra2-reference.json). This file walks the
+ * scales and components; the per-pixel loops run in WebAssembly (ssimulacra2-kernels.ts), whose memory
+ * holds the working planes, kept between calls for the same or smaller size.
  */
-import { blurScratch, gaussianBlur, recursiveGaussian, type BlurScratch } from './recursive-gaussian.ts';
-import { counted, scaleCount, SCALES, scoreOf, ZERO_NORMS } from './ssimulacra2-weights.ts';
-import { downsample2x, linearToPositiveXyb, toLinearPlanes } from './xyb.ts';
+import { BIAS_CBRT, floats, metricMemory, releaseMetricMemory, type Layout, type PlaneSet } from './ssimulacra2-kernels.ts';
+import { counted, scaleCount, scoreOf, ZERO_NORMS } from './ssimulacra2-weights.ts';
+import { toLinearPlanes } from './xyb.ts';
 
 export interface RgbImage {
   /** Interleaved 8-bit sRGB, row-major, no padding. */
@@ -28,57 +29,11 @@ export interface RgbImage {
   channels: number;
 }
 
-const C2 = Math.fround(0.0009);
-const f32 = Math.fround;
-const BLUR = recursiveGaussian(1.5);
-
-type Planes = [Float32Array, Float32Array, Float32Array];
-
-/** Working memory for one comparison; reused while images are no larger. */
-interface Workspace {
-  pixels: number;
-  width: number;
-  linear1: Planes;
-  linear2: Planes;
-  xyb1: Planes;
-  xyb2: Planes;
-  product: Float32Array;
-  /** Blurred: mu1, mu2, sigma11, sigma22, sigma12 of one component. */
-  mu1: Float32Array;
-  mu2: Float32Array;
-  s11: Float32Array;
-  s22: Float32Array;
-  s12: Float32Array;
-  blur: BlurScratch;
-}
-
-let cached: Workspace | null = null;
-
-function workspace(pixels: number, width: number): Workspace {
-  if (cached && cached.pixels >= pixels && cached.width >= width) return cached;
-  const plane = () => new Float32Array(pixels);
-  const planes = (): Planes => [plane(), plane(), plane()];
-  cached = {
-    pixels,
-    width,
-    linear1: planes(),
-    linear2: planes(),
-    xyb1: planes(),
-    xyb2: planes(),
-    product: plane(),
-    mu1: plane(),
-    mu2: plane(),
-    s11: plane(),
-    s22: plane(),
-    s12: plane(),
-    blur: blurScratch(pixels, width),
-  };
-  return cached;
-}
+type Kernels = ReturnType<typeof metricMemory>['kernels'];
 
 /** Lets the working memory (~20 float planes of the largest image seen) be collected. */
 export function releaseSsimulacra2Memory(): void {
-  cached = null;
+  releaseMetricMemory();
 }
 
 /**
@@ -97,9 +52,10 @@ export function ssimulacra2(original: RgbImage, distorted: RgbImage, options: { 
 interface ReferenceScale {
   width: number;
   height: number;
-  xyb: Planes;
-  mu: Planes;
-  s11: Planes;
+  /** Per component; empty where the component is not counted at this scale. */
+  xyb: Float32Array[];
+  mu: Float32Array[];
+  s11: Float32Array[];
 }
 
 /**
@@ -118,22 +74,22 @@ export function ssimulacra2Reference(original: RgbImage): Ssimulacra2Reference {
   if (original.channels !== 3) throw new Error('ssimulacra2Reference: expected 3-channel RGB pixels');
   let { width, height } = original;
   const levels = scaleCount(width, height);
-  const ws = workspace(width * height, width);
-  toLinearPlanes(original.data, 3, width * height, ws.linear1, 0.5);
+  const { kernels: k, layout: l } = metricMemory(width * height, width);
+  toLinearPlanes(original.data, 3, width * height, views(k, l.linear1, width * height), 0.5);
   const scales: ReferenceScale[] = [];
-  for (let scale = 0; scale < SCALES; scale++) {
-    if (width < 8 || height < 8) break;
-    if (scale > 0) ({ width, height } = downsampleAll(ws.linear1, width, height));
+  for (let scale = 0; scale < levels; scale++) {
+    if (scale > 0) ({ width, height } = downsampleAll(k, l.linear1, width, height));
     const count = width * height;
-    const plane = () => new Float32Array(count);
-    const ref: ReferenceScale = { width, height, xyb: [plane(), plane(), plane()], mu: [plane(), plane(), plane()], s11: [plane(), plane(), plane()] };
-    linearToPositiveXyb(ws.linear1, ref.xyb, count, counted(2, scale, levels));
+    k.xyb(...l.linear1, ...l.xyb1, count, counted(2, scale, levels) ? 1 : 0, BIAS_CBRT);
+    const ref: ReferenceScale = { width, height, xyb: [], mu: [], s11: [] };
     for (let c = 0; c < 3; c++) {
       if (!counted(c, scale, levels)) continue;
-      const a = ref.xyb[c]!;
-      for (let i = 0; i < count; i++) ws.product[i] = a[i]! * a[i]!;
-      gaussianBlur(BLUR, ws.product, ref.s11[c]!, width, height, ws.blur);
-      gaussianBlur(BLUR, a, ref.mu[c]!, width, height, ws.blur);
+      const a = l.xyb1[c]!;
+      blur(k, l, a, a, l.s11, width, height);
+      blur(k, l, a, null, l.mu1, width, height);
+      ref.xyb[c] = floats(k, a, count).slice();
+      ref.mu[c] = floats(k, l.mu1, count).slice();
+      ref.s11[c] = floats(k, l.s11, count).slice();
     }
     scales.push(ref);
   }
@@ -147,13 +103,23 @@ export function ssimulacra2Against(reference: Ssimulacra2Reference, distorted: R
   if (distorted.channels !== 3) throw new Error('ssimulacra2Against: expected 3-channel RGB pixels');
   let { width, height } = reference;
   const levels = reference.scales.length;
-  const ws = workspace(width * height, width);
-  toLinearPlanes(distorted.data, 3, width * height, ws.linear2, 0.5);
+  const { kernels: k, layout: l } = metricMemory(width * height, width);
+  toLinearPlanes(distorted.data, 3, width * height, views(k, l.linear2, width * height), 0.5);
   const norms: number[][][] = [[], [], []];
   for (const [scale, ref] of reference.scales.entries()) {
-    if (scale > 0) ({ width, height } = downsampleAll(ws.linear2, width, height));
-    linearToPositiveXyb(ws.linear2, ws.xyb2, width * height, counted(2, scale, levels));
-    for (let c = 0; c < 3; c++) norms[c]!.push(counted(c, scale, levels) ? componentNorms(ws, ref.xyb[c]!, ws.xyb2[c]!, width, height, { mu1: ref.mu[c]!, s11: ref.s11[c]! }) : ZERO_NORMS);
+    if (scale > 0) ({ width, height } = downsampleAll(k, l.linear2, width, height));
+    const count = width * height;
+    k.xyb(...l.linear2, ...l.xyb2, count, counted(2, scale, levels) ? 1 : 0, BIAS_CBRT);
+    for (let c = 0; c < 3; c++) {
+      if (!counted(c, scale, levels)) {
+        norms[c]!.push(ZERO_NORMS);
+        continue;
+      }
+      floats(k, l.xyb1[c]!, count).set(ref.xyb[c]!);
+      floats(k, l.mu1, count).set(ref.mu[c]!);
+      floats(k, l.s11, count).set(ref.s11[c]!);
+      norms[c]!.push(componentNorms(k, l, l.xyb1[c]!, l.xyb2[c]!, width, height, true));
+    }
   }
   return scoreOf(norms);
 }
@@ -166,73 +132,55 @@ function checkImage(image: RgbImage, width: number, height: number): void {
   }
 }
 
-function downsampleAll(planes: Planes, width: number, height: number): { width: number; height: number } {
-  let size = { width, height };
-  for (const plane of planes) size = downsample2x(plane, width, height);
-  return size;
+function views(k: Kernels, planes: PlaneSet, count: number): [Float32Array, Float32Array, Float32Array] {
+  return [floats(k, planes[0], count), floats(k, planes[1], count), floats(k, planes[2], count)];
+}
+
+/** Halves each plane in place (each output the mean of a 2×2 block, the last row or column repeated when odd). */
+function downsampleAll(k: Kernels, planes: PlaneSet, width: number, height: number): { width: number; height: number } {
+  for (const plane of planes) k.downsample(plane, width, height);
+  return { width: Math.ceil(width / 2), height: Math.ceil(height / 2) };
+}
+
+/** out = the blur of a (b null) or of a·b, rounded to single precision before the blur. */
+function blur(k: Kernels, l: Layout, a: number, b: number | null, out: number, width: number, height: number): void {
+  k.blur(a, b ?? 0, b === null ? 0 : 1, out, width, height, l.temp, l.scratch, l.columnState);
 }
 
 function score(original: RgbImage, distorted: RgbImage, background: number, every: boolean): number {
   let { width, height } = original;
   const levels = scaleCount(width, height);
-  const ws = workspace(width * height, width);
-  toLinearPlanes(original.data, original.channels, width * height, ws.linear1, background);
-  toLinearPlanes(distorted.data, distorted.channels, width * height, ws.linear2, background);
+  const { kernels: k, layout: l } = metricMemory(width * height, width);
+  toLinearPlanes(original.data, original.channels, width * height, views(k, l.linear1, width * height), background);
+  toLinearPlanes(distorted.data, distorted.channels, width * height, views(k, l.linear2, width * height), background);
   // norms[c][scale] = [ssim mean, ssim 4-norm, ringing mean, ringing 4-norm, blur mean, blur 4-norm]
   const norms: number[][][] = [[], [], []];
-  for (let scale = 0; scale < SCALES; scale++) {
-    if (width < 8 || height < 8) break;
+  for (let scale = 0; scale < levels; scale++) {
     if (scale > 0) {
-      downsampleAll(ws.linear1, width, height);
-      ({ width, height } = downsampleAll(ws.linear2, width, height));
+      downsampleAll(k, l.linear1, width, height);
+      ({ width, height } = downsampleAll(k, l.linear2, width, height));
     }
     const count = width * height;
     const needed = (c: number) => every || counted(c, scale, levels);
-    linearToPositiveXyb(ws.linear1, ws.xyb1, count, needed(2));
-    linearToPositiveXyb(ws.linear2, ws.xyb2, count, needed(2));
-    for (let c = 0; c < 3; c++) norms[c]!.push(needed(c) ? componentNorms(ws, ws.xyb1[c]!, ws.xyb2[c]!, width, height) : ZERO_NORMS);
+    k.xyb(...l.linear1, ...l.xyb1, count, needed(2) ? 1 : 0, BIAS_CBRT);
+    k.xyb(...l.linear2, ...l.xyb2, count, needed(2) ? 1 : 0, BIAS_CBRT);
+    for (let c = 0; c < 3; c++) norms[c]!.push(needed(c) ? componentNorms(k, l, l.xyb1[c]!, l.xyb2[c]!, width, height, false) : ZERO_NORMS);
   }
   return scoreOf(norms);
 }
 
-/** The six norms of one XYB component at one scale. */
-function componentNorms(ws: Workspace, a: Float32Array, b: Float32Array, width: number, height: number, prepared?: { mu1: Float32Array; s11: Float32Array }): number[] {
+/** The six norms of one XYB component at one scale; `prepared`: mu1 and s11 already hold the original's blurs. */
+function componentNorms(k: Kernels, l: Layout, a: number, b: number, width: number, height: number, prepared: boolean): number[] {
   const count = width * height;
-  const { product, mu2, s22, s12, blur } = ws;
-  const mu1 = prepared?.mu1 ?? ws.mu1;
-  const s11 = prepared?.s11 ?? ws.s11;
   if (!prepared) {
-    for (let i = 0; i < count; i++) product[i] = a[i]! * a[i]!;
-    gaussianBlur(BLUR, product, s11, width, height, blur);
-    gaussianBlur(BLUR, a, mu1, width, height, blur);
+    blur(k, l, a, a, l.s11, width, height);
+    blur(k, l, a, null, l.mu1, width, height);
   }
-  for (let i = 0; i < count; i++) product[i] = b[i]! * b[i]!;
-  gaussianBlur(BLUR, product, s22, width, height, blur);
-  for (let i = 0; i < count; i++) product[i] = a[i]! * b[i]!;
-  gaussianBlur(BLUR, product, s12, width, height, blur);
-  gaussianBlur(BLUR, b, mu2, width, height, blur);
-  let ssim = 0, ssim4 = 0, ring = 0, ring4 = 0, lost = 0, lost4 = 0;
-  for (let i = 0; i < count; i++) {
-    // in single precision like the reference, whose rounding is part of what it measures
-    const m1 = mu1[i]!, m2 = mu2[i]!;
-    const m11 = f32(m1 * m1), m22 = f32(m2 * m2), m12 = f32(m1 * m2);
-    const diff = f32(m1 - m2);
-    // SSIM without the luminance term's denominator (the values are already perceptual)
-    const numM = f32(1 - diff * diff);
-    const numS = f32(f32(2 * f32(s12[i]! - m12)) + C2);
-    const denS = f32(f32(f32(s11[i]! - m11) + f32(s22[i]! - m22)) + C2);
-    const d = Math.max(0, 1 - f32(f32(numM * numS) / denS));
-    ssim += d;
-    ssim4 += d * d * d * d;
-    const edge = (1 + Math.abs(f32(b[i]! - m2))) / (1 + Math.abs(f32(a[i]! - m1))) - 1;
-    if (edge > 0) {
-      ring += edge;
-      ring4 += edge * edge * edge * edge;
-    } else {
-      lost -= edge;
-      lost4 += edge * edge * edge * edge;
-    }
-  }
+  blur(k, l, b, b, l.s22, width, height);
+  blur(k, l, a, b, l.s12, width, height);
+  blur(k, l, b, null, l.mu2, width, height);
+  k.maps(a, b, l.mu1, l.mu2, l.s11, l.s22, l.s12, count, l.result);
+  const [ssim, ssim4, ring, ring4, lost, lost4] = new Float64Array(k.memory.buffer, l.result, 6);
   const root4 = (v: number) => Math.sqrt(Math.sqrt(v / count));
-  return [ssim / count, root4(ssim4), ring / count, root4(ring4), lost / count, root4(lost4)];
+  return [ssim! / count, root4(ssim4!), ring! / count, root4(ring4!), lost! / count, root4(lost4!)];
 }
