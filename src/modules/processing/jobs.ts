@@ -56,6 +56,8 @@ export interface Job {
   format: OutputFormat;
   cost: number;
   encode: () => Promise<Buffer | Placeholder>;
+  /** A numbered output's WebP quality (its AVIF file's is avifQualityFor it); resolved by the time its encode is. */
+  quality?: number | Promise<number>;
 }
 
 /** What the still pipeline found and made besides the numbered outputs. */
@@ -96,6 +98,7 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
       output,
       format,
       cost: output.width * output.height * RELATIVE_COST[format],
+      quality,
       encode:
         output === full
           ? () => encode(fullSize(), format, policy, viaIntermediate ? 'file' : 'pixels', quality).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
@@ -129,6 +132,7 @@ export async function animatedJobs(task: RunTask, formats: readonly OutputFormat
       output,
       format,
       cost: output.width * output.height * RELATIVE_COST[format],
+      quality,
       encode: () => encode(resizeTo(openSource(task), output), format, task.policy, 'file', quality).catch((err: unknown) => Promise.reject(asInvalidImage(err))),
     })),
   );

@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { OutputFormat } from '../images/formats.ts';
 import type { Placeholder } from '../images/placeholder.ts';
+import { avifQualityFor } from '../quality/auto-quality.ts';
 import type { QualitySetting } from '../quality/quality-setting.ts';
 import { readCopyright } from './exif-copyright.ts';
 import { decodeHeic } from './heic-decode.ts';
@@ -60,12 +61,14 @@ export interface PipelineTask {
 export interface VariantOutput extends PlannedOutput {
   format: OutputFormat;
   bytes: Uint8Array;
+  /** The encoder quality of this file: its WebP quality, or for AVIF its AVIF quality (avifQualityFor). */
+  quality: number;
 }
 
 export interface PipelineResult {
   outputs: VariantOutput[];
   placeholder: Placeholder | null;
-  /** The WebP quality every output was encoded with (AVIF: its counterpart, avifQualityFor). */
+  /** The WebP quality of the full-size output (with a number set, of every output; AVIF: its counterpart, avifQualityFor). */
   quality: number;
   /** The named variants' files (none without `art`). */
   named: NamedOutput[];
@@ -120,7 +123,11 @@ export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListen
     if (resizedDone === resizedCost && fullLeft > 0) onStep('OPTIMIZE', 0);
   });
   onStep('OPTIMIZE', 100);
-  const outputs = encodes.filter((j) => j.output).map((j) => ({ ...j.output!, format: j.format, bytes: results.get(j)! }));
+  const outputs: VariantOutput[] = [];
+  for (const j of encodes.filter((e) => e.output)) {
+    const webpQuality = await (j.quality ?? quality);
+    outputs.push({ ...j.output!, format: j.format, bytes: results.get(j)!, quality: j.format === 'avif' ? avifQualityFor(webpQuality) : webpQuality });
+  }
   const named = encodes.filter((j) => j.named).map((j) => ({ ...j.named!, bytes: results.get(j)! }));
   return { outputs, placeholder, quality, named, focal: extras.focal, wide: task.policy.wide };
 }
