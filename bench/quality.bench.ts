@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { AUTO_BOUNDS, AUTO_EFFORT, AUTO_TARGET, PROBE_WIDTH, searchWebpQuality, type SearchOptions } from '../src/modules/quality/auto-quality.ts';
+import { AUTO_BOUNDS, AUTO_EFFORT, AUTO_TARGET, FULL_BOUNDS, FULL_TARGET, LARGE_PROBE_WIDTH, LARGE_TARGET, largeBounds, PROBE_WIDTH, searchOn, searchWebpQualities, searchWebpQuality, SMALL_FILES_MAX_WIDTH, type SearchOptions } from '../src/modules/quality/auto-quality.ts';
 import { ssimulacra2 } from '../src/modules/quality/ssimulacra2.ts';
 import { realPhotos, type RealPhoto } from '../test/support/real-photos.ts';
 import { fromRgb, intermediate, quantile, resizedFrom, rgbPixels } from './corpus-pixels.ts';
@@ -39,6 +39,8 @@ const SIZES = (option('sizes') ?? '320,1024').split(',').map(Number);
  */
 interface AutoSpec extends SearchOptions {
   label: string;
+  /** The pipeline's auto: the small files at the 320-px answer, the larger ones searched on the 1024-px file. */
+  pipeline?: boolean;
 }
 const spec = (target: number, max: number, probeWidth: number, tolerance: number, label: string, effort = AUTO_EFFORT, start = AUTO_BOUNDS.start ?? max, maxProbes = AUTO_BOUNDS.maxProbes): AutoSpec => ({
   label,
@@ -49,7 +51,9 @@ const spec = (target: number, max: number, probeWidth: number, tolerance: number
 });
 // `--autos-only`: only the searches of --autos, not the default one
 const AUTO_SPECS: AutoSpec[] = [
-  ...(args.includes('--autos-only') ? [] : [spec(AUTO_TARGET, AUTO_BOUNDS.max, PROBE_WIDTH, AUTO_BOUNDS.tolerance ?? 0, `webp auto (default: target ${AUTO_TARGET}, max ${AUTO_BOUNDS.max}, probe ${PROBE_WIDTH} px)`)]),
+  ...(args.includes('--autos-only')
+    ? []
+    : [{ ...spec(AUTO_TARGET, AUTO_BOUNDS.max, PROBE_WIDTH, AUTO_BOUNDS.tolerance ?? 0, `webp auto (the pipeline's: ≤ ${SMALL_FILES_MAX_WIDTH} px target ${AUTO_TARGET} at ${PROBE_WIDTH} px, larger files ${LARGE_TARGET} on the ${LARGE_PROBE_WIDTH}-px file)`), pipeline: true }]),
   ...(option('autos') ?? '').split(',').filter(Boolean).map((text) => {
     const [target, max, width, tolerance, effort, start, probes] = text.split(':').map(Number);
     const first = start ?? AUTO_BOUNDS.start ?? max ?? AUTO_BOUNDS.max;
@@ -117,7 +121,8 @@ async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'optimage-quality-bench-'));
   const results = new Map<string, Row>(); // `${size}|${label}`
   const autoQualities: number[][] = AUTO_SPECS.map(() => []);
-  const chosen = new Map<number, { quality: number; effort: number | undefined }>(); // auto spec → encoding, per picture
+  const largeQualities: number[][] = AUTO_SPECS.map(() => []); // the pipeline's auto: the larger files'
+  const chosen = new Map<number, { quality: number; effort: number | undefined; large?: number }>(); // auto spec → encoding, per picture
   const searchCpu = AUTO_SPECS.map(() => 0);
   const probeCounts = AUTO_SPECS.map(() => 0);
   try {
@@ -128,9 +133,25 @@ async function main() {
       // smaller picture at its own size); `--inputs original`: the earlier method, searching a
       // 1024-px decode while each size's input came from the original on its own
       const base = await intermediate(photo.path, INPUTS === 'original' ? 1024 : undefined);
+      const basePixels = { data: base.data, raw: { width: base.width, height: base.height, channels: 3 as const } };
       for (const [a, options] of AUTO_SPECS.entries()) {
         const searchStart = cpuNow();
-        const choice = await searchWebpQuality({ data: base.data, raw: { width: base.width, height: base.height, channels: 3 } }, options);
+        if (options.pipeline) {
+          // as jobs.ts: the small files' and the full size's searches on shared 320-px probes, then the
+          // larger files' on the 1024-px file's input, started from the small files' answer
+          const [small, full] = await searchWebpQualities(basePixels, [
+            { target: AUTO_TARGET, bounds: AUTO_BOUNDS },
+            { target: FULL_TARGET, bounds: FULL_BOUNDS },
+          ]);
+          const [large] = await searchOn(await resizedFrom(base, LARGE_PROBE_WIDTH), [{ target: LARGE_TARGET, bounds: largeBounds(small!.quality) }]);
+          searchCpu[a]! += cpuNow() - searchStart;
+          probeCounts[a]! += new Set([...small!.probes, ...full!.probes].map((p) => p.quality)).size + large!.probes.length;
+          autoQualities[a]!.push(small!.quality);
+          largeQualities[a]!.push(large!.quality);
+          chosen.set(a, { quality: small!.quality, effort: undefined, large: large!.quality });
+          continue;
+        }
+        const choice = await searchWebpQuality(basePixels, options);
         searchCpu[a]! += cpuNow() - searchStart;
         probeCounts[a]! += choice.probes.length;
         autoQualities[a]!.push(choice.quality);
@@ -154,7 +175,8 @@ async function main() {
           } else {
             const start = cpuNow();
             const auto = config.auto === undefined ? undefined : chosen.get(config.auto);
-            bytes = await config.encode(input(), auto?.quality ?? 80, auto?.effort).toBuffer();
+            const quality = auto?.large !== undefined && size > SMALL_FILES_MAX_WIDTH ? auto.large : auto?.quality;
+            bytes = await config.encode(input(), quality ?? 80, auto?.effort).toBuffer();
             cpu = cpuNow() - start;
           }
           const score = ssimulacra2(original, await rgbPixels(sharp(bytes)));
@@ -171,10 +193,10 @@ async function main() {
     rmSync(tmp, { recursive: true, force: true });
   }
   process.stderr.write('\n');
-  report(corpus.length, results, autoQualities, searchCpu, probeCounts);
+  report(corpus.length, results, autoQualities, largeQualities, searchCpu, probeCounts);
 }
 
-function report(pictures: number, results: Map<string, Row>, autoQualities: number[][], searchCpu: number[], probeCounts: number[]) {
+function report(pictures: number, results: Map<string, Row>, autoQualities: number[][], largeQualities: number[][], searchCpu: number[], probeCounts: number[]) {
   console.log(`\n${pictures} pictures; scores are SSIMULACRA 2 against the picture at that size; CPU = encode seconds (auto: + its search, counted once below)\n`);
   for (const size of SIZES) {
     const base = results.get(`${size}|${CONFIGS[0]!.label}`)!;
@@ -191,6 +213,8 @@ function report(pictures: number, results: Map<string, Row>, autoQualities: numb
   for (const [a, auto] of AUTO_SPECS.entries()) {
     const q = [...autoQualities[a]!].sort((x, y) => x - y);
     console.log(`${auto.label}: chosen qualities p10 ${quantile(q, 0.1)}, median ${quantile(q, 0.5)}, p90 ${quantile(q, 0.9)} (${q.join(' ')}); search CPU ${(searchCpu[a]! / pictures).toFixed(3)} s and ${(probeCounts[a]! / pictures).toFixed(2)} probes per picture`);
+    const large = [...largeQualities[a]!].sort((x, y) => x - y);
+    if (large.length > 0) console.log(`  the files wider than ${SMALL_FILES_MAX_WIDTH} px: p10 ${quantile(large, 0.1)}, median ${quantile(large, 0.5)}, p90 ${quantile(large, 0.9)} (${large.join(' ')})`);
   }
   console.log('\nGoals (auto ≤ 0.85× the bytes of q80, p10 ≥ q80\'s p10 − 0.5)');
   for (const size of SIZES) {

@@ -5,6 +5,8 @@
  */
 import sharp from 'sharp';
 import { describe, expect } from 'vitest';
+import { AUTO_TARGET, LARGE_TARGET, SMALL_FILES_MAX_WIDTH } from '../src/modules/quality/auto-quality.ts';
+import { ssimulacra2 } from '../src/modules/quality/ssimulacra2.ts';
 import { ImageQualityDocument, SetCollectionQualityDocument } from './generated/graphql.ts';
 import { appTest } from './support/fixtures.ts';
 import type { Client } from './support/http.ts';
@@ -20,7 +22,7 @@ async function corpusJpeg(name: string): Promise<Buffer> {
   return sharp(photo.path).autoOrient().resize(1600).flatten({ background: '#ffffff' }).jpeg({ quality: 95 }).toBuffer();
 }
 
-type ReadyImage = { id: string; status: string; quality?: number; variants: { size: number; format: string; bytes: number }[] };
+type ReadyImage = { id: string; status: string; quality?: number; variants: { size: number; format: string; bytes: number; width: number; height: number; url: string; quality?: number }[] };
 
 async function uploadReady(client: Client, collection: string, bytes: Buffer, slug: string): Promise<ReadyImage> {
   const upload = await restUpload(client, bytes, { collection, slug });
@@ -87,5 +89,34 @@ describe('quality in the files', () => {
     expect(flat.quality!, `flat ${flat.quality}, detailed ${detailed.quality}`).toBeLessThan(detailed.quality! - 20);
     const viaGraphql = await alice.gql(ImageQualityDocument, { id: flat.id });
     expect(viaGraphql.data?.image).toEqual({ id: flat.id, status: 'READY', quality: flat.quality });
+  });
+
+  test('"auto" gives the files wider than 512 px their own quality, searched on the 1024-px file, and each file reports the quality it was made with', { timeout: 300_000 }, async ({ alice, collection }) => {
+    await alice.json('PATCH', `/api/v1/collections/${collection}`, { quality: 'auto' });
+    // a detailed photo whose 1024-px file needs more than its 320-px one (57 and 64 on the corpus' curves)
+    const upload = await corpusJpeg('Bridge_by_Sander_Klootwijk.jpg');
+    const image = await uploadReady(alice, collection, upload, 'bridge');
+    const webp = image.variants.filter((v) => v.format === 'webp');
+    const qualities = (sizes: (size: number) => boolean) => [...new Set(webp.filter((v) => sizes(v.size)).map((v) => v.quality))];
+    const [small] = qualities((size) => size > 0 && size <= SMALL_FILES_MAX_WIDTH);
+    const [large] = qualities((size) => size > SMALL_FILES_MAX_WIDTH);
+    // one quality per group: the full size's is the image's, the small files' no higher
+    expect(qualities((size) => size === 0)).toEqual([image.quality]);
+    expect(qualities((size) => size > 0 && size <= SMALL_FILES_MAX_WIDTH)).toHaveLength(1);
+    expect(qualities((size) => size > SMALL_FILES_MAX_WIDTH)).toHaveLength(1);
+    expect(small!).toBeLessThanOrEqual(image.quality!);
+    expect(large, `small files ${small}, larger files ${large}`).not.toBe(small);
+    for (const q of [small!, large!]) expect(q >= 40 && q <= 80, `quality ${q}`).toBe(true);
+    // each searched file reaches its target against its own input, as the pipeline resizes it from
+    // the decoded upload (the searches' guarantee; 0.3 of slack for the input remade here)
+    const decodedUpload = await sharp(upload).removeAlpha().raw().toBuffer({ resolveWithObject: true }); // no shrink-on-load, as the pipeline's decode
+    for (const [size, target] of [[320, AUTO_TARGET], [1024, LARGE_TARGET]] as const) {
+      const file = webp.find((v) => v.size === size)!;
+      const served = Buffer.from(await (await fetch(file.url)).arrayBuffer());
+      const input = await sharp(decodedUpload.data, { raw: decodedUpload.info }).resize(file.width, file.height, { fit: 'fill' }).raw().toBuffer();
+      const decoded = await sharp(served).removeAlpha().raw().toBuffer();
+      const score = ssimulacra2({ data: input, width: file.width, height: file.height, channels: 3 }, { data: decoded, width: file.width, height: file.height, channels: 3 });
+      expect(score, `${size} px at quality ${file.quality}`).toBeGreaterThanOrEqual(target - 0.3);
+    }
   });
 });

@@ -5,7 +5,7 @@
 import type { Sharp } from 'sharp';
 import type { OutputFormat } from '../images/formats.ts';
 import type { Placeholder } from '../images/placeholder.ts';
-import { encoderQuality, fixedQuality } from '../quality/auto-quality.ts';
+import { encoderQualities, fixedQuality, LARGE_PROBE_WIDTH, largeFilesQuality, SMALL_FILES_MAX_WIDTH } from '../quality/auto-quality.ts';
 import { makePlaceholder } from './placeholder.ts';
 import { namedJobs, type NamedOutput } from './named-outputs.ts';
 import type { PipelineResult } from './pipeline.ts';
@@ -90,20 +90,28 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
     resampleBase = base;
     fullSize = () => fromPixels(base);
   }
-  // the quality hook: "auto" searches it on a mid-size variant of these same decoded pixels
-  const quality = await encoderQuality(task.quality, resampleBase);
+  // the quality hooks: "auto" searches the full-size file's and the small files' qualities on a 320-px
+  // variant of these same decoded pixels before any encode starts, and the larger files' on the
+  // 1024-px file's input while the full-size encode already runs (only their encodes wait for it)
+  const { full: quality, small: smallQuality } = await encoderQualities(task.quality, resampleBase);
+  const largeProbe = largeFilesProbe(task.plan, full);
+  const largeQuality = largeProbe ? largeFilesQuality(task.quality, smallQuality, resizeTo(fromPixels(resampleBase), largeProbe)) : Promise.resolve(smallQuality);
+  largeQuality.catch(() => {}); // awaited by the larger files' encodes: a failure surfaces there
   const { policy } = task;
-  const encodes = task.plan.flatMap((output) =>
-    formats.map((format) => ({
-      output,
-      format,
-      cost: output.width * output.height * RELATIVE_COST[format],
-      quality,
-      encode:
-        output === full
-          ? () => encode(fullSize(), format, policy, viaIntermediate ? 'file' : 'pixels', quality).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
-          : () => encode(resizeTo(fromPixels(resampleBase), output), format, policy, 'pixels', quality),
-    })),
+  const encodes = task.plan.flatMap((output): Job[] =>
+    formats.map((format) => {
+      const large = output !== full && output.width > SMALL_FILES_MAX_WIDTH;
+      return {
+        output,
+        format,
+        cost: output.width * output.height * RELATIVE_COST[format],
+        quality: output === full ? quality : large ? largeQuality : smallQuality,
+        encode:
+          output === full
+            ? () => encode(fullSize(), format, policy, viaIntermediate ? 'file' : 'pixels', quality).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
+            : async () => encode(resizeTo(fromPixels(resampleBase), output), format, policy, 'pixels', large ? await largeQuality : smallQuality),
+      };
+    }),
   );
   // from the same decoded pixels (the smaller intermediate when there is one): no second decode
   const placeholder: Job = { output: null, format: 'webp', cost: 0, encode: () => makePlaceholder(fromPixels(resampleBase)) };
@@ -115,6 +123,15 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
   void focal.then((f) => (extras.focal = f), () => {}); // a failure reaches the named encodes
   const named = namedJobs(art, focal, formats, { base: resampleBase, fromPixels, fromFile: () => openSource(task), encode: (image, format, from) => encode(image, format, policy, from, quality), relativeCost: RELATIVE_COST, invalid: asInvalidImage });
   return { jobs: [...encodes, ...named, placeholder], quality };
+}
+
+/**
+ * The output the larger files' quality is searched on: the 1024-px one, or on a narrower image the
+ * widest below it; none when no file but the full size is wider than SMALL_FILES_MAX_WIDTH.
+ */
+function largeFilesProbe(plan: readonly PlannedOutput[], full: PlannedOutput): PlannedOutput | undefined {
+  const large = plan.filter((o) => o !== full && o.width > SMALL_FILES_MAX_WIDTH && o.width <= LARGE_PROBE_WIDTH);
+  return large.sort((a, b) => b.width - a.width)[0];
 }
 
 /**

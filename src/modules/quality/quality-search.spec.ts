@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUTO_BOUNDS, AUTO_TARGET } from './auto-quality.ts';
+import { AUTO_BOUNDS, AUTO_TARGET, FULL_BOUNDS, FULL_TARGET, LARGE_TARGET, largeBounds } from './auto-quality.ts';
 import { chooseQuality } from './quality-search.ts';
 import { isQualitySetting, parseQualitySetting, qualityColumn } from './quality-setting.ts';
 
@@ -75,6 +75,43 @@ describe('chooseQuality', () => {
     expect(close).toBeGreaterThanOrEqual(25);
   });
 
+  it('the three searches of "auto", replayed on the committed curves, meet the byte goal of issue 26 with the p10 held', async () => {
+    // 320 px: the small files' quality (AUTO_TARGET) and the full size's (FULL_TARGET) on shared
+    // probes; 1024 px: the larger files' (LARGE_TARGET), started from the small files' answer
+    const fixture = JSON.parse(readFileSync(new URL('../../../test/fixtures/webp-score-curves.json', import.meta.url), 'utf8')) as {
+      curves: { name: string; score: Record<'320' | '1024', number[]>; bytes: Record<'320' | '1024', number[]> }[];
+    };
+    const p10 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 10)]!;
+    const bytes = { auto: { 320: 0, 1024: 0 }, q80: { 320: 0, 1024: 0 } };
+    const scores = { auto: { 320: [] as number[], 1024: [] as number[] }, q80: { 320: [] as number[], 1024: [] as number[] } };
+    for (const { name, score, bytes: size } of fixture.curves) {
+      const at = (px: '320' | '1024') => (q: number) => score[px][q - 40]!;
+      const small = probeCounter(at('320'));
+      const shared = new Map<number, Promise<number>>();
+      const cached = (q: number) => shared.get(q) ?? (shared.set(q, small.encodeAndScore(q)), shared.get(q)!);
+      const q320 = (await chooseQuality(cached, AUTO_TARGET, AUTO_BOUNDS)).quality;
+      const full = (await chooseQuality(cached, FULL_TARGET, FULL_BOUNDS)).quality;
+      const large = probeCounter(at('1024'));
+      const q1024 = (await chooseQuality(large.encodeAndScore, LARGE_TARGET, largeBounds(q320))).quality;
+      expect(small.calls.length, name).toBeLessThanOrEqual((AUTO_BOUNDS.maxProbes ?? 4) + (FULL_BOUNDS.maxProbes ?? 4));
+      expect(large.calls.length, name).toBeLessThanOrEqual(3);
+      expect(q320 === 80 || at('320')(q320) >= AUTO_TARGET, name).toBe(true);
+      expect(q1024 === 80 || at('1024')(q1024) >= LARGE_TARGET, name).toBe(true);
+      expect(full, name).toBeGreaterThanOrEqual(q320); // the full size is not lowered with the small files
+      for (const px of ['320', '1024'] as const) {
+        const q = px === '320' ? q320 : q1024;
+        bytes.auto[px] += size[px][q - 40]!;
+        bytes.q80[px] += size[px][80 - 40]!;
+        scores.auto[px].push(score[px][q - 40]!);
+        scores.q80[px].push(score[px][80 - 40]!);
+      }
+    }
+    for (const px of ['320', '1024'] as const) {
+      expect(bytes.auto[px] / bytes.q80[px], `${px} px bytes × q80`).toBeLessThanOrEqual(0.85);
+      expect(p10(scores.auto[px]), `${px} px p10`).toBeGreaterThanOrEqual(p10(scores.q80[px]) - 0.5);
+    }
+  });
+
   it('refuses bounds outside 1–100', async () => {
     await expect(chooseQuality(async () => 0, 80, { min: 0, max: 90 })).rejects.toThrow(/bounds/);
   });
@@ -94,24 +131,25 @@ describe('the quality setting', () => {
   });
 });
 
-describe('encoderQuality (the pipeline hook)', () => {
+describe('encoderQualities (the first hook of the pipeline)', () => {
   it('uses a number as is, and the default for "auto" on images too small to score', async () => {
-    const { encoderQuality } = await import('./auto-quality.ts');
+    const { encoderQualities } = await import('./auto-quality.ts');
     const tiny = { data: Buffer.alloc(6 * 6 * 3, 128), raw: { width: 6, height: 6, channels: 3 as const } };
-    expect(await encoderQuality(55, tiny)).toBe(55);
-    expect(await encoderQuality(undefined, tiny)).toBe(80);
-    expect(await encoderQuality('auto', tiny)).toBe(80);
+    expect(await encoderQualities(55, tiny)).toEqual({ full: 55, small: 55 });
+    expect(await encoderQualities(undefined, tiny)).toEqual({ full: 80, small: 80 });
+    expect(await encoderQualities('auto', tiny)).toEqual({ full: 80, small: 80 });
     const strip = { data: Buffer.alloc(2000 * 7 * 3, 90), raw: { width: 2000, height: 7, channels: 3 as const } };
-    expect(await encoderQuality('auto', strip)).toBe(80);
+    expect(await encoderQualities('auto', strip)).toEqual({ full: 80, small: 80 });
   });
 
-  it('searches "auto" on a flat picture down to a low quality, within the bounds', async () => {
-    const { encoderQuality, AUTO_BOUNDS } = await import('./auto-quality.ts');
+  it('searches "auto" on a flat picture down to a low quality, within the bounds, the small files no higher than the full size', async () => {
+    const { encoderQualities, AUTO_BOUNDS } = await import('./auto-quality.ts');
     const width = 600, height = 400;
     const data = Buffer.alloc(width * height * 3);
     for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set([x < 300 ? 200 : 40, 120, y < 200 ? 60 : 220], (y * width + x) * 3);
-    const q = await encoderQuality('auto', { data, raw: { width, height, channels: 3 } });
-    expect(q).toBeGreaterThanOrEqual(AUTO_BOUNDS.min);
-    expect(q).toBeLessThan(70);
+    const { full, small } = await encoderQualities('auto', { data, raw: { width, height, channels: 3 } });
+    expect(small).toBeGreaterThanOrEqual(AUTO_BOUNDS.min);
+    expect(full).toBeLessThan(70);
+    expect(small).toBeLessThanOrEqual(full);
   });
 });
