@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { AUTO_BOUNDS, AUTO_EFFORT, AUTO_TARGET, FULL_BOUNDS, FULL_TARGET, LARGE_PROBE_WIDTH, LARGE_TARGET, largeBounds, PROBE_WIDTH, searchOn, searchWebpQualities, searchWebpQuality, SMALL_FILES_MAX_WIDTH, type SearchOptions } from '../src/modules/quality/auto-quality.ts';
+import { AUTO_BOUNDS, AUTO_EFFORT, AUTO_TARGET, LARGE_PROBE_WIDTH, LARGE_TARGET, largeBounds, PROBE_WIDTH, searchFullAndSmall, searchOn, searchWebpQuality, SMALL_FILES_MAX_WIDTH, type SearchOptions } from '../src/modules/quality/auto-quality.ts';
 import { ssimulacra2 } from '../src/modules/quality/ssimulacra2.ts';
 import { realPhotos, type RealPhoto } from '../test/support/real-photos.ts';
 import { fromRgb, intermediate, quantile, resizedFrom, rgbPixels } from './corpus-pixels.ts';
@@ -139,16 +139,13 @@ async function main() {
         if (options.pipeline) {
           // as jobs.ts: the small files' and the full size's searches on shared 320-px probes, then the
           // larger files' on the 1024-px file's input, started from the small files' answer
-          const [small, full] = await searchWebpQualities(basePixels, [
-            { target: AUTO_TARGET, bounds: AUTO_BOUNDS },
-            { target: FULL_TARGET, bounds: FULL_BOUNDS },
-          ]);
-          const [large] = await searchOn(await resizedFrom(base, LARGE_PROBE_WIDTH), [{ target: LARGE_TARGET, bounds: largeBounds(small!.quality) }]);
+          const { small, probes } = await searchFullAndSmall(basePixels);
+          const [large] = await searchOn(await resizedFrom(base, LARGE_PROBE_WIDTH), [{ target: LARGE_TARGET, bounds: largeBounds(small) }]);
           searchCpu[a]! += cpuNow() - searchStart;
-          probeCounts[a]! += new Set([...small!.probes, ...full!.probes].map((p) => p.quality)).size + large!.probes.length;
-          autoQualities[a]!.push(small!.quality);
+          probeCounts[a]! += probes + large!.probes.length;
+          autoQualities[a]!.push(small);
           largeQualities[a]!.push(large!.quality);
-          chosen.set(a, { quality: small!.quality, effort: undefined, large: large!.quality });
+          chosen.set(a, { quality: small, effort: undefined, large: large!.quality });
           continue;
         }
         const choice = await searchWebpQuality(basePixels, options);

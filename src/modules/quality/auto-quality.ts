@@ -115,11 +115,22 @@ export async function encoderQualities(setting: QualitySetting | undefined, deco
   const pixels = decoded.raw ? { data: decoded.data, raw: decoded.raw } : await eightBit(decoded.data);
   // the metric needs 8×8 at least: a tiny image or a thin strip takes the default
   if (Math.min(pixels.raw.width, pixels.raw.height, Math.round((pixels.raw.height * PROBE_WIDTH) / pixels.raw.width)) < 8) return { full: fixed, small: fixed };
+  const { full, small } = await searchFullAndSmall(pixels);
+  return { full, small };
+}
+
+/**
+ * The searches for the full-size file and the small files, on one 320-px probe of `pixels` (also run
+ * by bench/quality.bench.ts). A quality that reached the full size's higher target reaches the small
+ * files' too, so the small files never take more than the full size.
+ */
+export async function searchFullAndSmall(pixels: { data: Buffer; raw: Raw }): Promise<FullAndSmall & { probes: number }> {
   const [small, full] = await searchWebpQualities(pixels, [
     { target: AUTO_TARGET, bounds: AUTO_BOUNDS },
     { target: FULL_TARGET, bounds: FULL_BOUNDS },
   ]);
-  return { full: full!.quality, small: small!.quality };
+  const probes = new Set([...small!.probes, ...full!.probes].map((p) => p.quality)).size;
+  return { full: full!.quality, small: Math.min(small!.quality, full!.quality), probes };
 }
 
 /**

@@ -89,8 +89,8 @@ describe('chooseQuality', () => {
       const small = probeCounter(at('320'));
       const shared = new Map<number, Promise<number>>();
       const cached = (q: number) => shared.get(q) ?? (shared.set(q, small.encodeAndScore(q)), shared.get(q)!);
-      const q320 = (await chooseQuality(cached, AUTO_TARGET, AUTO_BOUNDS)).quality;
       const full = (await chooseQuality(cached, FULL_TARGET, FULL_BOUNDS)).quality;
+      const q320 = Math.min((await chooseQuality(cached, AUTO_TARGET, AUTO_BOUNDS)).quality, full); // as searchFullAndSmall
       const large = probeCounter(at('1024'));
       const q1024 = (await chooseQuality(large.encodeAndScore, LARGE_TARGET, largeBounds(q320))).quality;
       expect(small.calls.length, name).toBeLessThanOrEqual((AUTO_BOUNDS.maxProbes ?? 4) + (FULL_BOUNDS.maxProbes ?? 4));
