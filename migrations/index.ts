@@ -1,3 +1,4 @@
+import { VariantQuality1796600000000 } from './1796600000000-VariantQuality.ts';
 import { QualitySetting1796140000000 } from './1796140000000-QualitySetting.ts';
 import { AddTeams1796486775166 } from './1796486775166-AddTeams.ts';
 import { TusFocalPoint1796500000000 } from './1796500000000-TusFocalPoint.ts';
@@ -25,4 +26,5 @@ export const MIGRATIONS: (new () => object)[] = [Initial1795922192201,
   ArtDirection1796486472109,
   AddTeams1796486775166,
   TusFocalPoint1796500000000,
+  VariantQuality1796600000000,
 ];

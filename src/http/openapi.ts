@@ -210,7 +210,15 @@ export function openApiDocument(serverUrl: string) {
         Variant: {
           type: 'object',
           required: ['size', 'format', 'width', 'height', 'bytes', 'url'],
-          properties: { size: { enum: [...VARIANT_SIZES] }, format: { enum: [...OUTPUT_FORMATS] }, width: { type: 'integer' }, height: { type: 'integer' }, bytes: { type: 'integer' }, url: { type: 'string', format: 'uri' } },
+          properties: {
+            size: { enum: [...VARIANT_SIZES] },
+            format: { enum: [...OUTPUT_FORMATS] },
+            width: { type: 'integer' },
+            height: { type: 'integer' },
+            bytes: { type: 'integer' },
+            url: { type: 'string', format: 'uri' },
+            quality: { type: 'integer', minimum: 1, maximum: 100, description: 'The encoder quality of this file: its WebP quality, or for AVIF its AVIF quality (contract §15); absent for files made before it was recorded' },
+          },
         },
         ...artSchemas(),
         Placeholder: {
@@ -258,7 +266,7 @@ export function openApiDocument(serverUrl: string) {
             variants: { type: 'array', items: { anyOf: [ref('Variant'), ref('NamedFile')] }, description: 'The numbered sizes, then the named variants (contract §13).' },
             focalPoint: { type: ['object', 'null'], required: ['x', 'y'], properties: { x: { type: 'number', minimum: 0, maximum: 1 }, y: { type: 'number', minimum: 0, maximum: 1 }, source: { enum: ['given', 'auto'] } } },
             placeholder: ref('Placeholder'),
-            quality: { type: 'integer', minimum: 1, maximum: 100, description: 'Once ready: the WebP quality of its files (the collection\'s number, or what "auto" chose)' },
+            quality: { type: 'integer', minimum: 1, maximum: 100, description: 'Once ready: the WebP quality of its full-size file (the collection\'s number, then every file\'s, or what "auto" chose); each variant has its own' },
             url: { type: 'string', format: 'uri', description: 'The full-size file (size 0): where it will be once ready (what Uppy\'s XHRUpload shows as the upload URL).' },
             src: { type: ['string', 'null'], format: 'uri', description: 'The 768 URL, for <img src>; null until ready.' },
             srcset: { type: ['string', 'null'], pattern: '^\\S+ \\d+w(, \\S+ \\d+w)*$', description: 'For <img srcset>: "<url> 320w, …, <url> 1280w" over the sizes that exist; null until ready.' },

@@ -40,7 +40,8 @@ function srcsetOf(image: Image, variants: ImageVariant[], links: DeliveryLinks, 
 builder.objectFields(ImageRef, (t) => ({
   quality: t.int({
     nullable: true,
-    description: 'The WebP encoder quality of its files: the collection\'s number, or the one "auto" chose for this image (contract §15). Null until ready.',
+    description:
+      'The WebP encoder quality of its full-size file: the collection\'s number (then every file\'s), or the one "auto" chose for this image (contract §15). Each variant reports its own (ImageVariant.quality). Null until ready.',
     resolve: (i) => (i.status === 'ready' ? i.quality : null),
   }),
   placeholder: t.field({

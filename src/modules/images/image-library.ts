@@ -116,7 +116,7 @@ export class ImageLibrary {
    */
   async variantsOf(imageIds: readonly string[]): Promise<ImageVariant[][]> {
     const rows: ImageVariant[] = await this.db.query(
-      `SELECT image_id AS "imageId", size, format, width, height, bytes FROM image_variants
+      `SELECT image_id AS "imageId", size, format, width, height, bytes, quality FROM image_variants
         WHERE image_id = ANY($1) ORDER BY size ASC, format DESC`,
       [[...new Set(imageIds)]],
     );

@@ -28,4 +28,12 @@ export class ImageVariant {
 
   @Column({ type: 'integer' })
   bytes: number;
+
+  /**
+   * The encoder quality this file was made with (contract §15): its WebP quality, or for AVIF its
+   * AVIF quality (avifQualityFor). With "auto", the sizes wider than 512 px other than the full size
+   * have their own. Null for files made before it was recorded.
+   */
+  @Column({ type: 'smallint', nullable: true })
+  quality: number | null;
 }

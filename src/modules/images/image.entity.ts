@@ -110,7 +110,10 @@ export class Image {
   @Column({ type: 'jsonb', nullable: true })
   placeholder: Placeholder | null;
 
-  /** The WebP encoder quality its files were made with (chosen per image when the collection says "auto"); null before. */
+  /**
+   * The WebP encoder quality of its full-size file (with a number set, of every file; chosen per
+   * image when the collection says "auto"); null before. Each variant records its own.
+   */
   @Column({ type: 'smallint', nullable: true })
   quality: number | null;
 

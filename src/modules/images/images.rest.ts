@@ -41,6 +41,8 @@ export function imageJson(image: Image, links: DeliveryLinks) {
         height: v.height,
         bytes: v.bytes,
         url: delivery.fileUrl(v),
+        // the encoder quality of this file (contract §15): WebP's, or AVIF's; absent for files made before it was recorded
+        ...(v.quality !== null ? { quality: v.quality } : {}),
       })),
       // the collection's named variants (contract §13), once ready; signed like the sizes when private
       ...(image.status === 'ready' ? (image.namedVariants ?? []) : []).map((f) => ({
@@ -59,7 +61,7 @@ export function imageJson(image: Image, links: DeliveryLinks) {
     srcset: delivery.srcset,
     // shown once ready: a failed or processing image has nothing to paint
     ...(image.status === 'ready' && image.placeholder ? { placeholder: image.placeholder } : {}),
-    // the WebP quality its files were encoded with (contract §15: the number set, or what "auto" chose)
+    // the WebP quality of its full-size file (contract §15: the number set, every file's, or what "auto" chose for it); each variant has its own
     ...(image.status === 'ready' && image.quality !== null ? { quality: image.quality } : {}),
   };
 }

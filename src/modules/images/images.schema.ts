@@ -27,6 +27,11 @@ export const VariantRef = builder.objectRef<ImageVariant & { url: string }>('Ima
     height: t.exposeInt('height'),
     bytes: t.exposeInt('bytes'),
     url: t.exposeString('url'),
+    quality: t.exposeInt('quality', {
+      nullable: true,
+      description:
+        'The encoder quality this file was made with: its WebP quality, or for AVIF its AVIF quality (contract §15). With "auto", the files wider than 512 px other than the full size have their own, searched on the 1024-px file. Null for files made before it was recorded.',
+    }),
   }),
 });
 

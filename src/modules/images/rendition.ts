@@ -15,8 +15,9 @@ export interface Rendition {
   height: number;
   pages: number;
   placeholder: Placeholder;
-  variants: Pick<ImageVariant, 'size' | 'format' | 'width' | 'height' | 'bytes'>[];
-  /** The WebP quality the files were encoded with (contract §15). */
+  /** Each with the encoder quality of its file (contract §15). */
+  variants: (Pick<ImageVariant, 'size' | 'format' | 'width' | 'height' | 'bytes'> & { quality: number })[];
+  /** The WebP quality of the full-size file (contract §15; with a number set, of every file). */
   quality?: number;
   /** The named variants' files (contract §13) and the focal point they were cut around; absent: left as they are. */
   named?: NamedFile[];

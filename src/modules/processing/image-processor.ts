@@ -147,7 +147,8 @@ export class ImageProcessor {
         await new Promise((resolve) => setTimeout(resolve, PUBLISH_BACKOFF_MS * 2 ** (burst - 1)));
       }
     }
-    return writes.map(({ size, output }) => ({ size, format: output.format, width: output.width, height: output.height, bytes: output.bytes.byteLength }));
+    // every size an output serves is that one file, made with its quality
+    return writes.map(({ size, output }) => ({ size, format: output.format, width: output.width, height: output.height, bytes: output.bytes.byteLength, quality: output.quality }));
   }
 
   /**
