@@ -94,22 +94,46 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
   // variant of these same decoded pixels before any encode starts, and the larger files' on the
   // 1024-px file's input while the full-size encode already runs (only their encodes wait for it)
   const { full: quality, small: smallQuality } = await encoderQualities(task.quality, resampleBase);
-  const largeProbe = largeFilesProbe(task.plan, full);
-  const largeQuality = largeProbe ? largeFilesQuality(task.quality, smallQuality, resizeTo(fromPixels(resampleBase), largeProbe)) : Promise.resolve(smallQuality);
-  largeQuality.catch(() => {}); // awaited by the larger files' encodes: a failure surfaces there
   const { policy } = task;
+  const largeProbe = largeFilesProbe(task.plan, full);
+  // With "auto" and an 8-bit decode, the probe's output is resized once: the larger files' search
+  // scores these pixels and encodes them as the file is encoded, so its WebP file is the search's
+  // probe at the chosen quality, and its AVIF file comes from the same pixels.
+  const probePixels = largeProbe && task.quality === 'auto' && resampleBase.raw ? rawPixels(resizeTo(fromPixels(resampleBase), largeProbe)) : null;
+  probePixels?.catch(() => {}); // awaited by the search and the probe's encodes
+  const large = largeProbe
+    ? largeFilesQuality(task.quality, smallQuality, async () => {
+        if (probePixels) {
+          const pixels = await probePixels;
+          return { pixels: { data: pixels.data, width: pixels.width, height: pixels.height, channels: pixels.raw!.channels }, encode: (q: number) => encode(fromPixels(pixels), 'webp', policy, 'pixels', q) };
+        }
+        // a wide-gamut decode: the metric compares sRGB, the file keeps Display P3
+        const { data, info } = await resizeTo(fromPixels(resampleBase), largeProbe).toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+        return { pixels: { data, width: info.width, height: info.height, channels: info.channels } };
+      })
+    : Promise.resolve({ quality: smallQuality, webp: null });
+  large.catch(() => {}); // awaited by the larger files' encodes: a failure surfaces there
+  const largeQuality = large.then((l) => l.quality);
+  largeQuality.catch(() => {});
+  const input = async (output: PlannedOutput) => (output === largeProbe && probePixels ? fromPixels(await probePixels) : resizeTo(fromPixels(resampleBase), output));
   const encodes = task.plan.flatMap((output): Job[] =>
     formats.map((format) => {
-      const large = output !== full && output.width > SMALL_FILES_MAX_WIDTH;
+      const larger = output !== full && output.width > SMALL_FILES_MAX_WIDTH;
       return {
         output,
         format,
         cost: output.width * output.height * RELATIVE_COST[format],
-        quality: output === full ? quality : large ? largeQuality : smallQuality,
+        quality: output === full ? quality : larger ? largeQuality : smallQuality,
         encode:
           output === full
             ? () => encode(fullSize(), format, policy, viaIntermediate ? 'file' : 'pixels', quality).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
-            : async () => encode(resizeTo(fromPixels(resampleBase), output), format, policy, 'pixels', large ? await largeQuality : smallQuality),
+            : larger
+              ? async () => {
+                  const { quality: q, webp } = await large;
+                  if (output === largeProbe && format === 'webp' && webp) return webp;
+                  return encode(await input(output), format, policy, 'pixels', q);
+                }
+              : () => encode(resizeTo(fromPixels(resampleBase), output), format, policy, 'pixels', smallQuality),
       };
     }),
   );
@@ -123,6 +147,12 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
   void focal.then((f) => (extras.focal = f), () => {}); // a failure reaches the named encodes
   const named = namedJobs(art, focal, formats, { base: resampleBase, fromPixels, fromFile: () => openSource(task), encode: (image, format, from) => encode(image, format, policy, from, quality), relativeCost: RELATIVE_COST, invalid: asInvalidImage });
   return { jobs: [...encodes, ...named, placeholder], quality };
+}
+
+/** A resize of 8-bit pixels as raw 8-bit pixels: encoding these is encoding the resize. */
+async function rawPixels(image: Sharp): Promise<Pixels> {
+  const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+  return { data, raw: { width: info.width, height: info.height, channels: info.channels }, width: info.width, height: info.height };
 }
 
 /**

@@ -10,7 +10,7 @@
  *   encode already runs).
  * Runs in the worker thread: erasable TS, importing only sharp, siblings and the size table.
  */
-import sharp, { type Raw, type Sharp } from 'sharp';
+import sharp, { type Raw } from 'sharp';
 import { AVIF_SETTINGS, WEBP_QUALITY } from '../images/sizes.ts';
 import { chooseQuality, firstProbe, type QualityBounds, type QualityChoice } from './quality-search.ts';
 import type { QualitySetting } from './quality-setting.ts';
@@ -133,19 +133,31 @@ export async function searchFullAndSmall(pixels: { data: Buffer; raw: Raw }): Pr
   return { full: full!.quality, small: Math.min(small!.quality, full!.quality), probes };
 }
 
+/** The 1024-px file's input, as the larger files' search sees it. */
+export interface LargeProbe {
+  /** 8-bit pixels, 3 or 4 channels (what the metric compares the probes with). */
+  pixels: RgbImage;
+  /**
+   * The pipeline's own WebP encode of these pixels at a quality (the file itself, so the probe at the
+   * chosen quality can be kept as the file); absent when the file is not made from these pixels
+   * (a wide-gamut image: its file keeps Display P3, the metric compares sRGB).
+   */
+  encode?: (quality: number) => Promise<Buffer>;
+}
+
 /**
  * The hook for the files wider than SMALL_FILES_MAX_WIDTH other than the full size: with "auto", the
- * lowest quality whose encode of `probe` (the input of the 1024-px file, as the pipeline resizes it)
- * scores LARGE_TARGET, searched from just below `smallQuality`, what encoderQualities chose; with a
- * number, that number.
+ * lowest quality whose encode of the probe (the input of the 1024-px file) scores LARGE_TARGET,
+ * searched from just below `smallQuality`, what encoderQualities chose for the small files, and the
+ * probe's encode at that quality when it is the file's; with a number, that number.
  */
-export async function largeFilesQuality(setting: QualitySetting | undefined, smallQuality: number, probe: Sharp): Promise<number> {
-  if (setting !== 'auto') return smallQuality;
-  const { data, info } = await probe.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+export async function largeFilesQuality(setting: QualitySetting | undefined, smallQuality: number, probe: () => Promise<LargeProbe>): Promise<{ quality: number; webp: Buffer | null }> {
+  if (setting !== 'auto') return { quality: smallQuality, webp: null };
+  const { pixels, encode } = await probe();
   // a thin strip (the metric needs 8×8) keeps the smaller files' quality
-  if (info.width < 8 || info.height < 8) return smallQuality;
-  const [choice] = await searchOn({ data, width: info.width, height: info.height, channels: info.channels }, [{ target: LARGE_TARGET, bounds: largeBounds(smallQuality) }]);
-  return choice!.quality;
+  if (pixels.width < 8 || pixels.height < 8) return { quality: smallQuality, webp: null };
+  const [choice] = await searchOn(pixels, [{ target: LARGE_TARGET, bounds: largeBounds(smallQuality) }], AUTO_EFFORT, encode);
+  return { quality: choice!.quality, webp: encode ? choice!.encoded : null };
 }
 
 async function eightBit(encoded: Buffer): Promise<{ data: Buffer; raw: Raw }> {
@@ -181,13 +193,24 @@ export async function searchWebpQualities(pixels: { data: Buffer; raw: Raw }, se
 
 /**
  * The lowest WebP quality (within each search's bounds) whose encode of `reference` scores the search's
- * target against it. A quality probed by an earlier search is not encoded or scored again.
+ * target against it, and that encode when it was probed. A quality probed by an earlier search is not
+ * encoded or scored again. `encodeWebp` replaces the plain encode of `reference` (effort `effort`).
  */
-export async function searchOn(reference: RgbImage, searches: { target: number; bounds: QualityBounds }[], effort = AUTO_EFFORT): Promise<QualityChoice[]> {
+export async function searchOn(
+  reference: RgbImage,
+  searches: { target: number; bounds: QualityBounds }[],
+  effort = AUTO_EFFORT,
+  encodeWebp?: (quality: number) => Promise<Buffer>,
+): Promise<(QualityChoice & { encoded: Buffer | null })[]> {
   const input = () => sharp(reference.data, { raw: { width: reference.width, height: reference.height, channels: reference.channels as Raw['channels'] } });
+  const encodes = new Map<number, Promise<Buffer>>();
+  const encodeAt = (quality: number) => {
+    let webp = encodes.get(quality);
+    if (!webp) encodes.set(quality, (webp = encodeWebp ? encodeWebp(quality) : input().webp({ quality, effort }).toBuffer()));
+    return webp;
+  };
   const encodeAndDecode = async (quality: number) => {
-    const webp = await input().webp({ quality, effort }).toBuffer();
-    const { data, info } = await sharp(webp).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(await encodeAt(quality)).raw().toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height, channels: info.channels };
   };
   // the first probe's encode runs in libvips while this thread prepares the metric
@@ -207,8 +230,11 @@ export async function searchOn(reference: RgbImage, searches: { target: number; 
     }
     return score;
   };
-  const choices: QualityChoice[] = [];
-  for (const { target, bounds } of searches) choices.push(await chooseQuality(encodeAndScore, target, bounds));
+  const choices: (QualityChoice & { encoded: Buffer | null })[] = [];
+  for (const { target, bounds } of searches) {
+    const choice = await chooseQuality(encodeAndScore, target, bounds);
+    choices.push({ ...choice, encoded: encodes.has(choice.quality) ? await encodes.get(choice.quality)! : null });
+  }
   return choices;
 }
 
