@@ -119,4 +119,20 @@ describe('quality in the files', () => {
       expect(score, `${size} px at quality ${file.quality}`).toBeGreaterThanOrEqual(target - 0.3);
     }
   });
+
+  test('"auto" on a picture with transparency: every group searched (the metric blends over two backgrounds), the larger files keep their alpha', { timeout: 300_000 }, async ({ alice, collection }) => {
+    await alice.json('PATCH', `/api/v1/collections/${collection}`, { quality: 'auto' });
+    const photo = realPhotos().find((p) => p.name === 'calla.png')!;
+    const { data, info } = await sharp(photo.path).autoOrient().resize(1600).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    // a vignette in the alpha channel: opaque in the middle, clear at the corners
+    const alpha = Buffer.alloc(info.width * info.height);
+    for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width; x++) alpha[y * info.width + x] = Math.max(0, 255 - Math.round(255 * Math.hypot(x / info.width - 0.5, y / info.height - 0.5) * 1.6));
+    const png = await sharp(data, { raw: info }).joinChannel(alpha, { raw: { width: info.width, height: info.height, channels: 1 } }).png().toBuffer();
+    const image = await uploadReady(alice, collection, png, 'calla-alpha');
+    const webp = image.variants.filter((v) => v.format === 'webp');
+    for (const v of webp) expect(v.quality! >= 40 && v.quality! <= 80, `${v.size}: ${v.quality}`).toBe(true);
+    const file = webp.find((v) => v.size === 1024)!;
+    const served = Buffer.from(await (await fetch(file.url)).arrayBuffer());
+    expect((await sharp(served).metadata()).hasAlpha).toBe(true);
+  });
 });
