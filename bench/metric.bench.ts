@@ -16,17 +16,13 @@ import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import * as current from '../src/modules/quality/ssimulacra2.ts';
 import { realPhotos } from '../test/support/real-photos.ts';
+import { option } from './args.ts';
 
 type Metric = Pick<typeof current, 'ssimulacra2' | 'ssimulacra2Reference' | 'ssimulacra2Against'>;
 
 sharp.concurrency(1);
 sharp.cache(false);
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const RUNS = Number(option('runs') ?? 15);
 const baselinePath = option('baseline');
 const implementations: { name: string; metric: Metric }[] = [{ name: 'this build', metric: current }];

@@ -19,15 +19,11 @@ import { AUTO_BOUNDS, AUTO_EFFORT, AUTO_TARGET, LARGE_PROBE_WIDTH, LARGE_TARGET,
 import { ssimulacra2 } from '../src/modules/quality/ssimulacra2.ts';
 import { realPhotos, type RealPhoto } from '../test/support/real-photos.ts';
 import { fromRgb, intermediate, quantile, resizedFrom, rgbPixels } from './corpus-pixels.ts';
+import { flag, option } from './args.ts';
 
 sharp.concurrency(1);
 sharp.cache(false);
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const limit = Number(option('limit') ?? Infinity);
 /** Where each size's input comes from: `pipeline` (default) or `original` (the method before 5 Dec 2026). */
 const INPUTS = option('inputs') === 'original' ? 'original' : 'pipeline';
@@ -51,7 +47,7 @@ const spec = (target: number, max: number, probeWidth: number, tolerance: number
 });
 // `--autos-only`: only the searches of --autos, not the default one
 const AUTO_SPECS: AutoSpec[] = [
-  ...(args.includes('--autos-only')
+  ...(flag('autos-only')
     ? []
     : [{ ...spec(AUTO_TARGET, AUTO_BOUNDS.max, PROBE_WIDTH, AUTO_BOUNDS.tolerance ?? 0, `webp auto (the pipeline's: ≤ ${SMALL_FILES_MAX_WIDTH} px target ${AUTO_TARGET} at ${PROBE_WIDTH} px, larger files ${LARGE_TARGET} on the ${LARGE_PROBE_WIDTH}-px file)`), pipeline: true }]),
   ...(option('autos') ?? '').split(',').filter(Boolean).map((text) => {
@@ -61,7 +57,7 @@ const AUTO_SPECS: AutoSpec[] = [
     return spec(target!, max ?? AUTO_BOUNDS.max, width ?? PROBE_WIDTH, tolerance ?? 0, `webp auto, target ${target} max ${max ?? AUTO_BOUNDS.max} probe ${width ?? PROBE_WIDTH} tol ${tolerance ?? 0} effort ${effort ?? AUTO_EFFORT} first ${first} probes ≤ ${maxProbes}`, effort ?? AUTO_EFFORT, first, maxProbes);
   }),
 ];
-const AUTO_ONLY = args.includes('--auto-only');
+const AUTO_ONLY = flag('auto-only');
 
 interface Config {
   label: string;

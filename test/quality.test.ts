@@ -9,9 +9,8 @@ import { AUTO_TARGET, LARGE_TARGET, SMALL_FILES_MAX_WIDTH } from '../src/modules
 import { ssimulacra2 } from '../src/modules/quality/ssimulacra2.ts';
 import { ImageQualityDocument, SetCollectionQualityDocument } from './generated/graphql.ts';
 import { appTest } from './support/fixtures.ts';
-import type { Client } from './support/http.ts';
 import { realPhotos } from './support/real-photos.ts';
-import { restUpload, waitForImage } from './support/upload.ts';
+import { uploadReady } from './support/upload.ts';
 
 const test = appTest();
 
@@ -24,13 +23,6 @@ async function corpusJpeg(name: string): Promise<Buffer> {
 
 type ReadyImage = { id: string; status: string; quality?: number; variants: { size: number; format: string; bytes: number; width: number; height: number; url: string; quality?: number }[] };
 
-async function uploadReady(client: Client, collection: string, bytes: Buffer, slug: string): Promise<ReadyImage> {
-  const upload = await restUpload(client, bytes, { collection, slug });
-  expect(upload.status, JSON.stringify(upload.body)).toBe(201);
-  const image = (await waitForImage(client, upload.body.id, 120_000)) as unknown as ReadyImage;
-  expect(image.status).toBe('ready');
-  return image;
-}
 
 describe('collection quality setting', () => {
   test('REST: 80 by default, 1–100 or "auto" accepted, anything else 400 INVALID_QUALITY', async ({ alice, collection }) => {
@@ -70,7 +62,7 @@ describe('quality in the files', () => {
     for (const quality of [30, 95]) {
       const col = (await alice.json<{ id: string }>('POST', '/api/v1/collections', { name: `q${quality}` })).body.id;
       await alice.json('PATCH', `/api/v1/collections/${col}`, { quality });
-      images.push(await uploadReady(alice, col, photo, `dragonfly-q${quality}`));
+      images.push(await uploadReady<ReadyImage>(alice, col, photo, `dragonfly-q${quality}`));
     }
     const [low, high] = images as [ReadyImage, ReadyImage];
     expect([low.quality, high.quality]).toEqual([30, 95]);
@@ -82,8 +74,8 @@ describe('quality in the files', () => {
 
   test('"auto" gives a flat render a lower quality than a detailed photo, reported over REST and GraphQL', { timeout: 300_000 }, async ({ alice, collection }) => {
     await alice.json('PATCH', `/api/v1/collections/${collection}`, { quality: 'auto' });
-    const flat = await uploadReady(alice, collection, await corpusJpeg('city.png'), 'city');
-    const detailed = await uploadReady(alice, collection, await corpusJpeg('aitzgorri_by_Aitzol_Berasategi.jpg'), 'aitzgorri');
+    const flat = await uploadReady<ReadyImage>(alice, collection, await corpusJpeg('city.png'), 'city');
+    const detailed = await uploadReady<ReadyImage>(alice, collection, await corpusJpeg('aitzgorri_by_Aitzol_Berasategi.jpg'), 'aitzgorri');
     expect(flat.quality).toBeGreaterThanOrEqual(40);
     expect(detailed.quality).toBeLessThanOrEqual(92);
     expect(flat.quality!, `flat ${flat.quality}, detailed ${detailed.quality}`).toBeLessThan(detailed.quality! - 20);
@@ -95,7 +87,7 @@ describe('quality in the files', () => {
     await alice.json('PATCH', `/api/v1/collections/${collection}`, { quality: 'auto' });
     // a detailed photo whose 1024-px file needs more than its 320-px one (57 and 64 on the corpus' curves)
     const upload = await corpusJpeg('Bridge_by_Sander_Klootwijk.jpg');
-    const image = await uploadReady(alice, collection, upload, 'bridge');
+    const image = await uploadReady<ReadyImage>(alice, collection, upload, 'bridge');
     const webp = image.variants.filter((v) => v.format === 'webp');
     const qualities = (sizes: (size: number) => boolean) => [...new Set(webp.filter((v) => sizes(v.size)).map((v) => v.quality))];
     const [small] = qualities((size) => size > 0 && size <= SMALL_FILES_MAX_WIDTH);
@@ -128,7 +120,7 @@ describe('quality in the files', () => {
     const alpha = Buffer.alloc(info.width * info.height);
     for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width; x++) alpha[y * info.width + x] = Math.max(0, 255 - Math.round(255 * Math.hypot(x / info.width - 0.5, y / info.height - 0.5) * 1.6));
     const png = await sharp(data, { raw: info }).joinChannel(alpha, { raw: { width: info.width, height: info.height, channels: 1 } }).png().toBuffer();
-    const image = await uploadReady(alice, collection, png, 'calla-alpha');
+    const image = await uploadReady<ReadyImage>(alice, collection, png, 'calla-alpha');
     const webp = image.variants.filter((v) => v.format === 'webp');
     for (const v of webp) expect(v.quality! >= 40 && v.quality! <= 80, `${v.size}: ${v.quality}`).toBe(true);
     const file = webp.find((v) => v.size === 1024)!;

@@ -9,9 +9,9 @@ import { describe, expect } from 'vitest';
 import { avifQualityFor } from '../src/modules/quality/auto-quality.ts';
 import { CollectionVariantQualityDocument, ImageVariantQualityDocument } from './generated/graphql.ts';
 import { appTest } from './support/fixtures.ts';
-import type { Client } from './support/http.ts';
 import { realPhotos } from './support/real-photos.ts';
-import { restUpload, waitForImage } from './support/upload.ts';
+import type { Client } from './support/http.ts';
+import { uploadReady } from './support/upload.ts';
 
 const test = appTest();
 
@@ -25,13 +25,6 @@ async function corpusJpeg(name: string): Promise<Buffer> {
 type Variant = { size: number; format: string; quality?: number | null; name?: string };
 type RestImage = { id: string; status: string; quality?: number; variants: Variant[] };
 
-async function uploadReady(client: Client, collection: string, bytes: Buffer, slug: string): Promise<RestImage> {
-  const upload = await restUpload(client, bytes, { collection, slug });
-  expect(upload.status, JSON.stringify(upload.body)).toBe(201);
-  const image = (await waitForImage(client, upload.body.id, 120_000)) as unknown as RestImage;
-  expect(image.status).toBe('ready');
-  return image;
-}
 
 /** `format size → quality` of the numbered sizes (named files have no size and are left out). */
 const qualities = (variants: readonly Variant[]) =>
@@ -71,7 +64,7 @@ describe('the encoder quality of each stored file', () => {
     expect(avifQualityFor(55)).toBe(41);
     const patched = await alice.json('PATCH', `/api/v1/collections/${collection}`, { quality: 55, formats: ['webp', 'avif'] });
     expect(patched).toMatchObject({ status: 200, body: { quality: 55, formats: ['webp', 'avif'] } });
-    const image = await uploadReady(alice, collection, await corpusJpeg('Dragonfly_by_Bolly.jpg'), 'dragonfly-55');
+    const image = await uploadReady<RestImage>(alice, collection, await corpusJpeg('Dragonfly_by_Bolly.jpg'), 'dragonfly-55');
     expect(image.quality).toBe(55);
 
     const { detail, reads } = await everyRead(alice, collection, image.id);
@@ -101,7 +94,7 @@ describe('the encoder quality of each stored file', () => {
   });
 
   test('a default collection: every file is WebP and reports 80, over REST and GraphQL', { timeout: 300_000 }, async ({ alice, collection }) => {
-    const image = await uploadReady(alice, collection, await corpusJpeg('aitzgorri_by_Aitzol_Berasategi.jpg'), 'aitzgorri-default');
+    const image = await uploadReady<RestImage>(alice, collection, await corpusJpeg('aitzgorri_by_Aitzol_Berasategi.jpg'), 'aitzgorri-default');
     expect(image.quality).toBe(80);
     const { detail, reads } = await everyRead(alice, collection, image.id);
     const numbered = detail.variants.filter((v) => v.name === undefined);

@@ -32,6 +32,15 @@ export async function restUpload(client: Client, bytes: Uint8Array, fields: Uplo
   );
 }
 
+/** Uploads over REST into `collection` and waits until the image is ready (anything else throws, with the body). */
+export async function uploadReady<T>(client: Client, collection: string, bytes: Uint8Array, slug: string, timeoutMs = 120_000): Promise<T> {
+  const upload = await restUpload(client, bytes, { collection, slug });
+  if (upload.status !== 201) throw new Error(`POST /api/v1/images answered ${upload.status}: ${JSON.stringify(upload.body)}`);
+  const image = await waitForImage(client, upload.body.id, timeoutMs);
+  if (image.status !== 'ready') throw new Error(`image ${upload.body.id} is ${image.status}: ${JSON.stringify(image)}`);
+  return image as T;
+}
+
 /** The GraphQL multipart request spec: operations, map, then the file. */
 export async function graphqlUpload(client: Client, query: string, variables: Record<string, unknown>, bytes: Uint8Array, filename = 'photo.jpg', headers: Record<string, string> = { 'x-graphql-yoga-csrf': '1' }) {
   const form = new FormData();
