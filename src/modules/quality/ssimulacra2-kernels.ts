@@ -4,7 +4,7 @@
  * Gaussian blur and the SSIM and edge maps. They compute the arithmetic the TypeScript implementation
  * they replaced computed (commit 4a166e3), rounding to single precision at the same steps (the blur's
  * recurrence is numerically sensitive: a different rounding moved scores by up to 1.0 near 90), so the
- * scores agree with it to ~1e-13 (test/quality-metric.test.ts) at ~2.5× the speed.
+ * scores agree with it to ~1e-13 (test/quality-metric.test.ts) in ~0.42× the time (bench:metric).
  *
  * One instance per thread (the worker pool's threads each load their own). Its memory holds the planes
  * of the largest image seen; `MetricMemory` lays them out and grows the memory when an image is larger.
