@@ -127,4 +127,25 @@ describe('quality in the files', () => {
     const served = Buffer.from(await (await fetch(file.url)).arrayBuffer());
     expect((await sharp(served).metadata()).hasAlpha).toBe(true);
   });
+
+  test('"auto" on a picture narrower than 1024 px searches the larger files on the widest of them', { timeout: 300_000 }, async ({ alice, collection }) => {
+    await alice.json('PATCH', `/api/v1/collections/${collection}`, { quality: 'auto' });
+    const photo = realPhotos().find((p) => p.name === 'Bridge_by_Sander_Klootwijk.jpg')!;
+    const upload = await sharp(photo.path).autoOrient().resize(800).jpeg({ quality: 95 }).toBuffer();
+    const image = await uploadReady<ReadyImage>(alice, collection, upload, 'bridge-800');
+    const webp = image.variants.filter((v) => v.format === 'webp');
+    const larger = webp.filter((v) => v.size > SMALL_FILES_MAX_WIDTH && v.width < 800);
+    expect(larger.map((v) => v.size)).toEqual([576, 672, 768]);
+    expect(new Set(larger.map((v) => v.quality)).size).toBe(1);
+    // searched on its own: this photo's larger files need another quality than its 320-px one
+    const small = webp.find((v) => v.size === 320)!.quality;
+    expect(larger[0]!.quality, `small files ${small}`).not.toBe(small);
+    // the widest of them reaches the larger files' target against its own input
+    const file = larger.at(-1)!;
+    const decodedUpload = await sharp(upload).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const input = await sharp(decodedUpload.data, { raw: decodedUpload.info }).resize(file.width, file.height, { fit: 'fill' }).raw().toBuffer();
+    const served = await sharp(Buffer.from(await (await fetch(file.url)).arrayBuffer())).removeAlpha().raw().toBuffer();
+    const score = ssimulacra2({ data: input, width: file.width, height: file.height, channels: 3 }, { data: served, width: file.width, height: file.height, channels: 3 });
+    expect(score, `768 px at quality ${file.quality}`).toBeGreaterThanOrEqual(LARGE_TARGET - 0.3);
+  });
 });
