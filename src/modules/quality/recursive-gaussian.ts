@@ -15,14 +15,11 @@ export interface RecursiveGaussian {
   d1: [number, number, number];
   /**
    * The recurrence unrolled over four outputs (o0 = n·i0 − d·p − pp, o1 = n·i1 − d·o0 − p, …): per
-   * section, the weights of the inputs, of the previous output and of the one before, for lanes 0–3.
-   * The rows are filtered four outputs at a time with these, rounded as the reference's vector code
-   * rounds (its float32 rounding noise is part of the scores it gives near 100).
+   * section, the weights of the inputs (0–3), of the previous output (4–7) and of the one before
+   * (8–11), single precision. The kernels filter the rows four outputs at a time with these, rounded
+   * as the reference's vector code rounds (its float32 rounding noise is part of the scores it gives
+   * near 100); weights 0 and 4 are also the plain recurrence's, at the rows' ends.
    */
-  mulIn: number[][];
-  mulPrev: number[][];
-  mulPrev2: number[][];
-  /** The same three tables packed per section (in 0–3, prev 4–7, prev2 8–11), as the kernels read them. */
   unrolled: Float64Array;
 }
 
@@ -60,7 +57,7 @@ export function recursiveGaussian(sigma: number): RecursiveGaussian {
     mulIn[k] = [n, -d * n, d2 * n - n, -d2 * d * n + 2 * d * n].map(f32);
   }
   const unrolled = Float64Array.from([0, 1, 2].flatMap((k) => [...mulIn[k]!, ...mulPrev[k]!, ...mulPrev2[k]!]));
-  return { radius, n2, d1, mulIn, mulPrev, mulPrev2, unrolled };
+  return { radius, n2, d1, unrolled };
 }
 
 /** x with A·x = b for a 3×3 row-major A (Cramer's rule). */

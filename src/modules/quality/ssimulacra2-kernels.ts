@@ -7,7 +7,7 @@
  * scores agree with it to ~1e-13 (test/quality-metric.test.ts) in ~0.42× the time (bench:metric).
  *
  * One instance per thread (the worker pool's threads each load their own). Its memory holds the planes
- * of the largest image seen; `MetricMemory` lays them out and grows the memory when an image is larger.
+ * of the largest image seen; `metricMemory` lays them out and grows the memory when an image is larger.
  */
 import { readFileSync } from 'node:fs';
 import { recursiveGaussian } from './recursive-gaussian.ts';
@@ -114,12 +114,6 @@ export function metricMemory(pixels: number, width: number): { kernels: KernelEx
     current = planned.layout;
   }
   return { kernels, layout: current };
-}
-
-/** Lets the module's memory (~20 float planes of the largest image seen) be collected. */
-export function releaseMetricMemory(): void {
-  kernels = null;
-  current = null;
 }
 
 /** A Float32Array over `count` floats of the module's memory at `offset` (valid until the memory grows). */

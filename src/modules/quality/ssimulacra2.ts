@@ -16,7 +16,7 @@
  * scales and components; the per-pixel loops run in WebAssembly (ssimulacra2-kernels.ts), whose memory
  * holds the working planes, kept between calls for the same or smaller size.
  */
-import { BIAS_CBRT, floats, metricMemory, releaseMetricMemory, type Layout, type PlaneSet } from './ssimulacra2-kernels.ts';
+import { BIAS_CBRT, floats, metricMemory, type Layout, type PlaneSet } from './ssimulacra2-kernels.ts';
 import { counted, scaleCount, scoreOf, ZERO_NORMS } from './ssimulacra2-weights.ts';
 import { toLinearPlanes } from './xyb.ts';
 
@@ -30,11 +30,6 @@ export interface RgbImage {
 }
 
 type Kernels = ReturnType<typeof metricMemory>['kernels'];
-
-/** Lets the working memory (~20 float planes of the largest image seen) be collected. */
-export function releaseSsimulacra2Memory(): void {
-  releaseMetricMemory();
-}
 
 /**
  * The SSIMULACRA 2 score of `distorted` against `original` (same size, at least 8×8). `everyMap`
