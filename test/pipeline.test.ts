@@ -10,12 +10,14 @@ import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.ts';
 import { inspectSource } from '../src/modules/images/sniff.ts';
-import { lanesFor, runPipeline } from '../src/modules/processing/pipeline.ts';
+import { intermediateWidth } from '../src/modules/processing/jobs.ts';
+import { lanesFor, runPipeline, type PipelineTask } from '../src/modules/processing/pipeline.ts';
 import { ProcessingPool, type ProcessResult, type ProcessingStep } from '../src/modules/processing/pool.ts';
 import { planVariants } from '../src/modules/processing/variant-plan.ts';
 import { VARIANT_SIZES, type VariantSize } from '../src/modules/images/sizes.ts';
 import { PIPELINE_STEPS, STEP_PROGRESS } from '../src/modules/images/steps.ts';
 import * as images from './support/images.ts';
+import { realPhotos } from './support/real-photos.ts';
 
 interface Fixture {
   make: () => Promise<Buffer>;
@@ -86,6 +88,17 @@ function psnr(a: Uint8Array, b: Uint8Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
   return sum === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255 * a.length) / sum);
+}
+
+let wide: Promise<string> | undefined;
+/** A panorama cut from a real camera photo (Kleiber, 6028×3391) at 7200 px: wider than 2.5× the largest resized size. */
+function widePhoto(): Promise<string> {
+  wide ??= (async () => {
+    const photo = realPhotos().find((p) => p.name === 'Kleiber_by_Lukas_Baubkus.jpg')!;
+    const band = await sharp(photo.path).resize(7200).extract({ left: 0, top: 1100, width: 7200, height: 1800 }).jpeg({ quality: 92 }).toBuffer();
+    return images.writeImage(dir, 'wide-camera.jpg', band);
+  })();
+  return wide;
 }
 
 describe('ProcessingPool.process', () => {
@@ -193,7 +206,9 @@ describe('ProcessingPool.process', () => {
   });
 
   it('a single-thread pool keeps its image to one core: the full-size encode first, the smaller ones after it, not beside it', async () => {
-    const path = await images.writeImage(dir, 'camera-lanes.jpg', await images.photoJpeg(4000, 3000));
+    // a phone's portrait photo: no wider than 2.5× its largest size, so every file comes from its one
+    // full-size decode, the full-size encode first (a wider photo's smaller files come first: above)
+    const path = await images.writeImage(dir, 'portrait-lanes.jpg', await images.photoJpeg(3000, 4000));
     const optimizeSteps = async (threads: ProcessingPool) => {
       const steps: [ProcessingStep, number][] = [];
       await processFile(threads, path, (step, progress) => steps.push([step, progress]));
@@ -214,7 +229,7 @@ describe('ProcessingPool.process', () => {
 
   it('an image that started beside another gets its second lane once the other leaves the threads', async () => {
     const small = await images.writeImage(dir, 'beside.jpg', await images.photoJpeg(1000, 750));
-    const large = await images.writeImage(dir, 'camera-rebalanced.jpg', await images.photoJpeg(6000, 4000));
+    const large = await images.writeImage(dir, 'portrait-rebalanced.jpg', await images.photoJpeg(3200, 6000)); // decoded at full size, as above
     // the small image is in a thread first, so the large one is dispatched with one lane (two images, two cores)
     let started!: () => void;
     const smallStarted = new Promise<void>((resolve) => (started = resolve));
@@ -223,11 +238,64 @@ describe('ProcessingPool.process', () => {
     const steps: [ProcessingStep, number][] = [];
     await Promise.all([smallDone, processFile(pool, large, (step, progress) => steps.push([step, progress]))]);
     // the small image left within its first ~0.1 s, and a quarter of a second later (RAISE_AFTER_MS) the
-    // 24 MP image had its second lane: its smaller sizes then finished beside
+    // 19 MP image had its second lane: its smaller sizes then finished beside
     // its full-size encode (OPTIMIZE from RESIZE's end); on one lane they would come after it (as on a
     // one-core machine, where there is no second lane to give)
     const twoLanes = lanesFor(1, 2, availableParallelism()) === 2;
     expect(steps.filter(([step]) => step === 'OPTIMIZE')).toEqual(twoLanes ? [['OPTIMIZE', STEP_PROGRESS.RESIZE], ['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]] : [['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]]);
+  });
+
+  it('a photo wider than 2.5× its largest size, on one lane: the smaller files come first, and their intermediate is freed before the full-size encode reads the file', async () => {
+    const path = await widePhoto();
+    const source = await inspectSource(path, limits);
+    const plan = planVariants(source);
+    const full = plan.find((o) => o.sizes.includes(0))!;
+    const largest = Math.max(...plan.filter((o) => o !== full).map((o) => o.width));
+    expect(full.width).toBeGreaterThan(2.5 * largest); // decoded to an intermediate, not at full size
+    const width = intermediateWidth(full.width, largest);
+    const intermediateBytes = width * Math.round((full.height * width) / full.width) * 3;
+    const task = { sourcePath: path, plan, animated: false, maxInputPixels: limits.maxInputPixels, formats: ['webp'] as const, placeholder: true };
+    // sharp's buffers are external memory: a freed intermediate leaves it at once
+    const samples: { external: number; step: string }[] = [];
+    let step = '';
+    const sample = setInterval(() => samples.push({ external: process.memoryUsage().external, step }), 2);
+    let one;
+    try {
+      one = await runPipeline({ ...task, lanes: 1 }, (s, progress) => {
+        step = `${s} ${progress}`;
+        samples.push({ external: process.memoryUsage().external, step });
+      });
+    } finally {
+      clearInterval(sample);
+    }
+    // OPTIMIZE starts at 0: every smaller file and the placeholder were done before the full size began
+    expect(samples.map((s) => s.step).filter((s, i, all) => s !== all[i - 1])).toEqual(['CONVERT 0', 'CONVERT 100', ...new Set(samples.map((s) => s.step).filter((s) => s.startsWith('RESIZE'))), 'OPTIMIZE 0', 'OPTIMIZE 100']);
+    const atOptimize = samples.find((s) => s.step === 'OPTIMIZE 0')!.external;
+    const duringFullSize = Math.min(...samples.filter((s) => s.step === 'OPTIMIZE 0').map((s) => s.external));
+    expect(atOptimize - duringFullSize, `external ${atOptimize} → ${duringFullSize}; intermediate ${intermediateBytes}`).toBeGreaterThan(0.9 * intermediateBytes);
+    // the same files as two lanes, where the full size goes first beside the others
+    const two = await runPipeline({ ...task, lanes: 2 });
+    one.outputs.forEach((output, i) => expect(Buffer.from(output.bytes).equals(Buffer.from(two.outputs[i]!.bytes)), `output ${output.sizes.join(',')}`).toBe(true));
+    expect(one.placeholder).toEqual(two.placeholder);
+  });
+
+  it('a wide photo with "auto" and named variants around its salient point: the searches and crops read the intermediate before it goes, on one lane and on two', async () => {
+    const path = await widePhoto();
+    const source = await inspectSource(path, limits);
+    const boxes: NonNullable<PipelineTask['art']>['boxes'] = [
+      { name: 'square', width: 600, height: 600, fit: 'cover' },
+      { name: 'banner', width: 3000, height: 600, fit: 'cover' }, // wider than the intermediate holds for its region: cut from the file
+    ];
+    const task: PipelineTask = { sourcePath: path, plan: planVariants(source), animated: false, maxInputPixels: limits.maxInputPixels, formats: ['webp'], placeholder: true, quality: 'auto', art: { boxes, focal: null, metadata: 'none', colorProfile: 'srgb', source: { width: source.width, height: source.height } } };
+    const [one, two] = [await runPipeline({ ...task, lanes: 1 }), await runPipeline({ ...task, lanes: 2 })];
+    for (const result of [one, two]) {
+      expect(result.outputs).toHaveLength(task.plan.length);
+      for (const output of result.outputs) expect(await sharp(output.bytes).metadata(), `${output.format} ${output.width}`).toMatchObject({ width: output.width, height: output.height });
+      expect(result.named.map((n) => [n.name, n.format, n.width, n.height])).toEqual([['square', 'webp', 600, 600], ['banner', 'webp', 3000, 600]]);
+      expect(result.focal).toMatchObject({ source: 'auto' });
+    }
+    expect(one.outputs.map((o) => o.quality)).toEqual(two.outputs.map((o) => o.quality));
+    one.outputs.forEach((output, i) => expect(Buffer.from(output.bytes).equals(Buffer.from(two.outputs[i]!.bytes)), `${output.format} ${output.sizes.join(',')}`).toBe(true));
   });
 
   it('fails a truncated JPEG as an invalid image (its header alone looks fine)', async () => {

@@ -10,7 +10,7 @@ import { makePlaceholder } from './placeholder.ts';
 import { namedJobs, type NamedOutput } from './named-outputs.ts';
 import type { PipelineResult } from './pipeline.ts';
 import { salientPoint } from './salient-point.ts';
-import { asInvalidImage, decode, encode, fromPixels, openSource, resizeTo, type Pixels, type RunTask } from './source.ts';
+import { asInvalidImage, decode, encode, fromPixels, openSource, releasePixels, resizeTo, type Pixels, type RunTask } from './source.ts';
 import type { PlannedOutput } from './variant-plan.ts';
 
 /**
@@ -58,11 +58,20 @@ export interface Job {
   encode: () => Promise<Buffer | Placeholder>;
   /** A numbered output's WebP quality (its AVIF file's is avifQualityFor it); resolved by the time its encode is. */
   quality?: number | Promise<number>;
+  /** Reads the source file, not the decoded pixels: the full-size encode of an image decoded to an intermediate. */
+  readsFile?: boolean;
 }
 
 /** What the still pipeline found and made besides the numbered outputs. */
 export interface StillExtras {
   focal: PipelineResult['focal'];
+}
+
+/** The jobs of one image; `release` frees the decoded pixels they share once every job not marked `readsFile` is done. */
+export interface ImageJobs {
+  jobs: Job[];
+  quality: number;
+  release?: () => Promise<void>;
 }
 
 /**
@@ -75,7 +84,7 @@ export interface StillExtras {
  * (bench:memory's probes). Smaller images are decoded once at full size, and everything comes
  * from those pixels.
  */
-export async function stillJobs(task: RunTask, full: PlannedOutput, formats: readonly OutputFormat[], extras: StillExtras): Promise<{ jobs: Job[]; quality: number }> {
+export async function stillJobs(task: RunTask, full: PlannedOutput, formats: readonly OutputFormat[], extras: StillExtras): Promise<ImageJobs> {
   const largest = Math.max(0, ...task.plan.filter((o) => o !== full).map((o) => o.width));
   // (no resized output at all — an image narrower than every size — needs no intermediate either)
   const viaIntermediate = largest > 0 && full.width > INTERMEDIATE_ABOVE * largest;
@@ -124,6 +133,7 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
         format,
         cost: output.width * output.height * RELATIVE_COST[format],
         quality: output === full ? quality : larger ? largeQuality : smallQuality,
+        readsFile: output === full && viaIntermediate,
         encode:
           output === full
             ? () => encode(fullSize(), format, policy, viaIntermediate ? 'file' : 'pixels', quality).catch((err: unknown) => Promise.reject(viaIntermediate ? asInvalidImage(err) : err))
@@ -139,14 +149,22 @@ export async function stillJobs(task: RunTask, full: PlannedOutput, formats: rea
   );
   // from the same decoded pixels (the smaller intermediate when there is one): no second decode
   const placeholder: Job = { output: null, format: 'webp', cost: 0, encode: () => makePlaceholder(fromPixels(resampleBase)) };
+  // Once the jobs reading the decode are done, so are the reads started ahead of them (the probe's
+  // resize, the searches, the salient point) but for a job left out (a focal-point-only rerun): the
+  // decode is freed after those settle. On one lane a camera photo's intermediate (13 MiB for 30 MP)
+  // is then gone before its full-size encode, which reads the file, builds libwebp's picture.
+  const release = (readers: unknown[]) => async () => {
+    await Promise.allSettled(readers);
+    releasePixels(resampleBase);
+  };
   const art = task.art;
-  if (!art || art.boxes.length === 0) return { jobs: [...encodes, placeholder], quality };
+  if (!art || art.boxes.length === 0) return { jobs: [...encodes, placeholder], quality, release: release([probePixels, large]) };
   // the salient point from those same pixels when no focal point was given, found while the
   // full-size encode already runs (only the named encodes wait for it)
   const focal = art.focal ? Promise.resolve({ ...art.focal, source: 'given' as const }) : salientPoint(fromPixels(resampleBase)).then((p) => ({ ...p, source: 'auto' as const }));
   void focal.then((f) => (extras.focal = f), () => {}); // a failure reaches the named encodes
   const named = namedJobs(art, focal, formats, { base: resampleBase, fromPixels, fromFile: () => openSource(task), encode: (image, format, from) => encode(image, format, policy, from, quality), relativeCost: RELATIVE_COST, invalid: asInvalidImage });
-  return { jobs: [...encodes, ...named, placeholder], quality };
+  return { jobs: [...encodes, ...named, placeholder], quality, release: release([probePixels, large, focal]) };
 }
 
 /** A resize of 8-bit pixels as raw 8-bit pixels: encoding these is encoding the resize. */
@@ -172,7 +190,7 @@ function largeFilesProbe(plan: readonly PlannedOutput[], full: PlannedOutput): P
  * variants: still crops of the first frame (what a browser shows before the animation starts), a
  * poster for an avatar or a card, not an animation of every frame cut again.
  */
-export async function animatedJobs(task: RunTask, formats: readonly OutputFormat[], extras: StillExtras): Promise<{ jobs: Job[]; quality: number }> {
+export async function animatedJobs(task: RunTask, formats: readonly OutputFormat[], extras: StillExtras): Promise<ImageJobs> {
   const quality = fixedQuality(task.quality); // "auto" takes the default: no search over frames
   const encodes = task.plan.flatMap((output) =>
     formats.map((format) => ({

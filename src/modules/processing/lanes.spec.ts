@@ -80,6 +80,32 @@ describe('runLanes with a LaneCount the pool changes while the image runs', () =
     expect(done).toEqual(['j1', 'j0', 'j2', 'j3', 'j4']);
   });
 
+  it('on one lane, the jobs that read the file wait for the others; a second lane takes the largest of them at once', async () => {
+    const { list, log, finish } = jobs(4);
+    const marked = list.map((job, i) => ({ ...job, readsFile: i === 0 })); // j0, the largest, reads the file (a camera photo's full size)
+    const count = new LaneCount(1);
+    const all = runLanes(marked, count, () => {});
+    await Promise.resolve();
+    expect(log).toEqual(['start j1']); // not j0: on one lane it comes after the decode's readers
+    await finish('j1');
+    expect(log).toEqual(['start j1', 'start j2']);
+    count.set(2); // the image is alone in the threads again: the full-size encode starts on the new lane
+    expect(log).toEqual(['start j1', 'start j2', 'start j0']);
+    await finish('j2');
+    expect(log.at(-1)).toBe('start j3');
+    await finish('j3');
+    await finish('j0');
+    await all;
+    // and when every job left reads the file, one lane takes them
+    const { list: rest, log: restLog, finish: finishRest } = jobs(2);
+    const alone = runLanes(rest.map((job) => ({ ...job, readsFile: true })), 1, () => {});
+    await Promise.resolve();
+    expect(restLog).toEqual(['start j0']);
+    await finishRest('j0');
+    await finishRest('j1');
+    await alone;
+  });
+
   it('a fixed number still runs that many lanes, and an empty plan resolves', async () => {
     const { list, log, finish, most } = jobs(3);
     const all = runLanes(list, 2, () => {});

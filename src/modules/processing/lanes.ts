@@ -57,12 +57,20 @@ export class LaneCount {
 
 /**
  * Runs `jobs` on `lanes` lanes (a number, or a LaneCount followed as it changes), largest `cost`
- * first onto whichever lane is free, calling `done` as each finishes. The first failure stops the
- * other lanes taking jobs and is thrown once the encodes in flight have returned.
+ * first onto whichever lane is free, calling `done` as each finishes. While the count is one, the
+ * jobs marked `readsFile` wait until the others have been taken: they read the source file rather
+ * than the decoded pixels the others share, which can then be let go before them (runPipeline); with
+ * a second lane the largest goes first again, so a raised count starts the full-size encode at once.
+ * The first failure stops the other lanes taking jobs and is thrown once the encodes in flight have
+ * returned.
  */
-export function runLanes<J extends { cost: number; encode: () => Promise<unknown> }>(jobs: readonly J[], lanes: number | LaneCount, done: (job: J, result: Awaited<ReturnType<J['encode']>>) => void): Promise<void> {
+export function runLanes<J extends { cost: number; readsFile?: boolean; encode: () => Promise<unknown> }>(jobs: readonly J[], lanes: number | LaneCount, done: (job: J, result: Awaited<ReturnType<J['encode']>>) => void): Promise<void> {
   const count = typeof lanes === 'number' ? new LaneCount(lanes) : lanes;
   const queue = [...jobs].sort((a, b) => b.cost - a.cost);
+  const take = (): J => {
+    const i = count.value === 1 ? queue.findIndex((job) => !job.readsFile) : 0;
+    return queue.splice(Math.max(0, i), 1)[0]!;
+  };
   return new Promise<void>((resolve, reject) => {
     let active = 0;
     let failure: { err: unknown } | null = null;
@@ -77,7 +85,7 @@ export function runLanes<J extends { cost: number; encode: () => Promise<unknown
       active++;
       try {
         while (!failure && queue.length > 0 && active <= count.value) {
-          const job = queue.shift()!;
+          const job = take();
           done(job, (await job.encode()) as Awaited<ReturnType<J['encode']>>);
         }
       } catch (err) {

@@ -90,7 +90,7 @@ export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListen
   onStep('CONVERT', 0);
   const task = await prepare(pipelineTask);
   const extras: StillExtras = { focal: null };
-  const { jobs, quality } = task.animated ? await animatedJobs(task, formats, extras) : await stillJobs(task, full, formats, extras);
+  const { jobs, quality, release } = task.animated ? await animatedJobs(task, formats, extras) : await stillJobs(task, full, formats, extras);
   const namedOnly = task.art?.namedOnly === true;
   // a focal point moved: only the files that depend on it (cover crops) are made again
   const encodes = namedOnly ? jobs.filter((j) => j.named?.cropped) : task.placeholder ? jobs : jobs.filter((j) => j.output || j.named);
@@ -104,9 +104,15 @@ export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListen
   if (!encodes.some((j) => j.output === full)) fullLeft = 0;
   const results = new Map<Job, Uint8Array>();
   let placeholder: Placeholder | null = null;
+  // the decoded pixels go once the last job reading them is done (on one lane, runLanes keeps the
+  // full-size encode of a file, which does not read them, for last); after a failure, at collection
+  let pixelReaders = encodes.filter((j) => !j.readsFile).length;
+  const letGo = () => void release?.().catch(() => {});
+  if (pixelReaders === 0) letGo();
   // Largest first onto whichever lane is free: the full-size encode starts at once, and the
   // placeholder (cost 0) runs last, on the lane that finishes the small sizes beside it.
   await runLanes(encodes, lanes ?? task.lanes ?? LANES, (job, result) => {
+    if (!job.readsFile && --pixelReaders === 0) letGo();
     if (!Buffer.isBuffer(result)) {
       placeholder = result;
       return;

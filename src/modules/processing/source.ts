@@ -84,6 +84,19 @@ export function fromPixels(pixels: Pixels): Sharp {
   return pixels.raw ? sharp(pixels.data, { raw: pixels.raw }) : sharp(pixels.data);
 }
 
+/**
+ * Frees decoded pixels now rather than at some later garbage collection (sharp's buffers are memory
+ * outside V8's heap, freed only once their Buffer is collected): the buffer is detached, so a read
+ * after this finds it empty (sharp: "Input Buffer is empty"), never freed memory. The caller makes
+ * sure no sharp call is still reading it. A Buffer that is not the whole of its ArrayBuffer (a
+ * slice of Node's pool) is left alone.
+ */
+export function releasePixels(pixels: Pixels): void {
+  const { data } = pixels;
+  const buffer = data.buffer;
+  if (buffer instanceof ArrayBuffer && !buffer.detached && data.byteOffset === 0 && data.byteLength === buffer.byteLength) buffer.transfer(0);
+}
+
 export function resizeTo(image: Sharp, output: PlannedOutput): Sharp {
   return image.resize(output.width, output.height, { fit: 'fill' });
 }
