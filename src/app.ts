@@ -126,7 +126,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     // what a killed process left behind (spooled uploads, fetched originals)
     const swept = role === 'serve' || role === 'worker' ? await sweepScratch(settings.uploadDir) : [];
     if (swept.length) logger.info({ files: swept.length }, 'removed scratch files left by stopped processes');
-    const store = createObjectStore(config.storage);
+    const store = await createObjectStore(config.storage);
     await store.check();
     onClose('object store', () => store.close());
     const processing = role === 'worker' || (role === 'serve' && config.processing.enabled);
@@ -176,7 +176,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     const tusDir = join(config.dataDir, 'tus');
     await mkdir(tusDir, { recursive: true });
     const { expiryMs, sweepIntervalMs } = config.resumableUploads;
-    const tusStorage = createTusStorage(config.storage, tusDir, expiryMs);
+    const tusStorage = await createTusStorage(config.storage, tusDir, expiryMs);
     const uploads = new UploadsService(dataSource, tusStorage, images, collections, quota, { maxUploadBytes: config.limits.maxUploadBytes, expiryMs, scratchDir: settings.uploadDir }, clock, logger.child({ module: 'uploads' }));
     // the nodes that take tus uploads sweep them (with local storage, the bytes are theirs alone)
     if (role === 'serve') onClose('upload sweep', uploads.startSweeping(sweepIntervalMs));

@@ -58,7 +58,7 @@ async function tempFile(size: number): Promise<{ path: string; bytes: Buffer }> 
 
 interface DriverCase {
   name: 'local' | 's3';
-  open(): ObjectStore;
+  open(): Promise<ObjectStore>;
   /** The stored bytes, read without going through the store. */
   stored(key: string): Promise<Buffer>;
 }
@@ -79,7 +79,7 @@ const drivers: DriverCase[] = [
 describe.each(drivers)('$name store', (driver) => {
   let store: ObjectStore;
   beforeAll(async () => {
-    store = driver.open();
+    store = await driver.open();
     expect(store.kind).toBe(driver.name);
     await store.check();
   });

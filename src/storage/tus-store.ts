@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { ERRORS, type DataStore } from '@tus/utils';
 import type { Config } from '../config.ts';
-import { TusBucketStore } from './tus-bucket-store.ts';
+import type { TusBucketStore } from './tus-bucket-store.ts';
 
 const S3_PREFIX = '_uploads/';
 
@@ -28,12 +28,13 @@ export interface TusStorage {
   remove(uploadId: string): Promise<void>;
 }
 
-export function createTusStorage(storage: Config['storage'], directory: string, expiryMs: number): TusStorage {
+/** With S3, @tus/s3-store and the AWS SDK are loaded here, not by a server on local storage. */
+export async function createTusStorage(storage: Config['storage'], directory: string, expiryMs: number): Promise<TusStorage> {
   const prefix = storage.driver === 's3' ? S3_PREFIX : '';
   const datastore: DataStore =
     storage.driver === 'local'
       ? new FileStore({ directory, expirationPeriodInMilliseconds: expiryMs })
-      : new TusBucketStore({
+      : new (await import('./tus-bucket-store.ts')).TusBucketStore({
           expirationPeriodInMilliseconds: expiryMs,
           // expiry is ours (a sweep over the uploads table), not bucket lifecycle rules on tags
           useTags: false,
