@@ -10,7 +10,9 @@
  * smaller outputs on another core meanwhile. The image is then ready about when the full-size
  * encode alone would be (bench/pipeline.bench.ts). Under load, when the pool's images already fill the
  * cores, each gets one lane instead (lanesFor): the same throughput (bench:memory), less held at once;
- * when the others leave the threads, the pool gives a running image its second lane back.
+ * there a camera photo's smaller files come first, and their intermediate is freed before the
+ * full-size encode reads the file (runLanes' `readsFile`). When the others leave the threads, the
+ * pool gives a running image its second lane back.
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
