@@ -111,8 +111,8 @@ export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListen
   let pixelReaders = encodes.filter((j) => !j.readsFile).length;
   const letGo = () => void release?.().catch(() => {});
   if (pixelReaders === 0) letGo();
-  // Largest first onto whichever lane is free: the full-size encode starts at once, and the
-  // placeholder (cost 0) runs last, on the lane that finishes the small sizes beside it.
+  // Largest first onto whichever lane is free: with two lanes the full-size encode starts at once,
+  // and the placeholder (cost 0) runs last, on the lane that finishes the small sizes beside it.
   await runLanes(encodes, lanes ?? task.lanes ?? LANES, (job, result) => {
     if (!job.readsFile && --pixelReaders === 0) letGo();
     if (!Buffer.isBuffer(result)) {
