@@ -205,44 +205,35 @@ describe('ProcessingPool.process', () => {
     expect(steps.at(-1)).toEqual(['OPTIMIZE', 100]);
   });
 
-  it('a single-thread pool keeps its image to one core: the full-size encode first, the smaller ones after it, not beside it', async () => {
-    // a phone's portrait photo: no wider than 2.5× its largest size, so every file comes from its one
-    // full-size decode, the full-size encode first (a wider photo's smaller files come first: above)
-    const path = await images.writeImage(dir, 'portrait-lanes.jpg', await images.photoJpeg(3000, 4000));
-    const optimizeSteps = async (threads: ProcessingPool) => {
-      const steps: [ProcessingStep, number][] = [];
-      await processFile(threads, path, (step, progress) => steps.push([step, progress]));
-      return steps.filter(([step]) => step === 'OPTIMIZE');
-    };
+  it('a single-thread pool keeps its image to one core: one encode at a time, never two beside each other', async () => {
+    const path = await images.writeImage(dir, 'camera-lanes.jpg', await images.photoJpeg(4000, 3000));
     const single = new ProcessingPool({ threads: 1, taskTimeoutMs: 60_000, maxInputPixels: limits.maxInputPixels });
     try {
-      // one lane: the smaller sizes are encoded after the full size, so OPTIMIZE is only its end
-      expect(await optimizeSteps(single)).toEqual([['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]]);
+      expect((await processFile(single, path)).encodesAtOnce).toBe(1);
     } finally {
       await single.close();
     }
-    // the two-thread pool gives a lone image a second lane where a second core exists: the smaller
-    // sizes finish beside the 12 MP encode, which is then all that is left (OPTIMIZE from its start)
+    // the two-thread pool gives a lone image a second lane where a second core exists: its smaller
+    // files are encoded beside the 12 MP full size
     const twoLanes = lanesFor(1, 2, availableParallelism()) === 2;
-    expect(await optimizeSteps(pool)).toEqual(twoLanes ? [['OPTIMIZE', STEP_PROGRESS.RESIZE], ['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]] : [['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]]);
+    expect((await processFile(pool, path)).encodesAtOnce).toBe(twoLanes ? 2 : 1);
   });
 
   it('an image that started beside another gets its second lane once the other leaves the threads', async () => {
     const small = await images.writeImage(dir, 'beside.jpg', await images.photoJpeg(1000, 750));
-    const large = await images.writeImage(dir, 'portrait-rebalanced.jpg', await images.photoJpeg(3200, 6000)); // decoded at full size, as above
+    const large = await images.writeImage(dir, 'camera-rebalanced.jpg', await images.photoJpeg(6000, 4000));
     // the small image is in a thread first, so the large one is dispatched with one lane (two images, two cores)
     let started!: () => void;
     const smallStarted = new Promise<void>((resolve) => (started = resolve));
     const smallDone = processFile(pool, small, () => started());
     await smallStarted;
-    const steps: [ProcessingStep, number][] = [];
-    await Promise.all([smallDone, processFile(pool, large, (step, progress) => steps.push([step, progress]))]);
+    const [, result] = await Promise.all([smallDone, processFile(pool, large)]);
     // the small image left within its first ~0.1 s, and a quarter of a second later (RAISE_AFTER_MS) the
-    // 19 MP image had its second lane: its smaller sizes then finished beside
-    // its full-size encode (OPTIMIZE from RESIZE's end); on one lane they would come after it (as on a
-    // one-core machine, where there is no second lane to give)
+    // 24 MP image had its second lane: its full-size encode (~2 s) started there beside its smaller
+    // files; on one lane it would have waited for them (as on a one-core machine, where there is no
+    // second lane to give)
     const twoLanes = lanesFor(1, 2, availableParallelism()) === 2;
-    expect(steps.filter(([step]) => step === 'OPTIMIZE')).toEqual(twoLanes ? [['OPTIMIZE', STEP_PROGRESS.RESIZE], ['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]] : [['OPTIMIZE', STEP_PROGRESS.OPTIMIZE]]);
+    expect(result.encodesAtOnce).toBe(twoLanes ? 2 : 1);
   });
 
   it('a photo wider than 2.5× its largest size, on one lane: the smaller files come first, and their intermediate is freed before the full-size encode reads the file', async () => {
@@ -273,8 +264,10 @@ describe('ProcessingPool.process', () => {
     const atOptimize = samples.find((s) => s.step === 'OPTIMIZE 0')!.external;
     const duringFullSize = Math.min(...samples.filter((s) => s.step === 'OPTIMIZE 0').map((s) => s.external));
     expect(atOptimize - duringFullSize, `external ${atOptimize} → ${duringFullSize}; intermediate ${intermediateBytes}`).toBeGreaterThan(0.9 * intermediateBytes);
+    expect(one.encodesAtOnce).toBe(1);
     // the same files as two lanes, where the full size goes first beside the others
     const two = await runPipeline({ ...task, lanes: 2 });
+    expect(two.encodesAtOnce).toBe(2);
     one.outputs.forEach((output, i) => expect(Buffer.from(output.bytes).equals(Buffer.from(two.outputs[i]!.bytes)), `output ${output.sizes.join(',')}`).toBe(true));
     expect(one.placeholder).toEqual(two.placeholder);
   });

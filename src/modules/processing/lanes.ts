@@ -62,24 +62,26 @@ export class LaneCount {
  * jobs marked `readsFile` wait until the others have been taken: they read the source file rather
  * than the decoded pixels the others share, which can then be let go before them (runPipeline); with
  * a second lane the largest goes first again, so a raised count starts the full-size encode at once.
- * The first failure stops the other lanes taking jobs and is thrown once the encodes in flight have
- * returned.
+ * Resolves with the most encodes that were in flight at once. The first failure stops the other
+ * lanes taking jobs and is thrown once the encodes in flight have returned.
  */
-export function runLanes<J extends { cost: number; readsFile?: boolean; encode: () => Promise<unknown> }>(jobs: readonly J[], lanes: number | LaneCount, done: (job: J, result: Awaited<ReturnType<J['encode']>>) => void): Promise<void> {
+export function runLanes<J extends { cost: number; readsFile?: boolean; encode: () => Promise<unknown> }>(jobs: readonly J[], lanes: number | LaneCount, done: (job: J, result: Awaited<ReturnType<J['encode']>>) => void): Promise<number> {
   const count = typeof lanes === 'number' ? new LaneCount(lanes) : lanes;
   const queue = [...jobs].sort((a, b) => b.cost - a.cost);
   const take = (): J => {
     const i = count.value === 1 ? queue.findIndex((job) => !job.readsFile) : 0;
     return queue.splice(Math.max(0, i), 1)[0]!;
   };
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     let active = 0;
+    let inFlight = 0;
+    let most = 0;
     let failure: { err: unknown } | null = null;
     const settle = () => {
       if (active > 0 || (!failure && queue.length > 0)) return;
       unsubscribe();
       if (failure) reject(failure.err);
-      else resolve();
+      else resolve(most);
     };
     // A lane takes its first job synchronously, so `active` and `queue` stay in step for fill().
     const lane = async () => {
@@ -87,7 +89,9 @@ export function runLanes<J extends { cost: number; readsFile?: boolean; encode: 
       try {
         while (!failure && queue.length > 0 && active <= count.value) {
           const job = take();
-          done(job, (await job.encode()) as Awaited<ReturnType<J['encode']>>);
+          most = Math.max(most, ++inFlight);
+          const result = await job.encode().finally(() => inFlight--);
+          done(job, result as Awaited<ReturnType<J['encode']>>);
         }
       } catch (err) {
         failure ??= { err }; // the other lanes stop taking jobs

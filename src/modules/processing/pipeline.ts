@@ -78,6 +78,8 @@ export interface PipelineResult {
   focal: { x: number; y: number; source: 'given' | 'auto' } | null;
   /** Whether the files are Display P3 (a wide-gamut source in a `wide` collection). */
   wide: boolean;
+  /** The most encodes this image had in flight at once: 1 when it ran on one lane throughout. */
+  encodesAtOnce: number;
 }
 
 /**
@@ -113,7 +115,7 @@ export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListen
   if (pixelReaders === 0) letGo();
   // Largest first onto whichever lane is free: with two lanes the full-size encode starts at once,
   // and the placeholder (cost 0) runs last, on the lane that finishes the small sizes beside it.
-  await runLanes(encodes, lanes ?? task.lanes ?? LANES, (job, result) => {
+  const encodesAtOnce = await runLanes(encodes, lanes ?? task.lanes ?? LANES, (job, result) => {
     if (!job.readsFile && --pixelReaders === 0) letGo();
     if (!Buffer.isBuffer(result)) {
       placeholder = result;
@@ -137,7 +139,7 @@ export async function runPipeline(pipelineTask: PipelineTask, onStep: StepListen
     outputs.push({ ...j.output!, format: j.format, bytes: results.get(j)!, quality: j.format === 'avif' ? avifQualityFor(webpQuality) : webpQuality });
   }
   const named = encodes.filter((j) => j.named).map((j) => ({ ...j.named!, bytes: results.get(j)! }));
-  return { outputs, placeholder, quality, named, focal: extras.focal, wide: task.policy.wide };
+  return { outputs, placeholder, quality, named, focal: extras.focal, wide: task.policy.wide, encodesAtOnce };
 }
 
 /**

@@ -23,7 +23,7 @@ export interface WorkerTask extends PipelineTask {
 
 export type WorkerMessage =
   | { type: 'step'; step: ProcessingStep; progress: number }
-  | { type: 'result'; outputs: VariantOutput[]; placeholder: Placeholder | null; quality: number; named: NamedOutput[]; focal: PipelineResult['focal']; wide: boolean }
+  | { type: 'result'; outputs: VariantOutput[]; placeholder: Placeholder | null; quality: number; named: NamedOutput[]; focal: PipelineResult['focal']; wide: boolean; encodesAtOnce: number }
   | { type: 'error'; message: string; code: string | undefined };
 
 /** From the pool while the image runs: its lane count now (lanesFor over the images in the threads). */
@@ -39,8 +39,8 @@ export default async function processImage({ port, ...task }: WorkerTask): Promi
     if (message.type === 'lanes') lanes.set(message.lanes);
   });
   try {
-    const { outputs, placeholder, quality, named, focal, wide } = await runPipeline(task, (step, progress) => send({ type: 'step', step, progress }), lanes);
-    send({ type: 'result', outputs, placeholder, quality, named, focal, wide }, [...outputs, ...named].map((o) => o.bytes.buffer as ArrayBuffer));
+    const { outputs, placeholder, quality, named, focal, wide, encodesAtOnce } = await runPipeline(task, (step, progress) => send({ type: 'step', step, progress }), lanes);
+    send({ type: 'result', outputs, placeholder, quality, named, focal, wide, encodesAtOnce }, [...outputs, ...named].map((o) => o.bytes.buffer as ArrayBuffer));
   } catch (err) {
     // Errors cross threads without their own properties; the code decides whether a job is retried.
     const code = (err as { code?: unknown }).code;

@@ -50,6 +50,8 @@ export interface ProcessResult {
   named: NamedOutput[];
   focal: PipelineResult['focal'];
   wide: boolean;
+  /** The most encodes the image had in flight at once (PipelineResult): 1 on one lane throughout. */
+  encodesAtOnce: number;
 }
 
 export interface ProcessOptions {
@@ -109,7 +111,7 @@ export class ProcessingPool {
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    const outcome = new Promise<Pick<ProcessResult, 'outputs' | 'placeholder' | 'quality' | 'named' | 'focal' | 'wide'>>((resolve, reject) => {
+    const outcome = new Promise<Pick<ProcessResult, 'outputs' | 'placeholder' | 'quality' | 'named' | 'focal' | 'wide' | 'encodesAtOnce'>>((resolve, reject) => {
       port1.on('message', (message: WorkerMessage) => {
         // The clock starts when a thread starts the image: time queued behind others is not its fault.
         timer ??= setTimeout(() => abort.abort(), taskTimeoutMs);
@@ -126,8 +128,8 @@ export class ProcessingPool {
     const task: WorkerTask = { port: port2, sourcePath, plan, animated: source.pages > 1, maxInputPixels, formats, placeholder, lanes, quality, heic, ...(art ? { art } : {}) };
     try {
       // The worker answers over the port (ordered after its steps); run() settles when it returns.
-      const [, { outputs, placeholder, quality: chosen, named, focal, wide }] = await Promise.all([this.#piscina.run(task, { transferList: [port2], signal: abort.signal }), outcome]);
-      return { width: source.width, height: source.height, pages: source.pages, format: source.format, outputs, placeholder, quality: chosen, named, focal, wide };
+      const [, { outputs, placeholder, quality: chosen, named, focal, wide, encodesAtOnce }] = await Promise.all([this.#piscina.run(task, { transferList: [port2], signal: abort.signal }), outcome]);
+      return { width: source.width, height: source.height, pages: source.pages, format: source.format, outputs, placeholder, quality: chosen, named, focal, wide, encodesAtOnce };
     } catch (err) {
       if (abort.signal.aborted) {
         // Permanent: the same image would take as long again.
