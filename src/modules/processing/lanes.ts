@@ -17,8 +17,8 @@ export const LANES = 2;
  * of that share would otherwise be idle. Once the images in the threads fill the share, each keeps
  * one call in flight — the share stays as busy, and an image holds its full-size encode without its
  * smaller encodes beside it; a camera photo makes those first and lets their intermediate go before
- * its full-size encode (runLanes): 20 concurrent 30 MP uploads peaked at 613–640 MiB instead of
- * 698–708 (bench:memory). So a single-thread worker uses one core, and M of them on one machine do
+ * its full-size encode (runLanes): 20 concurrent 30 MP uploads peaked at 613–643 MiB instead of
+ * 686–708 (bench:memory). So a single-thread worker uses one core, and M of them on one machine do
  * not each count the others' cores as idle (bench:scale).
  */
 export function lanesFor(running: number, threads: number, cores: number): number {
